@@ -1,0 +1,63 @@
+// The pipeline's stages, each reported as a pass: load (parse + imports), check, emit.
+import { performance } from "node:perf_hooks";
+import { check } from "./check.js";
+import { hasErrors } from "./diagnostics.js";
+import { emitProgram } from "./emit/program.js";
+import { loadProgram } from "./modules.js";
+import type { CompileOptions, CompileResult } from "./pipeline.js";
+import { Symbols } from "./symbols.js";
+
+function pass<T>(name: string, opts: CompileOptions, file: string, run: () => T): T {
+  opts.onPass?.({ type: "pass_start", pass: name, file });
+  const start = performance.now();
+  const result = run();
+  opts.onPass?.({ type: "pass_done", pass: name, file, duration_ms: Math.round((performance.now() - start) * 1000) / 1000 });
+  return result;
+}
+
+export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
+  return compileSource(undefined, path, opts);
+}
+
+/** Compile `source` as if it were the file `path` (read from disk when undefined). */
+export function compileSource(source: string | undefined, path: string, opts: CompileOptions = {}): CompileResult {
+  const flags = allFlags(opts);
+  const loaded = pass("parse", opts, path, () => loadProgram(path, flags, source));
+  const diagnostics = [...loaded.diagnostics];
+  const program = loaded.program;
+  if (!program) return { ok: false, diagnostics, sources: loaded.sources };
+  const symbols = new Symbols(program);
+  diagnostics.push(...pass("check", opts, path, () => check(program, symbols)));
+  if (hasErrors(diagnostics) || opts.checkOnly) {
+    return { ok: !hasErrors(diagnostics), diagnostics, program, sources: loaded.sources };
+  }
+  const emitted = pass("emit", opts, path, () => emitProgram(program, symbols));
+  diagnostics.push(...emitted.diagnostics);
+  return {
+    ok: !hasErrors(diagnostics),
+    diagnostics,
+    program,
+    zig: emitted.zig,
+    sourceMap: emitted.sourceMap,
+    runtimeFiles: [],
+    sources: loaded.sources,
+  };
+}
+
+/** Parse and resolve imports only (no checks): the AST for `--ast-json` and CCP `parse`. */
+export function parseOnly(path: string, opts: CompileOptions = {}, source?: string): CompileResult {
+  const loaded = pass("parse", opts, path, () => loadProgram(path, allFlags(opts), source));
+  return {
+    ok: !hasErrors(loaded.diagnostics),
+    diagnostics: loaded.diagnostics,
+    ...(loaded.program ? { program: loaded.program } : {}),
+    sources: loaded.sources,
+  };
+}
+
+function allFlags(opts: CompileOptions): string[] {
+  const flags = new Set(opts.flags ?? []);
+  if (opts.ccp) flags.add("ccp");
+  if (opts.profile) flags.add("profile");
+  return [...flags];
+}

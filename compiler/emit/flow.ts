@@ -1,0 +1,329 @@
+// Lowering of flows to Zig: invocations become handler calls, continuations become a
+// `switch` on the result, labels become labeled `while` loops.
+import type { Arg, Chain, Constructor, Continuation, Invocation, LabelJump, Module, Span, Step } from "../ast.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { error } from "../diagnostics.js";
+import type { Origin } from "../source-map.js";
+import { lowerTransform, transformTerminates } from "../std/transforms.js";
+import type { EventSymbol, Symbols } from "../symbols.js";
+import { toZigValue } from "./values.js";
+import { type ZigWriter, zigIdent } from "./zig-writer.js";
+
+export interface LabelInfo {
+  name: string;
+  zigLabel: string;
+  stateVar: string;
+  symbol: EventSymbol;
+}
+
+/** A `capture` whose `as` body is being emitted: `captured { ... }` assigns its accumulator. */
+export interface CaptureInfo {
+  accumulator: string;
+}
+
+export interface Scope {
+  module: Module;
+  /** The event a subflow implements: branch constructors return from its handler. */
+  implementing?: EventSymbol;
+  labels: LabelInfo[];
+  captures: CaptureInfo[];
+  /** Labels of the current flow function (jumps to other flows' labels are errors). */
+}
+
+/** Hooks that wrap every event invocation; absent when observability is off. */
+export interface InvocationProbe {
+  /** Emit the call expression `call` (producing `Output`) wrapped with instrumentation. */
+  wrap(call: string, sym: EventSymbol, inv: Invocation, destinations: Map<string, string | null>): string;
+}
+
+export class FlowEmitter {
+  private counter = 0;
+
+  constructor(
+    readonly w: ZigWriter,
+    readonly symbols: Symbols,
+    readonly refOf: (sym: EventSymbol) => string,
+    readonly diags: Diagnostic[],
+    readonly probe?: InvocationProbe,
+  ) {}
+
+  fresh(prefix: string): string {
+    return `${prefix}_${this.counter++}`;
+  }
+
+  origin(span: Span): Origin {
+    return { file: span.file, line: span.line, colDelta: 0 };
+  }
+
+  emitChain(chain: Chain, scope: Scope): void {
+    chain.steps.forEach((step, i) => {
+      const last = i === chain.steps.length - 1;
+      this.emitStep(step, last ? chain.continuations : [], scope, !last);
+    });
+  }
+
+  /** True when every path through `chain` ends in a return, jump or break (Zig `noreturn`). */
+  terminates(chain: Chain, scope: Scope): boolean {
+    const last = chain.steps[chain.steps.length - 1];
+    if (!last) return false;
+    if (last.kind === "jump") return true;
+    if (last.kind === "construct") return scope.implementing !== undefined && !this.isCaptureAssign(last, scope);
+    if (last.kind !== "invoke" || last.label) return false;
+    const sym = this.resolve(last, scope);
+    if (!sym) return false;
+    if (sym.decl.annotations.includes("transform")) return transformTerminates(this, last, sym, chain.continuations, scope);
+    if (sym.decl.branches.length === 0 || chain.continuations.length === 0) return false;
+    const handled = new Set(chain.continuations.filter((c) => !c.catchAll).map((c) => c.branch));
+    const catchAll = chain.continuations.some((c) => c.catchAll);
+    if (sym.decl.branches.some((b) => !handled.has(b.name)) && !catchAll) return false;
+    return chain.continuations.every((c) => this.terminates(c.body, scope));
+  }
+
+  isCaptureAssign(step: Constructor, scope: Scope): boolean {
+    return step.branch === "captured" && scope.captures.length > 0;
+  }
+
+  resolve(inv: Invocation, scope: Scope): EventSymbol | undefined {
+    const r = this.symbols.resolve(inv.target, scope.module);
+    return r.ok ? r.symbol : undefined;
+  }
+
+  private emitStep(step: Step, conts: Continuation[], scope: Scope, discardResult: boolean): void {
+    switch (step.kind) {
+      case "discard":
+        return;
+      case "jump":
+        return this.emitJump(step, scope);
+      case "construct":
+        return this.emitConstructor(step, scope);
+      case "invoke":
+        return this.emitInvocation(step, conts, scope, discardResult);
+    }
+  }
+
+  private emitInvocation(inv: Invocation, conts: Continuation[], scope: Scope, _discard: boolean): void {
+    const sym = this.resolve(inv, scope);
+    if (!sym) {
+      this.w.line("unreachable; // unresolved event", this.origin(inv.span));
+      return;
+    }
+    if (sym.decl.annotations.includes("transform")) {
+      lowerTransform(this, inv, sym, conts, scope);
+      return;
+    }
+    if (inv.label) return this.emitLabelLoop(inv, sym, conts, scope);
+    const call = this.call(sym, inv, this.inputLiteral(sym, inv.args), conts);
+    const origin = this.origin(inv.span);
+    if (conts.length === 0) {
+      this.w.line(sym.decl.branches.length === 0 ? `${call};` : `_ = ${call};`, origin);
+      return;
+    }
+    const result = this.fresh("result");
+    this.w.line(`const ${result} = ${call};`, origin);
+    this.emitSwitch(result, sym, conts, scope, undefined);
+  }
+
+  /** The handler call expression, wrapped by the probe when observability is on. */
+  call(sym: EventSymbol, inv: Invocation, input: string, conts: Continuation[]): string {
+    const fn = inv.variant && sym.variants.has(inv.variant) ? `handler__${variantIdent(inv.variant)}` : "handler";
+    const expr = `${this.refOf(sym)}.${fn}(${input})`;
+    if (!this.probe) return expr;
+    const destinations = new Map<string, string | null>();
+    for (const b of sym.decl.branches) {
+      const c = conts.find((k) => k.branch === b.name) ?? conts.find((k) => k.catchAll);
+      destinations.set(b.name, c ? this.destinationOf(c.body) : null);
+    }
+    return this.probe.wrap(expr, sym, inv, destinations);
+  }
+
+  private destinationOf(chain: Chain): string | null {
+    const first = chain.steps[0];
+    if (!first || first.kind !== "invoke") return null;
+    const sym = this.symbols.resolve(first.target, this.symbols.program.entry).ok
+      ? (this.symbols.resolve(first.target, this.symbols.program.entry) as { symbol: EventSymbol }).symbol
+      : undefined;
+    return sym?.canonical ?? null;
+  }
+
+  /** `.{ .a = 1, .b = x }` for the event's Input, positional args matched by index. */
+  inputLiteral(sym: EventSymbol, args: Arg[]): string {
+    const fields = sym.decl.input;
+    const parts: string[] = [];
+    args.forEach((arg, i) => {
+      const field = this.fieldFor(sym, arg, i);
+      if (!field) {
+        parts.push(`.${zigIdent(arg.name ?? `arg${i}`)} = ${toZigValue(arg.value)}`);
+        return;
+      }
+      const value = field.type === "Source" || field.type === "Expression" || field.type === "?Expression" ? zigString(arg.value) : toZigValue(arg.value, field.type);
+      parts.push(`.${zigIdent(field.name)} = ${value}`);
+    });
+    void fields;
+    return parts.length ? `.{ ${parts.join(", ")} }` : ".{}";
+  }
+
+  private fieldFor(sym: EventSymbol, arg: Arg, index: number) {
+    const fields = sym.decl.input;
+    if (arg.name !== undefined) return fields.find((f) => f.name === arg.name) ?? { name: arg.name, type: "" };
+    // A positional field path `r.data.source` names the field `source` when one exists.
+    const last = arg.value.split(".").pop()!;
+    if (arg.value.includes(".") && /^[A-Za-z_][A-Za-z0-9_.]*$/.test(arg.value)) {
+      const byName = fields.find((f) => f.name === last);
+      if (byName) return byName;
+    }
+    return fields[index] ?? fields.find((f) => f.type === "Expression");
+  }
+
+  emitSwitch(result: string, sym: EventSymbol, conts: Continuation[], scope: Scope, loop: LabelInfo | undefined): void {
+    if (sym.decl.branches.length === 0) {
+      // A void event has nothing to switch on; its continuations run in sequence.
+      for (const c of conts) this.emitBody(c, scope, loop);
+      return;
+    }
+    this.w.open(`switch (${result}) {`);
+    const handled = new Set<string>();
+    for (const branch of sym.decl.branches) {
+      const group = conts.filter((c) => !c.catchAll && c.branch === branch.name);
+      if (group.length === 0) continue;
+      handled.add(branch.name);
+      this.emitArm(`.${zigIdent(branch.name)}`, branch.payload.kind !== "none", group, scope, loop);
+    }
+    if (handled.size < sym.decl.branches.length) {
+      const catchAll = conts.filter((c) => c.catchAll);
+      if (catchAll.length > 0) this.emitArm("else", false, catchAll, scope, loop);
+      else {
+        this.w.open("else => {");
+        if (loop) this.w.line(`break :${loop.zigLabel};`);
+        this.w.close("},");
+      }
+    }
+    this.w.close();
+  }
+
+  private emitArm(tag: string, hasPayload: boolean, group: Continuation[], scope: Scope, loop: LabelInfo | undefined): void {
+    const binds = hasPayload && group.some((c) => c.binding !== undefined && c.binding !== "_");
+    const payload = binds ? this.fresh("payload") : undefined;
+    this.w.open(`${tag} => ${payload ? `|${payload}| ` : ""}{`, this.origin(group[0].span));
+    const guarded = group.filter((c) => c.when !== undefined);
+    const plain = group.filter((c) => c.when === undefined);
+    if (guarded.length === 0) {
+      this.emitContinuation(plain[0], payload, scope, loop);
+    } else {
+      guarded.forEach((c, i) => {
+        const head = `if (${this.guardCondition(c, payload)}) {`;
+        if (i === 0) this.w.open(head, this.origin(c.span));
+        else this.w.reopen(`} else ${head}`, this.origin(c.span));
+        this.emitContinuation(c, payload, scope, loop);
+      });
+      this.w.reopen("} else {");
+      if (plain[0]) this.emitContinuation(plain[0], payload, scope, loop);
+      else if (loop) this.w.line(`break :${loop.zigLabel};`);
+      this.w.close();
+    }
+    this.w.close("},");
+  }
+
+  private guardCondition(c: Continuation, payload: string | undefined): string {
+    if (!c.binding || c.binding === "_" || !payload) return c.when!;
+    const blk = this.fresh("guard");
+    return `${blk}: { const ${zigIdent(c.binding)} = ${payload}; _ = &${zigIdent(c.binding)}; break :${blk} (${c.when}); }`;
+  }
+
+  private emitContinuation(c: Continuation, payload: string | undefined, scope: Scope, loop: LabelInfo | undefined): void {
+    if (c.binding && c.binding !== "_" && payload) {
+      const kind = c.bindingAnnotations.includes("mutable") ? "var" : "const";
+      this.w.line(`${kind} ${zigIdent(c.binding)} = ${payload};`, this.origin(c.span));
+      this.w.line(`_ = &${zigIdent(c.binding)};`);
+    }
+    this.emitBody(c, scope, loop);
+  }
+
+  private emitBody(c: Continuation, scope: Scope, loop: LabelInfo | undefined): void {
+    this.emitChain(c.body, scope);
+    if (loop && !this.terminates(c.body, scope)) this.w.line(`break :${loop.zigLabel};`);
+  }
+
+  private emitLabelLoop(inv: Invocation, sym: EventSymbol, conts: Continuation[], scope: Scope): void {
+    const zigLabel = this.fresh(`label_${inv.label}`);
+    const label: LabelInfo = { name: inv.label!, zigLabel, stateVar: `${zigLabel}_input`, symbol: sym };
+    const origin = this.origin(inv.span);
+    this.w.line(`var ${label.stateVar}: ${this.refOf(sym)}.Input = ${this.inputLiteral(sym, inv.args)};`, origin);
+    this.w.line(`_ = &${label.stateVar};`);
+    this.w.open(`${zigLabel}: while (true) {`, origin);
+    const inner: Scope = { ...scope, labels: [...scope.labels, label] };
+    const call = this.call(sym, inv, label.stateVar, conts);
+    if (sym.decl.branches.length === 0 || conts.length === 0) {
+      this.w.line(sym.decl.branches.length === 0 ? `${call};` : `_ = ${call};`, origin);
+      for (const c of conts) this.emitChain(c.body, inner);
+      if (!conts.some((c) => this.terminates(c.body, inner))) this.w.line(`break :${zigLabel};`);
+    } else {
+      const result = this.fresh("result");
+      this.w.line(`const ${result} = ${call};`, origin);
+      this.emitSwitch(result, sym, conts, inner, label);
+    }
+    this.w.close();
+  }
+
+  private emitJump(jump: LabelJump, scope: Scope): void {
+    const label = [...scope.labels].reverse().find((l) => l.name === jump.label);
+    if (!label) {
+      this.diags.push(error("KORU041", `unknown label '@${jump.label}'`, { ...jump.span, col: 0 }));
+      return;
+    }
+    const origin = this.origin(jump.span);
+    const temps: [string, string][] = [];
+    jump.args.forEach((arg, i) => {
+      const field = arg.name ?? label.symbol.decl.input[i]?.name ?? `arg${i}`;
+      const input = label.symbol.decl.input.find((f) => f.name === field);
+      const tmp = this.fresh("next");
+      this.w.line(`const ${tmp} = ${toZigValue(arg.value, input?.type)};`, origin);
+      temps.push([field, tmp]);
+    });
+    for (const [field, tmp] of temps) this.w.line(`${label.stateVar}.${zigIdent(field)} = ${tmp};`, origin);
+    this.w.line(`continue :${label.zigLabel};`, origin);
+  }
+
+  private emitConstructor(step: Constructor, scope: Scope): void {
+    const origin = this.origin(step.span);
+    if (this.isCaptureAssign(step, scope)) {
+      const acc = scope.captures[scope.captures.length - 1].accumulator;
+      const fields = step.value.kind === "fields" ? step.value.fields : [];
+      const temps = fields.map((f) => {
+        const tmp = this.fresh("captured");
+        this.w.line(`const ${tmp} = ${toZigValue(f.value)};`, origin);
+        return [f.name, tmp] as const;
+      });
+      for (const [name, tmp] of temps) this.w.line(`${acc}.${zigIdent(name)} = ${tmp};`, origin);
+      return;
+    }
+    const target = scope.implementing;
+    if (!target) {
+      this.diags.push(
+        error("KORU021", `branch constructor '${step.branch}' outside an event implementation`, { ...step.span, col: 0 }),
+      );
+      return;
+    }
+    const branch = target.decl.branches.find((b) => b.name === step.branch);
+    this.w.line(`return ${constructorValue(step, branch?.payload)};`, origin);
+  }
+}
+
+/** `.{ .branch = value }` for a branch constructor. */
+export function constructorValue(step: Constructor, payload: import("../ast.js").Payload | undefined): string {
+  const tag = `.${zigIdent(step.branch)}`;
+  const v = step.value;
+  if (v.kind === "none") return `.{ ${tag} = .{} }`;
+  if (v.kind === "expr") return `.{ ${tag} = ${toZigValue(v.expr, payload?.kind === "identity" ? payload.type : undefined)} }`;
+  if (payload?.kind === "identity" && v.fields.length === 1) return `.{ ${tag} = ${toZigValue(v.fields[0].value)} }`;
+  const fields = v.fields.map((f) => `.${zigIdent(f.name)} = ${toZigValue(f.value)}`);
+  return `.{ ${tag} = .{ ${fields.join(", ")} } }`;
+}
+
+export function variantIdent(variant: string): string {
+  return variant.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** A Zig string literal holding `text`. */
+export function zigString(text: string): string {
+  return JSON.stringify(text);
+}

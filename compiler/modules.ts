@@ -1,0 +1,139 @@
+// Import resolution: `$alias/path` → files, module names (`$std/io` → `std.io`),
+// directory imports, conditional `~[flag]import`, circular imports tolerated.
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ImportDecl, Item, Module, Program } from "./ast.js";
+import { type Diagnostic, error } from "./diagnostics.js";
+import { parseModule } from "./parse.js";
+
+/** Our standard library always serves `$std`, whatever a koru.json says. */
+export const STD_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "compiler", "std");
+
+/** Modules every program sees (keyword events such as `if` / `for`). */
+const PRELUDE = ["$std/control"];
+
+export interface LoadResult {
+  program?: Program;
+  diagnostics: Diagnostic[];
+  sources: Map<string, string>;
+}
+
+interface Aliases {
+  [alias: string]: string[];
+}
+
+export function loadProgram(entryFile: string, flags: string[], entrySource?: string): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, string>();
+  const text = entrySource ?? readText(entryFile, diagnostics);
+  if (text === undefined) return { diagnostics, sources };
+  sources.set(entryFile, text);
+  const entryName = basename(entryFile).replace(/\.kz$/, "");
+  const parsed = parseModule(text, entryFile, entryName);
+  diagnostics.push(...parsed.diagnostics);
+  const entry = filterConditional(parsed.module, flags);
+  const aliases = readAliases(dirname(resolve(entryFile)));
+  const modules: Record<string, Module> = { [entryName]: entry };
+  const queue: Module[] = [entry];
+  const loadImport = (path: string, from: ImportDecl | undefined): void => {
+    for (const { name, file } of resolveImport(path, aliases, from, diagnostics)) {
+      if (modules[name]) continue;
+      const src = readText(file, diagnostics);
+      if (src === undefined) continue;
+      sources.set(file, src);
+      const result = parseModule(src, file, name);
+      diagnostics.push(...result.diagnostics);
+      const mod = filterConditional(result.module, flags);
+      modules[name] = mod;
+      queue.push(mod);
+    }
+  };
+  for (const p of PRELUDE) loadImport(p, undefined);
+  while (queue.length > 0) {
+    const mod = queue.shift()!;
+    for (const item of mod.items) if (item.kind === "import") loadImport(item.path, item);
+  }
+  return { program: { entry, modules, flags }, diagnostics, sources };
+}
+
+export function moduleNameOf(importPath: string): string {
+  return importPath.replace(/^\$/, "").replace(/\.kz$/, "").replace(/\//g, ".");
+}
+
+function filterConditional(mod: Module, flags: string[]): Module {
+  const items = mod.items.filter((item: Item) => {
+    if (item.kind !== "import" || item.annotations.length === 0) return true;
+    return item.annotations.some((a) => flags.includes(a));
+  });
+  return { ...mod, items };
+}
+
+function readText(file: string, diags: Diagnostic[]): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    diags.push(error("KORU002", `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file, line: 1, col: 1 }));
+    return undefined;
+  }
+}
+
+function readAliases(entryDir: string): Aliases {
+  const aliases: Aliases = { app: [entryDir], root: [entryDir], lib: [join(entryDir, "lib")] };
+  for (let dir = entryDir; ; dir = dirname(dir)) {
+    const cfg = join(dir, "koru.json");
+    if (existsSync(cfg)) {
+      try {
+        const json = JSON.parse(readFileSync(cfg, "utf8")) as { paths?: Record<string, string | string[]> };
+        for (const [alias, value] of Object.entries(json.paths ?? {})) {
+          const list = Array.isArray(value) ? value : [value];
+          aliases[alias] = list.map((p) => (p === "{{ ENTRY }}" ? entryDir : resolve(dir, p.replace("{{ ENTRY }}", entryDir))));
+        }
+      } catch {
+        // A malformed koru.json leaves the defaults in place.
+      }
+      break;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  aliases.std = [STD_DIR];
+  return aliases;
+}
+
+function resolveImport(
+  path: string,
+  aliases: Aliases,
+  from: ImportDecl | undefined,
+  diags: Diagnostic[],
+): { name: string; file: string }[] {
+  const m = /^\$([A-Za-z_][A-Za-z0-9_]*)(?:\/(.*))?$/.exec(path.replace(/\.kz$/, ""));
+  const at = from?.span ?? { file: "<prelude>", line: 1, col: 1 };
+  if (!m) {
+    diags.push(error("KORU002", `invalid import path '${path}'`, at));
+    return [];
+  }
+  const [, alias, rest = ""] = m;
+  const bases = aliases[alias];
+  if (!bases) {
+    diags.push(error("KORU002", `unknown import alias '$${alias}'`, at, { hint: `define "${alias}" under "paths" in koru.json` }));
+    return [];
+  }
+  const name = moduleNameOf(path);
+  for (const base of bases) {
+    const target = rest === "" ? base : join(base, rest);
+    const found: { name: string; file: string }[] = [];
+    if (existsSync(`${target}.kz`)) found.push({ name, file: `${target}.kz` });
+    if (existsSync(target) && statSync(target).isDirectory()) {
+      for (const f of readdirSync(target).sort()) {
+        if (f.endsWith(".kz")) found.push({ name: `${name}.${f.slice(0, -3)}`, file: join(target, f) });
+      }
+    }
+    if (found.length > 0) return found;
+  }
+  diags.push(
+    error("KORU002", `module not found: '${path}'`, at, {
+      hint: `looked in ${bases.join(", ")}; check the "paths" in koru.json`,
+    }),
+  );
+  return [];
+}

@@ -1,0 +1,243 @@
+// Parse one .kz file into items. Lines starting with `~` are Koru; everything else is
+// host Zig passed through. The parser never throws: problems become diagnostics.
+import type { Item, Module, Span } from "./ast.js";
+import { type Diagnostic, error } from "./diagnostics.js";
+import { Lines } from "./lines.js";
+import { parseEvent, splitAnnotations } from "./parse-event.js";
+import { FlowParser, parseRef } from "./parse-flow.js";
+import { depthDelta, findTopLevel, indentOf, matchingClose } from "./scan.js";
+
+export interface ParseResult {
+  module: Module;
+  diagnostics: Diagnostic[];
+}
+
+export function parseModule(source: string, file: string, moduleName: string): ParseResult {
+  const lines = new Lines(file, source);
+  const diags: Diagnostic[] = [];
+  const items: Item[] = [];
+  const flows = new FlowParser(lines, diags);
+  let doc: string[] = [];
+  while (lines.hasNext()) {
+    const line = lines.next()!;
+    const trimmed = line.text.trim();
+    const span: Span = { file, line: line.number, col: 1 };
+    if (trimmed.startsWith("~")) {
+      const item = parseItem(trimmed.slice(1), line.text, span, lines, flows, diags, doc.length ? doc.join("\n") : undefined);
+      if (item) items.push(item);
+      doc = [];
+      continue;
+    }
+    if (trimmed.startsWith("|")) {
+      diags.push(error("KORU010", "stray continuation line without Koru construct", { file, line: line.number, col: 0 }, {
+        hint: "continuations must directly follow a flow (`~event(...)`) or another continuation, with no blank line between",
+      }));
+      continue;
+    }
+    if (trimmed.startsWith("//")) doc.push(trimmed.replace(/^\/\/\s?/, ""));
+    else doc = [];
+    items.push({ kind: "host", text: line.text, span });
+  }
+  return { module: { name: moduleName, file, items }, diagnostics: diags };
+}
+
+function parseItem(
+  text: string,
+  raw: string,
+  span: Span,
+  lines: Lines,
+  flows: FlowParser,
+  diags: Diagnostic[],
+  doc: string | undefined,
+): Item | undefined {
+  let rest = text.trimStart();
+  let annotations: string[] = [];
+  if (rest.startsWith("[")) {
+    if (rest.trim() === "[") {
+      annotations = readVerticalAnnotations(lines);
+      const closing = lines.next();
+      rest = closing ? closing.text.trim().replace(/^\]/, "").trim() : "";
+    } else {
+      const close = matchingClose(rest, 0);
+      if (close < 0) {
+        diags.push(error("PARSE003", "unterminated annotation list: missing ']'", span));
+        return undefined;
+      }
+      annotations = splitAnnotations(rest.slice(1, close));
+      rest = rest.slice(close + 1).trim();
+    }
+    if (rest === "") return { kind: "module_annotation", annotations, span };
+  }
+
+  const word = /^(pub\s+)?(event|proc|import)\b\s*/.exec(rest);
+  if (word) {
+    const body = rest.slice(word[0].length);
+    const pub = word[1] !== undefined;
+    switch (word[2]) {
+      case "event":
+        return parseEvent(lines, body, pub, annotations, span, doc, diags);
+      case "proc":
+        if (pub) {
+          diags.push(error("PARSE003", "'pub' is not valid on proc declarations - only events can be public", span));
+          skipBraced(body, lines);
+          return undefined;
+        }
+        return parseProc(body, raw, span, annotations, lines, diags);
+      case "import":
+        return parseImport(body, span, annotations, diags);
+    }
+  }
+
+  // `~name = ...` implements an event; anything else is a flow.
+  const eq = findAssign(rest);
+  if (eq >= 0 && !rest.startsWith("#")) {
+    const targetText = rest.slice(0, eq).trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.]*)?$/.test(targetText)) {
+      diags.push(error("PARSE003", `invalid implementation target '${targetText}'`, span));
+      return undefined;
+    }
+    let bodyText = rest.slice(eq + 1).trim();
+    let bodySpan = span;
+    if (bodyText === "") {
+      const next = lines.peek();
+      if (next && next.text.trim().startsWith("|")) {
+        // Continuation-only body: the head defaults to the event itself.
+        bodyText = `${targetText}()`;
+      } else if (next && next.text.trim() !== "") {
+        lines.next();
+        bodyText = next.text.trim();
+        bodySpan = { ...span, line: next.number };
+      }
+    }
+    if (bodyText.startsWith(".{")) {
+      diags.push(
+        error("PARSE003", "Zig-style struct syntax '.{' is not valid in a subflow body - use a branch constructor like `done { x: 1 }`", span),
+      );
+      return undefined;
+    }
+    const full = flows.completeText(bodyText);
+    const body = flows.parseChain(full, bodySpan, "body", indentOf(raw) - 1);
+    return { kind: "subflow", target: parseRef(targetText, span), annotations, body, span };
+  }
+  if (rest === "") {
+    diags.push(error("PARSE001", "invalid flow invocation: nothing after '~'", span));
+    return undefined;
+  }
+  const full = flows.completeText(rest);
+  if (/^[A-Za-z_][A-Za-z0-9_.:]*\s*->/.test(full)) {
+    diags.push(error("PARSE001", "invalid flow invocation", span, { hint: "taps are written `~tap(source -> destination)`" }));
+    return undefined;
+  }
+  const body = flows.parseChain(full, span, "head", indentOf(raw) - 1);
+  if (body.steps.length === 0) return undefined;
+  return { kind: "flow", annotations, body, span };
+}
+
+/** Index of a top-level `=` that is an assignment (not `==`, `=>`, `<=`, ...), before any `(`. */
+function findAssign(text: string): number {
+  const paren = findTopLevel(text, "(");
+  let from = 0;
+  for (;;) {
+    const i = findTopLevel(text, "=", from);
+    if (i < 0 || (paren >= 0 && i > paren)) return -1;
+    const prev = text[i - 1];
+    const next = text[i + 1];
+    if (next !== "=" && next !== ">" && !"=<>!".includes(prev ?? "")) return i;
+    from = i + 2;
+  }
+}
+
+function readVerticalAnnotations(lines: Lines): string[] {
+  const annotations: string[] = [];
+  while (lines.hasNext() && !lines.peekTrimmed()!.startsWith("]")) {
+    const t = lines.next()!.text.trim();
+    const m = /^[-*+]\s+(.+)$/.exec(t);
+    if (m) annotations.push(m[1].trim());
+  }
+  return annotations;
+}
+
+function parseProc(
+  body: string,
+  raw: string,
+  span: Span,
+  annotations: string[],
+  lines: Lines,
+  diags: Diagnostic[],
+): Item | undefined {
+  const brace = body.indexOf("{");
+  const header = (brace < 0 ? body : body.slice(0, brace)).trim();
+  if (brace < 0 || header.includes("=")) {
+    diags.push(error("PARSE003", "proc declarations must use braces for host language code", span));
+    return undefined;
+  }
+  const m = /^([A-Za-z_][A-Za-z0-9_.]*(?::[A-Za-z_][A-Za-z0-9_.]*)?)(?:\|(.+))?$/.exec(header);
+  if (!m) {
+    diags.push(error("PARSE003", `invalid proc header '${header}'`, span));
+    return undefined;
+  }
+  const afterBrace = body.slice(brace + 1);
+  let depth = 1 + depthDelta(afterBrace);
+  let text: string;
+  let bodyLine: number;
+  if (depth <= 0) {
+    // One-line proc: `~proc f { return .{ .ok = 1 }; }`.
+    text = afterBrace.slice(0, afterBrace.lastIndexOf("}"));
+    bodyLine = span.line;
+  } else {
+    const collected: string[] = [];
+    if (afterBrace.trim() !== "") collected.push(afterBrace);
+    bodyLine = afterBrace.trim() !== "" ? span.line : span.line + 1;
+    let closed = false;
+    while (lines.hasNext()) {
+      const line = lines.next()!;
+      depth += depthDelta(line.text);
+      if (depth <= 0) {
+        const last = line.text.lastIndexOf("}");
+        const before = line.text.slice(0, last);
+        if (before.trim() !== "") collected.push(before);
+        closed = true;
+        break;
+      }
+      collected.push(line.text);
+    }
+    if (!closed) {
+      diags.push(error("PARSE003", `unterminated proc body for '${m[1]}': missing '}'`, span));
+      return undefined;
+    }
+    text = collected.join("\n");
+  }
+  void raw;
+  return {
+    kind: "proc",
+    target: parseRef(m[1], span),
+    ...(m[2] !== undefined ? { variant: m[2] } : {}),
+    annotations,
+    body: text,
+    bodyLine,
+    span,
+  };
+}
+
+function skipBraced(body: string, lines: Lines): void {
+  let depth = depthDelta(body);
+  while (depth > 0 && lines.hasNext()) depth += depthDelta(lines.next()!.text);
+}
+
+function parseImport(body: string, span: Span, annotations: string[], diags: Diagnostic[]): Item | undefined {
+  const m = /^"([^"]*)"\s*(\/\/.*)?$/.exec(body.trim());
+  if (!m) {
+    diags.push(error("PARSE003", "import path must be a quoted string, e.g. ~import \"$std/io\"", span));
+    return undefined;
+  }
+  const path = m[1];
+  if (!path.startsWith("$")) {
+    diags.push(error("PARSE003", `import paths must start with $ alias (e.g. "$std/io", "$app/lib"), got "${path}"`, span));
+    return undefined;
+  }
+  if (path.includes("../")) {
+    diags.push(error("PARSE003", `import path "${path}" may not contain '../'`, span));
+    return undefined;
+  }
+  return { kind: "import", path, annotations, span };
+}

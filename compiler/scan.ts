@@ -1,0 +1,159 @@
+// String- and bracket-aware text scanning. Koru is line-oriented: most decisions are
+// made by looking for a character at bracket depth 0, outside string and char literals.
+
+const OPEN = "([{";
+const CLOSE = ")]}";
+
+/**
+ * Walk `text`, calling `visit(i, depth)` for every character outside string/char
+ * literals. Returning true from `visit` stops the walk. Returns the final depth.
+ */
+export function walk(text: string, visit: (i: number, depth: number) => boolean | void): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      i = skipLiteral(text, i);
+      continue;
+    }
+    if (c === "/" && text[i + 1] === "/") break;
+    if (OPEN.includes(c)) {
+      if (visit(i, depth)) return depth;
+      depth++;
+      continue;
+    }
+    if (CLOSE.includes(c)) {
+      depth--;
+      if (visit(i, depth)) return depth;
+      continue;
+    }
+    if (visit(i, depth)) return depth;
+  }
+  return depth;
+}
+
+/** Index of the closing quote of the literal starting at `start` (or text end). */
+function skipLiteral(text: string, start: number): number {
+  const q = text[start];
+  // A Zig multi-line string `\\...` never reaches here; `'` may be an apostrophe in prose
+  // inside a comment, but comments are cut before scanning.
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === "\\") {
+      i++;
+      continue;
+    }
+    if (text[i] === q) return i;
+  }
+  return text.length;
+}
+
+/** Net bracket depth change over a line (comments and literals ignored). */
+export function depthDelta(text: string): number {
+  return walk(text, () => false);
+}
+
+/** Index of `needle` at depth 0, or -1. */
+export function findTopLevel(text: string, needle: string, from = 0): number {
+  let found = -1;
+  walk(text, (i, depth) => {
+    if (i >= from && depth === 0 && text.startsWith(needle, i)) {
+      found = i;
+      return true;
+    }
+    return false;
+  });
+  return found;
+}
+
+/** Split at `sep` occurring at depth 0; parts are trimmed, empty trailing part dropped. */
+export function splitTopLevel(text: string, sep: string): { text: string; offset: number }[] {
+  const parts: { text: string; offset: number }[] = [];
+  let start = 0;
+  walk(text, (i, depth) => {
+    if (depth === 0 && text.startsWith(sep, i)) {
+      parts.push(piece(text, start, i));
+      start = i + sep.length;
+    }
+    return false;
+  });
+  const commentAt = commentStart(text);
+  const last = piece(text, start, commentAt < 0 ? text.length : commentAt);
+  if (last.text !== "" || parts.length > 0) parts.push(last);
+  if (parts.length > 0 && parts[parts.length - 1].text === "" && sep === ",") parts.pop();
+  return parts;
+}
+
+function piece(text: string, start: number, end: number): { text: string; offset: number } {
+  const raw = text.slice(start, end);
+  const lead = raw.length - raw.trimStart().length;
+  return { text: raw.trim(), offset: start + lead };
+}
+
+/** Index where a `//` comment starts outside literals, or -1. */
+export function commentStart(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      i = skipLiteral(text, i);
+      continue;
+    }
+    if (c === "/" && text[i + 1] === "/") return i;
+  }
+  return -1;
+}
+
+export function stripComment(text: string): string {
+  const at = commentStart(text);
+  return (at < 0 ? text : text.slice(0, at)).trimEnd();
+}
+
+/** Index of the bracket closing the one at `open`, or -1. */
+export function matchingClose(text: string, open: number): number {
+  let found = -1;
+  const sub = text.slice(open);
+  walk(sub, (i, depth) => {
+    if (depth === 0 && CLOSE.includes(sub[i]) && i > 0) {
+      found = open + i;
+      return true;
+    }
+    return false;
+  });
+  return found;
+}
+
+export function indentOf(line: string): number {
+  let n = 0;
+  for (const c of line) {
+    if (c === " ") n++;
+    else if (c === "\t") n += 4;
+    else break;
+  }
+  return n;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export function isIdent(text: string): boolean {
+  return IDENT.test(text);
+}
+
+/** Whole-identifier occurrence of `name` in `text` outside string literals. */
+export function mentionsIdent(text: string, name: string): boolean {
+  const re = new RegExp(`(?<![A-Za-z0-9_.@])${name.replace(/[$]/g, "\\$")}(?![A-Za-z0-9_])`);
+  return re.test(stripStrings(text));
+}
+
+/** Replace the contents of string literals with spaces (keeps offsets). */
+export function stripStrings(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = skipLiteral(text, i);
+      out += `"${" ".repeat(Math.max(0, end - i - 1))}"`;
+      i = end;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}

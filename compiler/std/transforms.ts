@@ -1,0 +1,132 @@
+// Native lowering of the standard library's `[transform]` events: `std.io:print.ln`,
+// `std.io:print.blk`, and `std.control:if`, `for`, `capture`, `const`.
+import type { Continuation, Invocation } from "../ast.js";
+import { error } from "../diagnostics.js";
+import type { FlowEmitter, Scope } from "../emit/flow.js";
+import { toZigValue } from "../emit/values.js";
+import { zigIdent } from "../emit/zig-writer.js";
+import type { EventSymbol } from "../symbols.js";
+import { templateToPrint } from "./template.js";
+
+type Lowering = (fe: FlowEmitter, inv: Invocation, conts: Continuation[], scope: Scope) => void;
+
+const LOWERINGS: Record<string, Lowering> = {
+  "std.io:print.ln": (fe, inv) => {
+    const arg = exprArg(inv);
+    const origin = fe.origin(inv.span);
+    if (arg === undefined) {
+      fe.w.line('__koru_std.debug.print("\\n", .{});', origin);
+      return;
+    }
+    const literal = /^"(?:[^"\\]|\\.)*"$/.test(arg) ? arg.slice(1, -1) : undefined;
+    const print = literal !== undefined ? templateToPrint([literal], false) : { format: "{s}", args: [arg] };
+    fe.w.line(printCall(print.format, print.args, print.error), origin);
+  },
+  "std.io:print.blk": (fe, inv) => {
+    const text = inv.source ?? exprArg(inv)?.replace(/^"|"$/g, "") ?? "";
+    const print = templateToPrint(text.split("\n"), true);
+    fe.w.line(printCall(print.format, print.args, print.error), fe.origin(inv.span));
+  },
+  "std.control:if": (fe, inv, conts, scope) => {
+    const cond = exprArg(inv) ?? "true";
+    const then = conts.find((c) => c.branch === "then");
+    const otherwise = conts.find((c) => c.branch === "else");
+    fe.w.open(`if (${cond}) {`, fe.origin(inv.span));
+    if (then) fe.emitChain(then.body, scope);
+    if (otherwise) {
+      fe.w.reopen("} else {");
+      fe.emitChain(otherwise.body, scope);
+    }
+    fe.w.close();
+  },
+  "std.control:for": (fe, inv, conts, scope) => {
+    const iterable = exprArg(inv) ?? "";
+    const each = conts.find((c) => c.branch === "each");
+    const done = conts.find((c) => c.branch === "done");
+    const binding = each?.binding && each.binding !== "_" ? zigIdent(each.binding) : "_";
+    fe.w.open(`for (${toZigValue(iterable)}) |${binding}| {`, fe.origin(inv.span));
+    if (binding !== "_") fe.w.line(`_ = &${binding};`);
+    if (each) fe.emitChain(each.body, scope);
+    fe.w.close();
+    if (done) fe.emitChain(done.body, scope);
+  },
+  "std.control:capture": (fe, inv, conts, scope) => {
+    const init = exprArg(inv) ?? "{}";
+    const as = conts.find((c) => c.branch === "as");
+    const captured = conts.find((c) => c.branch === "captured");
+    const acc = as?.binding && as.binding !== "_" ? zigIdent(as.binding) : fe.fresh("capture");
+    const origin = fe.origin(inv.span);
+    fe.w.open("{", origin);
+    fe.w.line(`var ${acc} = ${toZigValue(init)};`, origin);
+    fe.w.line(`_ = &${acc};`);
+    if (as) fe.emitChain(as.body, { ...scope, captures: [...scope.captures, { accumulator: acc }] });
+    if (captured) {
+      if (captured.binding && captured.binding !== "_") {
+        fe.w.line(`const ${zigIdent(captured.binding)} = ${acc};`, fe.origin(captured.span));
+        fe.w.line(`_ = &${zigIdent(captured.binding)};`);
+      }
+      fe.emitChain(captured.body, scope);
+    }
+    fe.w.close();
+  },
+  "std.control:const": (fe, inv, conts, scope) => {
+    const value = exprArg(inv) ?? "{}";
+    const as = conts.find((c) => c.branch === "as");
+    const name = as?.binding && as.binding !== "_" ? zigIdent(as.binding) : undefined;
+    fe.w.open("{", fe.origin(inv.span));
+    if (name) {
+      fe.w.line(`const ${name} = ${toZigValue(value)};`, fe.origin(inv.span));
+      fe.w.line(`_ = &${name};`);
+    }
+    if (as) fe.emitChain(as.body, scope);
+    fe.w.close();
+  },
+};
+
+export function lowerTransform(fe: FlowEmitter, inv: Invocation, sym: EventSymbol, conts: Continuation[], scope: Scope): void {
+  const lowering = LOWERINGS[sym.canonical];
+  if (!lowering) {
+    fe.diags.push(
+      error("KORU040", `transform event '${sym.canonical}' is not supported by this compiler`, { ...inv.span, col: 0 }, {
+        hint: "user-written [transform] procs run Zig at compile time, which koruc does not do",
+      }),
+    );
+    return;
+  }
+  lowering(fe, inv, conts, scope);
+}
+
+/** Whether the lowered transform always leaves its block (for loop and return analysis). */
+export function transformTerminates(
+  fe: FlowEmitter,
+  _inv: Invocation,
+  sym: EventSymbol,
+  conts: Continuation[],
+  scope: Scope,
+): boolean {
+  if (sym.canonical === "std.control:if") {
+    const then = conts.find((c) => c.branch === "then");
+    const otherwise = conts.find((c) => c.branch === "else");
+    return !!then && !!otherwise && fe.terminates(then.body, scope) && fe.terminates(otherwise.body, scope);
+  }
+  if (sym.canonical === "std.control:for" || sym.canonical === "std.control:capture") {
+    const after = conts.find((c) => c.branch === (sym.canonical === "std.control:for" ? "done" : "captured"));
+    return !!after && fe.terminates(after.body, scope);
+  }
+  if (sym.canonical === "std.control:const") {
+    const as = conts.find((c) => c.branch === "as");
+    return !!as && fe.terminates(as.body, scope);
+  }
+  return false;
+}
+
+/** The expression argument of a transform call: `expr: x`, or the first positional. */
+function exprArg(inv: Invocation): string | undefined {
+  const named = inv.args.find((a) => a.name === "expr" || a.name === "text" || a.name === "source");
+  return (named ?? inv.args.find((a) => a.name === undefined) ?? inv.args[0])?.value;
+}
+
+function printCall(format: string, args: string[], compileError?: string): string {
+  if (compileError) return `@compileError(${JSON.stringify(compileError)});`;
+  return `__koru_std.debug.print("${format}\\n", .{${args.length ? ` ${args.join(", ")} ` : ""}});`;
+}
