@@ -146,7 +146,10 @@ function emitEvent(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Module)
 
 function emitHandler(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Module, name: string, proc: ProcDecl | undefined): void {
   const decl = sym.decl;
-  w.open(`pub fn ${name}(__koru_event_input: Input) Output {`, fe.origin(proc?.span ?? decl.span));
+  // Immediate implementations (`~greet = greeting "Hi " ++ name`) are inline so that
+  // comptime-known arguments stay comptime-known, as upstream's call-site inlining does.
+  const inline = !proc && sym.subflow && isImmediate(sym.subflow.body) ? "inline " : "";
+  w.open(`pub ${inline}fn ${name}(__koru_event_input: Input) Output {`, fe.origin(proc?.span ?? decl.span));
   w.line("_ = &__koru_event_input;");
   for (const f of decl.input) {
     w.line(`const ${zigIdent(f.name)} = __koru_event_input.${zigIdent(f.name)};`);
@@ -169,6 +172,10 @@ function emitHandler(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Modul
     w.line(`return .{ .${zigIdent(decl.branches[0].name)} = undefined };`);
   }
   w.close();
+}
+
+function isImmediate(body: import("../ast.js").Chain): boolean {
+  return body.steps.length === 1 && body.steps[0].kind === "construct" && body.continuations.length === 0;
 }
 
 function fieldDecl(f: Field): string {
