@@ -5,6 +5,7 @@ import { hasErrors } from "./diagnostics.js";
 import { emitProgram } from "./emit/program.js";
 import { loadProgram } from "./modules.js";
 import type { CompileOptions, CompileResult } from "./pipeline.js";
+import { tapHooks } from "./std/taps.js";
 import { Symbols } from "./symbols.js";
 
 function pass<T>(name: string, opts: CompileOptions, file: string, run: () => T): T {
@@ -31,7 +32,7 @@ export function compileSource(source: string | undefined, path: string, opts: Co
   if (hasErrors(diagnostics) || opts.checkOnly) {
     return { ok: !hasErrors(diagnostics), diagnostics, program, sources: loaded.sources };
   }
-  const emitted = pass("emit", opts, path, () => emitProgram(program, symbols));
+  const emitted = pass("emit", opts, path, () => emitProgram(program, symbols, { ...tapHooks(program, symbols) }));
   diagnostics.push(...emitted.diagnostics);
   return {
     ok: !hasErrors(diagnostics),

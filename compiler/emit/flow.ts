@@ -36,8 +36,32 @@ export interface InvocationProbe {
   wrap(call: string, sym: EventSymbol, inv: Invocation, destinations: Map<string, string | null>): string;
 }
 
+/**
+ * Observers woven into flows at compile time (taps). The emitter calls them at every
+ * transition it lowers; absent when the program declares no taps.
+ */
+export interface TransitionHooks {
+  /** Does any observer watch invocations of `sym`? (Decides whether a result is kept.) */
+  watches(sym: EventSymbol, scope: Scope): boolean;
+  /**
+   * Emit observer code for the transition `sym.branch -> destination` before the
+   * continuation body runs. `payload` is the Zig expression of the branch payload
+   * (undefined for empty payloads or void events).
+   */
+  emitTransition(
+    fe: FlowEmitter,
+    sym: EventSymbol,
+    branch: string,
+    destination: EventSymbol | undefined,
+    payload: string | undefined,
+    scope: Scope,
+  ): void;
+}
+
 export class FlowEmitter {
   private counter = 0;
+  /** Set by the taps pass when the program declares taps. */
+  hooks?: TransitionHooks;
 
   constructor(
     readonly w: ZigWriter,
@@ -59,6 +83,15 @@ export class FlowEmitter {
     chain.steps.forEach((step, i) => {
       const last = i === chain.steps.length - 1;
       this.emitStep(step, last ? chain.continuations : [], scope, !last);
+      const next = chain.steps[i + 1];
+      if (!last && step.kind === "invoke" && this.hooks) {
+        // `~a() |> b()`: the void transition a -> b.
+        const sym = this.resolve(step, scope);
+        if (sym && sym.decl.branches.length === 0 && this.hooks.watches(sym, scope)) {
+          const dest = next?.kind === "invoke" ? this.resolve(next, scope) : undefined;
+          this.hooks.emitTransition(this, sym, "", dest, undefined, scope);
+        }
+      }
     });
   }
 
@@ -114,8 +147,10 @@ export class FlowEmitter {
     if (inv.label) return this.emitLabelLoop(inv, sym, conts, scope);
     const call = this.call(sym, inv, this.inputLiteral(sym, inv.args), conts);
     const origin = this.origin(inv.span);
-    if (conts.length === 0) {
+    const watched = this.hooks?.watches(sym, scope) ?? false;
+    if (conts.length === 0 && !(watched && sym.decl.branches.length > 0)) {
       this.w.line(sym.decl.branches.length === 0 ? `${call};` : `_ = ${call};`, origin);
+      if (watched && _discard === false) this.hooks!.emitTransition(this, sym, "", undefined, undefined, scope);
       return;
     }
     const result = this.fresh("result");
@@ -182,11 +217,14 @@ export class FlowEmitter {
     }
     this.w.open(`switch (${result}) {`);
     const handled = new Set<string>();
+    const watched = this.hooks?.watches(sym, scope) ?? false;
+    const catchAllConts = conts.filter((c) => c.catchAll);
     for (const branch of sym.decl.branches) {
-      const group = conts.filter((c) => !c.catchAll && c.branch === branch.name);
-      if (group.length === 0) continue;
+      let group = conts.filter((c) => !c.catchAll && c.branch === branch.name);
+      if (group.length === 0 && watched) group = catchAllConts.length > 0 ? catchAllConts : [];
+      if (group.length === 0 && !watched) continue;
       handled.add(branch.name);
-      this.emitArm(`.${zigIdent(branch.name)}`, branch.payload.kind !== "none", group, scope, loop);
+      this.emitArm(`.${zigIdent(branch.name)}`, branch.payload.kind !== "none", group, scope, loop, { sym, branch: branch.name });
     }
     if (handled.size < sym.decl.branches.length) {
       const catchAll = conts.filter((c) => c.catchAll);
@@ -200,10 +238,29 @@ export class FlowEmitter {
     this.w.close();
   }
 
-  private emitArm(tag: string, hasPayload: boolean, group: Continuation[], scope: Scope, loop: LabelInfo | undefined): void {
-    const binds = hasPayload && group.some((c) => c.binding !== undefined && c.binding !== "_");
+  private emitArm(
+    tag: string,
+    hasPayload: boolean,
+    group: Continuation[],
+    scope: Scope,
+    loop: LabelInfo | undefined,
+    transition?: { sym: EventSymbol; branch: string },
+  ): void {
+    const watched = transition !== undefined && (this.hooks?.watches(transition.sym, scope) ?? false);
+    const binds = hasPayload && (watched || group.some((c) => c.binding !== undefined && c.binding !== "_"));
     const payload = binds ? this.fresh("payload") : undefined;
-    this.w.open(`${tag} => ${payload ? `|${payload}| ` : ""}{`, this.origin(group[0].span));
+    this.w.open(`${tag} => ${payload ? `|${payload}| ` : ""}{`, group[0] ? this.origin(group[0].span) : undefined);
+    if (watched) {
+      if (payload) this.w.line(`_ = &${payload};`);
+      const first = group[0]?.body.steps[0];
+      const dest = first?.kind === "invoke" ? this.resolve(first, scope) : undefined;
+      this.hooks!.emitTransition(this, transition!.sym, transition!.branch, dest, payload, scope);
+    }
+    if (group.length === 0) {
+      if (loop) this.w.line(`break :${loop.zigLabel};`);
+      this.w.close("},");
+      return;
+    }
     const guarded = group.filter((c) => c.when !== undefined);
     const plain = group.filter((c) => c.when === undefined);
     if (guarded.length === 0) {
