@@ -286,7 +286,8 @@ export class FlowParser {
     const fields: { name: string; value: string; span: Span }[] = [];
     for (const e of entries) {
       const colon = findTopLevel(e.text, ":");
-      if (colon > 0 && isIdent(e.text.slice(0, colon).trim())) {
+      // Keys are field names; `captured` also takes lvalue paths (`acc.count`, `arr[i]`).
+      if (colon > 0 && /^[A-Za-z_][A-Za-z0-9_.]*(\[[^\]]*\])?$/.test(e.text.slice(0, colon).trim())) {
         fields.push({ name: e.text.slice(0, colon).trim(), value: e.text.slice(colon + 1).trim(), span });
       } else if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(e.text)) {
         // Field punning: `{ p.x }` means `{ x: p.x }`.
@@ -346,10 +347,15 @@ export function parseRef(text: string, span: Span): EventRef {
   return { module: text.slice(0, colon), path: text.slice(colon + 1).split("."), span };
 }
 
+const ZIG_SYNTAX = new Set(["if", "while", "switch", "for", "and", "or", "catch", "orelse", "return", "try", "else"]);
+
 /** A call `name(` that is not a `@builtin(` in a constructor value. */
 function containsCall(text: string): boolean {
   const stripped = text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-  return /(?<![@A-Za-z0-9_.])[A-Za-z_][A-Za-z0-9_.]*\s*\(/.test(stripped);
+  for (const m of stripped.matchAll(/(?<![@A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)\s*\(/g)) {
+    if (!ZIG_SYNTAX.has(m[1])) return true;
+  }
+  return false;
 }
 
 /** Column (0-based) of a `| branch` handler written on the same line as a step. */

@@ -348,9 +348,12 @@ export class FlowEmitter {
       const temps = fields.map((f) => {
         const tmp = this.fresh("captured");
         this.w.line(`const ${tmp} = ${toZigValue(f.value)};`, origin);
-        return [f.name, tmp] as const;
+        // `outer.count` names a field of an enclosing capture; a bare key is the innermost's.
+        const root = f.name.split(/[.[]/)[0];
+        const target = f.name.includes(".") && scope.captures.some((c) => c.accumulator === root) ? f.name : `${acc}.${f.name}`;
+        return [target, tmp] as const;
       });
-      for (const [name, tmp] of temps) this.w.line(`${acc}.${zigIdent(name)} = ${tmp};`, origin);
+      for (const [target, tmp] of temps) this.w.line(`${target} = ${tmp};`, origin);
       return;
     }
     const target = scope.implementing;

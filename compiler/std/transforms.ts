@@ -4,6 +4,7 @@ import type { Continuation, Invocation } from "../ast.js";
 import { error } from "../diagnostics.js";
 import type { FlowEmitter, Scope } from "../emit/flow.js";
 import { toZigValue } from "../emit/values.js";
+import { findTopLevel, splitTopLevel } from "../scan.js";
 import { zigIdent } from "../emit/zig-writer.js";
 import type { EventSymbol } from "../symbols.js";
 import { templateToPrint } from "./template.js";
@@ -57,7 +58,9 @@ const LOWERINGS: Record<string, Lowering> = {
     const acc = as?.binding && as.binding !== "_" ? zigIdent(as.binding) : fe.fresh("capture");
     const origin = fe.origin(inv.span);
     fe.w.open("{", origin);
-    fe.w.line(`var ${acc} = ${toZigValue(init)};`, origin);
+    // An explicit field type keeps the accumulator's fields runtime (an anonymous
+    // literal would make comptime-known values comptime fields).
+    fe.w.line(`var ${acc}: ${literalType(init)} = ${toZigValue(init)};`, origin);
     fe.w.line(`_ = &${acc};`);
     if (as) fe.emitChain(as.body, { ...scope, captures: [...scope.captures, { accumulator: acc }] });
     if (captured) {
@@ -118,6 +121,20 @@ export function transformTerminates(
     return !!as && fe.terminates(as.body, scope);
   }
   return false;
+}
+
+/** `struct { total: @TypeOf(@as(i32, 0)) }` for the literal `{ total: @as(i32, 0) }`. */
+function literalType(literal: string): string {
+  const t = literal.trim();
+  if (!t.startsWith("{")) return `@TypeOf(${toZigValue(t)})`;
+  const fields = splitTopLevel(t.slice(1, t.lastIndexOf("}")).replace(/\n\s*/g, " "), ",")
+    .filter((p) => p.text !== "")
+    .map((p) => {
+      const colon = findTopLevel(p.text, ":");
+      const name = p.text.slice(0, colon).trim();
+      return `${zigIdent(name)}: @TypeOf(${toZigValue(p.text.slice(colon + 1))})`;
+    });
+  return `struct { ${fields.join(", ")} }`;
 }
 
 /** The expression argument of a transform call: `expr: x`, or the first positional. */
