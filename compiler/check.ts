@@ -14,7 +14,7 @@ interface Ctx {
 
 export function check(program: Program, symbols: Symbols): Diagnostic[] {
   const c = new Checker(symbols);
-  for (const mod of Object.values(program.modules)) c.checkModule(mod);
+  for (const mod of new Set(Object.values(program.modules))) c.checkModule(mod);
   return c.diags;
 }
 

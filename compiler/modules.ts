@@ -39,6 +39,11 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
   const loadImport = (path: string, from: ImportDecl | undefined): void => {
     for (const { name, file } of resolveImport(path, aliases, from, diagnostics)) {
       if (modules[name]) continue;
+      // A module importing the entry file (circular imports) sees the entry module itself.
+      if (resolve(file) === resolve(entryFile)) {
+        modules[name] = entry;
+        continue;
+      }
       const src = readText(file, diagnostics);
       if (src === undefined) continue;
       sources.set(file, src);

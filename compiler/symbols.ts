@@ -22,14 +22,14 @@ export class Symbols {
   readonly events = new Map<string, EventSymbol>();
 
   constructor(readonly program: Program) {
-    for (const mod of Object.values(program.modules)) {
+    for (const mod of new Set(Object.values(program.modules))) {
       for (const item of mod.items) {
         if (item.kind !== "event") continue;
         const canonical = `${mod.name}:${item.path.join(".")}`;
         if (!this.events.has(canonical)) this.events.set(canonical, { decl: item, module: mod, canonical, variants: new Map() });
       }
     }
-    for (const mod of Object.values(program.modules)) {
+    for (const mod of new Set(Object.values(program.modules))) {
       for (const item of mod.items) {
         if (item.kind !== "proc" && item.kind !== "subflow") continue;
         const sym = this.lookup(item.target, mod);
@@ -51,7 +51,8 @@ export class Symbols {
   resolve(ref: EventRef, from: Module): Resolution {
     const path = ref.path.join(".");
     if (ref.module !== undefined) {
-      const canonical = `${ref.module}:${path}`;
+      // Module names may alias one module (a circular import of the entry file).
+      const canonical = `${this.program.modules[ref.module]?.name ?? ref.module}:${path}`;
       const sym = this.events.get(canonical);
       if (!sym) return { ok: false, reason: "unknown", canonical };
       if (sym.module !== from && !sym.decl.pub) return { ok: false, reason: "private", canonical };

@@ -87,7 +87,7 @@ export function emitProgram(program: Program, symbols: Symbols, hooks: EmitHooks
   emitModuleBody(program.entry);
   w.close("};");
   // Imported modules nest by their dotted names: koru_std.io, koru_app.helper.
-  const tree = buildTree(Object.values(program.modules).filter((m) => m !== program.entry && used.has(m.name)));
+  const tree = buildTree([...new Set(Object.values(program.modules))].filter((m) => m !== program.entry && used.has(m.name)));
   for (const [root, node] of tree.children) {
     w.line("");
     emitTreeNode(w, `koru_${root}`, node, emitModuleBody, true);
