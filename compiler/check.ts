@@ -104,7 +104,7 @@ class Checker {
   /** Upstream skips the unused-binding check when the body starts with a transform. */
   private startsWithTransform(chain: Chain, ctx: Ctx): boolean {
     const first = chain.steps[0];
-    if (!first || first.kind !== "invoke") return false;
+    if (first?.kind !== "invoke") return false;
     const r = this.symbols.resolve(first.target, ctx.module);
     return r.ok && r.symbol.decl.annotations.includes("transform");
   }

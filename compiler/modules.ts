@@ -1,6 +1,6 @@
 // Import resolution: `$alias/path` → files, module names (`$std/io` → `std.io`),
 // directory imports, conditional `~[flag]import`, circular imports tolerated.
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ImportDecl, Item, Module, Program } from "./ast.js";
@@ -8,7 +8,14 @@ import { type Diagnostic, error } from "./diagnostics.js";
 import { parseModule } from "./parse.js";
 
 /** Our standard library always serves `$std`, whatever a koru.json says. */
-export const STD_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "compiler", "std");
+export const STD_DIR = join(packageRoot(), "compiler", "std");
+
+/** The koru-ccp package root (works from `compiler/` sources and from `dist/compiler/`). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
 
 /** Modules every program sees (keyword events such as `if` / `for`). */
 const PRELUDE = ["$std/control"];

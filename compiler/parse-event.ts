@@ -43,8 +43,9 @@ export function parseEvent(
   else if (trailing !== "") diags.push(error("PARSE003", `unexpected text after input shape: '${trailing}'`, span));
 
   const input = parseFields(header.slice(brace + 1, close), span, diags);
+  const before = diags.length;
   const branches = parseBranchLines(lines, diags);
-  if (branches.length === 1 && branches[0].payload.kind === "none") {
+  if (diags.length === before && branches.length === 1 && branches[0].payload.kind === "none") {
     diags.push(
       error("PARSE003", `single branch '${branches[0].name}' with no payload is redundant - remove it to make this a void event`, branches[0].span),
     );

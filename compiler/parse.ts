@@ -100,7 +100,7 @@ function parseItem(
     let bodySpan = span;
     if (bodyText === "") {
       const next = lines.peek();
-      if (next && next.text.trim().startsWith("|")) {
+      if (next?.text.trim().startsWith("|")) {
         // Continuation-only body: the head defaults to the event itself.
         bodyText = `${targetText}()`;
       } else if (next && next.text.trim() !== "") {

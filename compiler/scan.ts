@@ -8,7 +8,7 @@ const CLOSE = ")]}";
  * Walk `text`, calling `visit(i, depth)` for every character outside string/char
  * literals. Returning true from `visit` stops the walk. Returns the final depth.
  */
-export function walk(text: string, visit: (i: number, depth: number) => boolean | void): number {
+export function walk(text: string, visit: (i: number, depth: number) => boolean | undefined): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];

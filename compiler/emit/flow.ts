@@ -173,7 +173,7 @@ export class FlowEmitter {
 
   private destinationOf(chain: Chain): string | null {
     const first = chain.steps[0];
-    if (!first || first.kind !== "invoke") return null;
+    if (first?.kind !== "invoke") return null;
     const sym = this.symbols.resolve(first.target, this.symbols.program.entry).ok
       ? (this.symbols.resolve(first.target, this.symbols.program.entry) as { symbol: EventSymbol }).symbol
       : undefined;

@@ -4,8 +4,8 @@ import type { Continuation, Invocation } from "../ast.js";
 import { error } from "../diagnostics.js";
 import type { FlowEmitter, Scope } from "../emit/flow.js";
 import { toZigValue } from "../emit/values.js";
-import { findTopLevel, splitTopLevel } from "../scan.js";
 import { zigIdent } from "../emit/zig-writer.js";
+import { findTopLevel, splitTopLevel } from "../scan.js";
 import type { EventSymbol } from "../symbols.js";
 import { templateToPrint } from "./template.js";
 
