@@ -135,6 +135,7 @@ function resolveImport(
     const target = rest === "" ? base : join(base, rest);
     const found: { name: string; file: string }[] = [];
     if (existsSync(`${target}.kz`)) found.push({ name, file: `${target}.kz` });
+    else if (target.endsWith(".kz") && existsSync(target)) found.push({ name, file: target });
     if (existsSync(target) && statSync(target).isDirectory()) {
       for (const f of readdirSync(target).sort()) {
         if (f.endsWith(".kz")) found.push({ name: `${name}.${f.slice(0, -3)}`, file: join(target, f) });

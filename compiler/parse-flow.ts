@@ -121,6 +121,7 @@ export class FlowParser {
     let bodyLine = lineNo;
     if (arrow >= 0 && stripComment(bodyText).trim() === "") {
       // `| ok x |>` with the body on the next, deeper line.
+      while (this.lines.peekTrimmed()?.startsWith("//")) this.lines.next();
       const next = this.lines.peek();
       if (next && indentOf(next.text) > indent && next.text.trim() !== "") {
         this.lines.next();
