@@ -145,7 +145,7 @@ export class FlowEmitter {
       return;
     }
     if (inv.label) return this.emitLabelLoop(inv, sym, conts, scope);
-    const call = this.call(sym, inv, this.inputLiteral(sym, inv.args), conts);
+    const call = this.call(sym, inv, this.inputLiteral(sym, inv.args), conts, scope);
     const origin = this.origin(inv.span);
     const watched = this.hooks?.watches(sym, scope) ?? false;
     if (conts.length === 0 && !(watched && sym.decl.branches.length > 0)) {
@@ -159,8 +159,14 @@ export class FlowEmitter {
   }
 
   /** The handler call expression, wrapped by the probe when observability is on. */
-  call(sym: EventSymbol, inv: Invocation, input: string, conts: Continuation[]): string {
-    const fn = inv.variant && sym.variants.has(inv.variant) ? `handler__${variantIdent(inv.variant)}` : "handler";
+  call(sym: EventSymbol, inv: Invocation, input: string, conts: Continuation[], scope?: Scope): string {
+    // Inside an override, calling the event itself delegates to its default proc.
+    const delegate = scope?.implementing === sym && sym.proc !== undefined && sym.subflow !== undefined;
+    const fn = delegate
+      ? "_default_handler"
+      : inv.variant && sym.variants.has(inv.variant)
+        ? `handler__${variantIdent(inv.variant)}`
+        : "handler";
     const expr = `${this.refOf(sym)}.${fn}(${input})`;
     if (!this.probe) return expr;
     const destinations = new Map<string, string | null>();
@@ -308,7 +314,7 @@ export class FlowEmitter {
     this.w.line(`_ = &${label.stateVar};`);
     this.w.open(`${zigLabel}: while (true) {`, origin);
     const inner: Scope = { ...scope, labels: [...scope.labels, label] };
-    const call = this.call(sym, inv, label.stateVar, conts);
+    const call = this.call(sym, inv, label.stateVar, conts, scope);
     if (sym.decl.branches.length === 0 || conts.length === 0) {
       this.w.line(sym.decl.branches.length === 0 ? `${call};` : `_ = ${call};`, origin);
       for (const c of conts) this.emitChain(c.body, inner);

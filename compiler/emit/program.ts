@@ -144,7 +144,11 @@ function emitEvent(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Module)
     const members = decl.branches.map((b) => `${zigIdent(b.name)}: ${payloadType(b.payload)},`);
     w.line(`pub const Output = union(enum) { ${members.join(" ")} };`, origin);
   }
-  emitHandler(w, fe, sym, mod, "handler", sym.proc);
+  if (sym.subflow && sym.proc) {
+    // An override (`~mod:ev = ...`) of an [abstract] event: the proc stays as the default.
+    emitHandler(w, fe, sym, mod, "handler", undefined);
+    emitHandler(w, fe, sym, mod, "_default_handler", sym.proc);
+  } else emitHandler(w, fe, sym, mod, "handler", sym.proc);
   for (const [tag, proc] of sym.variants) emitHandler(w, fe, sym, mod, `handler__${variantIdent(tag)}`, proc);
   w.close("};");
 }
