@@ -28,7 +28,8 @@ export function compileSource(source: string | undefined, path: string, opts: Co
   const program = loaded.program;
   if (!program) return { ok: false, diagnostics, sources: loaded.sources };
   const symbols = new Symbols(program);
-  diagnostics.push(...pass("check", opts, path, () => check(program, symbols)));
+  // Checks run on a program that parsed; parse errors alone are reported first.
+  if (!hasErrors(diagnostics)) diagnostics.push(...pass("check", opts, path, () => check(program, symbols)));
   if (hasErrors(diagnostics) || opts.checkOnly) {
     return { ok: !hasErrors(diagnostics), diagnostics, program, sources: loaded.sources };
   }

@@ -46,7 +46,8 @@ export function render(d: Diagnostic, sourceLines?: readonly string[]): string {
     out.push(`    | ${" ".repeat(Math.max(0, d.col - 1))}${"^".repeat(Math.max(1, d.span ?? 1))}`);
   }
   if (d.hint) out.push(`  hint: ${d.hint}`);
-  out.push("");
+  // A blank line after each diagnostic, as upstream prints them.
+  out.push("", "");
   return out.join("\n");
 }
 

@@ -28,13 +28,17 @@ export function parseEvent(
     return undefined;
   }
   const name = header.slice(0, brace).trim();
+  if (name === "") {
+    diags.push(error("PARSE003", "event declaration missing name", span));
+    return undefined;
+  }
   if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name)) {
     diags.push(error("PARSE003", `invalid event name '${name}'`, span));
     return undefined;
   }
   const close = matchingClose(header, brace);
   if (close < 0) {
-    diags.push(error("PARSE003", "unterminated input shape: missing '}'", span));
+    diags.push(error("PARSE004", "unmatched '{' in event shape", span));
     return undefined;
   }
   const trailing = header.slice(close + 1).trim();
@@ -67,12 +71,13 @@ export function parseFields(text: string, span: Span, diags: Diagnostic[]): Fiel
     if (entry === "") continue;
     const colon = findTopLevel(entry, ":");
     if (colon < 0) {
-      diags.push(error("PARSE003", `field '${entry}' is missing ':' and a type`, span));
+      diags.push(error("PARSE003", "field missing type annotation", span, { hint: `write it as 'name: Type' (got '${entry}')` }));
       continue;
     }
     const name = entry.slice(0, colon).trim();
     if (!isIdent(name)) {
-      diags.push(error("PARSE003", `invalid field name '${name}'`, span));
+      const why = /^\d/.test(name) ? "field name cannot start with a digit" : `invalid field name '${name}'`;
+      diags.push(error("PARSE003", why, span));
       continue;
     }
     let typeText = entry.slice(colon + 1).trim();
@@ -83,7 +88,7 @@ export function parseFields(text: string, span: Span, diags: Diagnostic[]): Fiel
       typeText = typeText.slice(0, eq).trim();
     }
     if (typeText === "string" || typeText === "String") {
-      diags.push(error("PARSE003", `type '${typeText}' is not a Zig type - use '[]const u8'`, span));
+      diags.push(error("PARSE003", `Unknown type '${typeText}'. In Zig/Koru, use '[]const u8' for strings`, span));
       continue;
     }
     const { type, phantom } = splitPhantom(typeText);
@@ -117,11 +122,17 @@ function parseBranchLines(lines: Lines, diags: Diagnostic[]): BranchDecl[] {
     if (body.startsWith("&")) body = body.slice(1).trim();
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*([\s\S]*)$/.exec(body);
     if (!m) {
-      diags.push(error("PARSE003", `invalid branch declaration '${body}'`, span));
+      const why = body === "" || body.startsWith("|") ? "branch missing name" : `invalid branch name '${body.split(/\s/)[0]}' - must be a valid identifier`;
+      diags.push(error("PARSE003", why, span));
+      continue;
+    }
+    if (depthDelta(body) > 0) {
+      diags.push(error("PARSE004", "unmatched '{' in branch payload shape", { ...span, col: Math.max(1, body.indexOf("{")) }));
       continue;
     }
     const name = m[1];
-    const payload = parsePayload(m[2].trim(), name, span, diags);
+    const braceCol = body.indexOf("{") + 1;
+    const payload = parsePayload(m[2].trim(), name, braceCol > 0 ? { ...span, col: braceCol } : span, diags);
     if (!payload) continue;
     if (branches.some((b) => b.name === name)) {
       diags.push(error("PARSE003", `duplicate branch name '${name}'`, span));
@@ -143,14 +154,18 @@ function parsePayload(text: string, branch: string, span: Span, diags: Diagnosti
     }
     if (inner === "") {
       diags.push(
-        error("PARSE003", `empty braces in branch payload - use '| ${branch}' for a branch with no payload`, span),
+        error("PARSE003", `empty braces in branch payload - remove braces for void branch or use identity syntax '| ${branch} Type'`, span),
       );
       return undefined;
     }
     const fields = parseFields(inner, span, diags);
     if (fields.length === 1) {
       diags.push(
-        error("PARSE003", `single field in braces - use identity syntax '| ${branch} ${fields[0].type}' instead`, span),
+        error(
+          "PARSE003",
+          `single field in braces - use identity syntax '| ${branch} ${fields[0].type}' instead of '| ${branch} { ${fields[0].name}: ${fields[0].type} }'`,
+          span,
+        ),
       );
       return undefined;
     }

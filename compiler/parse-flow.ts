@@ -43,8 +43,9 @@ export class FlowParser {
   }
 
   /** Read extra lines while brackets are open (multi-line args, Source blocks, braced constructors). */
-  completeText(text: string): string {
+  completeText(text: string, onlyBlocks = false): string {
     let full = text;
+    if (onlyBlocks && !/\{\s*(\/\/.*)?$/.test(full)) return full;
     while (depthDelta(full) > 0 && this.lines.hasNext()) {
       full += `\n${this.lines.next()!.text}`;
     }
@@ -245,6 +246,14 @@ export class FlowParser {
         return undefined;
       }
       args = this.parseArgs(text.slice(open + 1, close), span);
+      if (args.some((a) => a.value.startsWith(".{"))) {
+        this.diags.push(
+          error("PARSE003", "Zig-style struct syntax '.{' is not valid in Koru parameter values — pass fields as named parameters instead", {
+            ...span,
+            col: 1,
+          }),
+        );
+      }
       rest = text.slice(close + 1);
     } else if (!qualified && !(context === "head" && (afterPath === "" || afterPath.startsWith("{") || afterPath.startsWith("[")))) {
       return undefined;

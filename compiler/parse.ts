@@ -29,9 +29,7 @@ export function parseModule(source: string, file: string, moduleName: string): P
       continue;
     }
     if (trimmed.startsWith("|")) {
-      diags.push(error("KORU010", "stray continuation line without Koru construct", { file, line: line.number, col: 0 }, {
-        hint: "continuations must directly follow a flow (`~event(...)`) or another continuation, with no blank line between",
-      }));
+      diags.push(error("KORU010", "stray continuation line without Koru construct", { file, line: line.number, col: 1 }));
       continue;
     }
     if (trimmed.startsWith("//")) doc.push(trimmed.replace(/^\/\/\s?/, ""));
@@ -69,12 +67,15 @@ function parseItem(
     if (rest === "") return { kind: "module_annotation", annotations, span };
   }
 
-  const word = /^(pub\s+)?(event|proc|import)\b\s*/.exec(rest);
+  const word = /^(pub\s+~?)?(event|proc|import)\b\s*/.exec(rest);
   if (word) {
     const body = rest.slice(word[0].length);
     const pub = word[1] !== undefined;
     switch (word[2]) {
       case "event":
+        if (annotations.includes("keyword") && !pub) {
+          diags.push(error("PARSE003", "[keyword] annotation requires 'pub' - only public events can be keywords", span));
+        }
         return parseEvent(lines, body, pub, annotations, span, doc, diags);
       case "proc":
         if (pub) {
@@ -98,6 +99,10 @@ function parseItem(
     }
     let bodyText = rest.slice(eq + 1).trim();
     let bodySpan = span;
+    if (bodyText === "" && (lines.peekTrimmed() ?? "") === "") {
+      diags.push(error("PARSE003", "expected subflow body after '='", span));
+      return undefined;
+    }
     if (bodyText === "") {
       const next = lines.peek();
       if (next?.text.trim().startsWith("|")) {
@@ -110,9 +115,7 @@ function parseItem(
       }
     }
     if (bodyText.startsWith(".{")) {
-      diags.push(
-        error("PARSE003", "Zig-style struct syntax '.{' is not valid in a subflow body - use a branch constructor like `done { x: 1 }`", span),
-      );
+      diags.push(error("PARSE003", "Zig-style struct syntax '.{' is not valid Koru — use 'branch_name { field: value }' instead", bodySpan));
       return undefined;
     }
     const full = flows.completeText(bodyText);
@@ -123,9 +126,12 @@ function parseItem(
     diags.push(error("PARSE001", "invalid flow invocation: nothing after '~'", span));
     return undefined;
   }
-  const full = flows.completeText(rest);
-  if (/^[A-Za-z_][A-Za-z0-9_.:]*\s*->/.test(full)) {
-    diags.push(error("PARSE001", "invalid flow invocation", span, { hint: "taps are written `~tap(source -> destination)`" }));
+  // A top-level invocation cannot span lines (upstream), but a Source block can.
+  const full = flows.completeText(rest, true);
+  if (/^[A-Za-z_*][A-Za-z0-9_.:*]*\s*->/.test(full)) {
+    // Old tap syntax `~foo -> *`; its continuation lines belong to it.
+    diags.push(error("PARSE001", "invalid flow invocation", { ...span, col: 0 }));
+    while (lines.peekTrimmed()?.startsWith("|")) lines.next();
     return undefined;
   }
   const body = flows.parseChain(full, span, "head", indentOf(raw) - 1);
@@ -226,17 +232,19 @@ function skipBraced(body: string, lines: Lines): void {
 
 function parseImport(body: string, span: Span, annotations: string[], diags: Diagnostic[]): Item | undefined {
   const m = /^"([^"]*)"\s*(\/\/.*)?$/.exec(body.trim());
-  if (!m) {
-    diags.push(error("PARSE003", "import path must be a quoted string, e.g. ~import \"$std/io\"", span));
-    return undefined;
-  }
-  const path = m[1];
-  if (!path.startsWith("$")) {
-    diags.push(error("PARSE003", `import paths must start with $ alias (e.g. "$std/io", "$app/lib"), got "${path}"`, span));
-    return undefined;
-  }
+  const path = m ? m[1] : body.trim();
   if (path.includes("../")) {
-    diags.push(error("PARSE003", `import path "${path}" may not contain '../'`, span));
+    diags.push(error("PARSE003", "import paths cannot contain '../' - use path aliases in koru.json instead", span));
+    return undefined;
+  }
+  if (!path.startsWith("$")) {
+    diags.push(
+      error("PARSE003", "import paths must start with $ alias (e.g., '$std/io', '$src/helper') - define aliases in koru.json", span),
+    );
+    return undefined;
+  }
+  if (!m) {
+    diags.push(error("PARSE003", 'import path must be a quoted string, e.g. ~import "$std/io"', span));
     return undefined;
   }
   return { kind: "import", path, annotations, span };
