@@ -1,7 +1,6 @@
 // String- and bracket-aware text scanning. Koru is line-oriented: most decisions are
 // made by looking for a character at bracket depth 0, outside string and char literals.
 
-const OPEN = "([{";
 const CLOSE = ")]}";
 
 /**
@@ -11,21 +10,26 @@ const CLOSE = ")]}";
 export function walk(text: string, visit: (i: number, depth: number) => boolean | undefined): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"' || c === "'") {
-      i = skipLiteral(text, i);
-      continue;
-    }
-    if (c === "/" && text[i + 1] === "/") break;
-    if (OPEN.includes(c)) {
-      if (visit(i, depth)) return depth;
-      depth++;
-      continue;
-    }
-    if (CLOSE.includes(c)) {
-      depth--;
-      if (visit(i, depth)) return depth;
-      continue;
+    switch (text.charCodeAt(i)) {
+      case 34: // "
+      case 39: // '
+        i = skipLiteral(text, i);
+        continue;
+      case 47: // /
+        if (text.charCodeAt(i + 1) === 47) return depth;
+        break;
+      case 40: // (
+      case 91: // [
+      case 123: // {
+        if (visit(i, depth)) return depth;
+        depth++;
+        continue;
+      case 41: // )
+      case 93: // ]
+      case 125: // }
+        depth--;
+        if (visit(i, depth)) return depth;
+        continue;
     }
     if (visit(i, depth)) return depth;
   }
@@ -49,11 +53,17 @@ function skipLiteral(text: string, start: number): number {
 
 /** Net bracket depth change over a line (comments and literals ignored). */
 export function depthDelta(text: string): number {
+  // Fast path: most lines have no brackets or literals at all.
+  if (!/[(){}[\]"']/.test(text)) return 0;
   return walk(text, () => false);
 }
 
 /** Index of `needle` at depth 0, or -1. */
 export function findTopLevel(text: string, needle: string, from = 0): number {
+  const first = text.indexOf(needle, from);
+  if (first < 0) return -1;
+  // Fast path: nothing before the first occurrence can hide it.
+  if (!/[(){}[\]"'/]/.test(text.slice(0, first))) return first;
   let found = -1;
   walk(text, (i, depth) => {
     if (i >= from && depth === 0 && text.startsWith(needle, i)) {
@@ -67,6 +77,10 @@ export function findTopLevel(text: string, needle: string, from = 0): number {
 
 /** Split at `sep` occurring at depth 0; parts are trimmed, empty trailing part dropped. */
 export function splitTopLevel(text: string, sep: string): { text: string; offset: number }[] {
+  if (!text.includes(sep) && !text.includes("//")) {
+    const only = piece(text, 0, text.length);
+    return only.text === "" ? [] : [only];
+  }
   const parts: { text: string; offset: number }[] = [];
   let start = 0;
   walk(text, (i, depth) => {
@@ -138,9 +152,16 @@ export function isIdent(text: string): boolean {
 
 /** Whole-identifier occurrence of `name` in `text` outside string literals. */
 export function mentionsIdent(text: string, name: string): boolean {
-  const re = new RegExp(`(?<![A-Za-z0-9_.@])${name.replace(/[$]/g, "\\$")}(?![A-Za-z0-9_])`);
+  if (!text.includes(name)) return false;
+  let re = identPatterns.get(name);
+  if (!re) {
+    re = new RegExp(`(?<![A-Za-z0-9_.@])${name.replace(/[$]/g, "\\$")}(?![A-Za-z0-9_])`);
+    identPatterns.set(name, re);
+  }
   return re.test(stripStrings(text));
 }
+
+const identPatterns = new Map<string, RegExp>();
 
 /** Replace the contents of string literals with spaces (keeps offsets). */
 export function stripStrings(text: string): string {

@@ -48,7 +48,17 @@ export class Symbols {
     return r.reason === "private" ? this.events.get(r.canonical) : undefined;
   }
 
+  private readonly cache = new WeakMap<EventRef, { from: Module; result: Resolution }>();
+
   resolve(ref: EventRef, from: Module): Resolution {
+    const hit = this.cache.get(ref);
+    if (hit?.from === from) return hit.result;
+    const result = this.resolveUncached(ref, from);
+    this.cache.set(ref, { from, result });
+    return result;
+  }
+
+  private resolveUncached(ref: EventRef, from: Module): Resolution {
     const path = ref.path.join(".");
     if (ref.module !== undefined) {
       // Module names may alias one module (a circular import of the entry file).

@@ -7,13 +7,13 @@ export class ZigWriter {
   private depth = 0;
 
   line(text: string, origin?: Origin): void {
-    this.lines.push(text === "" ? "" : "    ".repeat(this.depth) + text);
+    this.lines.push(text === "" ? "" : indent(this.depth) + text);
     this.origins.push(origin);
   }
 
   /** Write `text` with its own indentation kept, after the current indentation. */
   raw(text: string, origin?: Origin): void {
-    this.lines.push(text === "" ? "" : "    ".repeat(this.depth) + text);
+    this.lines.push(text === "" ? "" : indent(this.depth) + text);
     this.origins.push(origin ? { ...origin, colDelta: origin.colDelta - 4 * this.depth } : undefined);
   }
 
@@ -47,6 +47,11 @@ export class ZigWriter {
   sourceMap(): SourceMap {
     return this.origins;
   }
+}
+
+const INDENTS: string[] = [];
+function indent(depth: number): string {
+  return (INDENTS[depth] ??= "    ".repeat(depth));
 }
 
 const ZIG_KEYWORDS = new Set(
