@@ -2,7 +2,8 @@
 import { performance } from "node:perf_hooks";
 import { check } from "./check.js";
 import { hasErrors } from "./diagnostics.js";
-import { emitProgram } from "./emit/program.js";
+import { emitProgram, mergeHooks } from "./emit/program.js";
+import { instrumentationHooks, observabilityFromImports } from "./instrument.js";
 import { loadProgram } from "./modules.js";
 import type { CompileOptions, CompileResult } from "./pipeline.js";
 import { tapHooks } from "./std/taps.js";
@@ -33,7 +34,10 @@ export function compileSource(source: string | undefined, path: string, opts: Co
   if (hasErrors(diagnostics) || opts.checkOnly) {
     return { ok: !hasErrors(diagnostics), diagnostics, program, sources: loaded.sources };
   }
-  const emitted = pass("emit", opts, path, () => emitProgram(program, symbols, { ...tapHooks(program, symbols) }));
+  const fromImports = observabilityFromImports(program);
+  const observe = instrumentationHooks({ ccp: !!opts.ccp || fromImports.ccp, profile: !!opts.profile || fromImports.profile });
+  const hooks = mergeHooks(tapHooks(program, symbols), observe.hooks);
+  const emitted = pass("emit", opts, path, () => emitProgram(program, symbols, hooks));
   diagnostics.push(...emitted.diagnostics);
   return {
     ok: !hasErrors(diagnostics),
@@ -41,7 +45,7 @@ export function compileSource(source: string | undefined, path: string, opts: Co
     program,
     zig: emitted.zig,
     sourceMap: emitted.sourceMap,
-    runtimeFiles: [],
+    runtimeFiles: observe.runtimeFiles,
     sources: loaded.sources,
   };
 }

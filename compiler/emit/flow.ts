@@ -30,10 +30,13 @@ export interface Scope {
   /** Labels of the current flow function (jumps to other flows' labels are errors). */
 }
 
-/** Hooks that wrap every event invocation; absent when observability is off. */
+/** Wraps every event invocation; absent when observability is off (zero cost). */
 export interface InvocationProbe {
-  /** Emit the call expression `call` (producing `Output`) wrapped with instrumentation. */
-  wrap(call: string, sym: EventSymbol, inv: Invocation, destinations: Map<string, string | null>): string;
+  /**
+   * The expression calling `handler` (a Zig function) with `input`, instrumented.
+   * `destinations` maps each branch to the event its continuation invokes next.
+   */
+  wrap(handler: string, input: string, sym: EventSymbol, destinations: Map<string, string | null>): string;
 }
 
 /**
@@ -82,8 +85,8 @@ export class FlowEmitter {
   emitChain(chain: Chain, scope: Scope): void {
     chain.steps.forEach((step, i) => {
       const last = i === chain.steps.length - 1;
-      this.emitStep(step, last ? chain.continuations : [], scope, !last);
       const next = chain.steps[i + 1];
+      this.emitStep(step, last ? chain.continuations : [], scope, next);
       if (!last && step.kind === "invoke" && this.hooks) {
         // `~a() |> b()`: the void transition a -> b.
         const sym = this.resolve(step, scope);
@@ -121,7 +124,7 @@ export class FlowEmitter {
     return r.ok ? r.symbol : undefined;
   }
 
-  private emitStep(step: Step, conts: Continuation[], scope: Scope, discardResult: boolean): void {
+  private emitStep(step: Step, conts: Continuation[], scope: Scope, next: Step | undefined): void {
     switch (step.kind) {
       case "discard":
         return;
@@ -130,11 +133,11 @@ export class FlowEmitter {
       case "construct":
         return this.emitConstructor(step, scope);
       case "invoke":
-        return this.emitInvocation(step, conts, scope, discardResult);
+        return this.emitInvocation(step, conts, scope, next);
     }
   }
 
-  private emitInvocation(inv: Invocation, conts: Continuation[], scope: Scope, _discard: boolean): void {
+  private emitInvocation(inv: Invocation, conts: Continuation[], scope: Scope, next: Step | undefined): void {
     const sym = this.resolve(inv, scope);
     if (!sym) {
       this.w.line("unreachable; // unresolved event", this.origin(inv.span));
@@ -145,12 +148,13 @@ export class FlowEmitter {
       return;
     }
     if (inv.label) return this.emitLabelLoop(inv, sym, conts, scope);
-    const call = this.call(sym, inv, this.inputLiteral(sym, inv.args), conts, scope);
+    const nextSym = next?.kind === "invoke" ? this.resolve(next, scope) : undefined;
+    const call = this.call(sym, inv, this.inputLiteral(sym, inv.args), conts, scope, nextSym?.canonical);
     const origin = this.origin(inv.span);
     const watched = this.hooks?.watches(sym, scope) ?? false;
     if (conts.length === 0 && !(watched && sym.decl.branches.length > 0)) {
       this.w.line(sym.decl.branches.length === 0 ? `${call};` : `_ = ${call};`, origin);
-      if (watched && _discard === false) this.hooks!.emitTransition(this, sym, "", undefined, undefined, scope);
+      if (watched && next === undefined) this.hooks!.emitTransition(this, sym, "", undefined, undefined, scope);
       return;
     }
     const result = this.fresh("result");
@@ -159,7 +163,14 @@ export class FlowEmitter {
   }
 
   /** The handler call expression, wrapped by the probe when observability is on. */
-  call(sym: EventSymbol, inv: Invocation, input: string, conts: Continuation[], scope?: Scope): string {
+  call(
+    sym: EventSymbol,
+    inv: Invocation,
+    input: string,
+    conts: Continuation[],
+    scope?: Scope,
+    nextDestination?: string,
+  ): string {
     // Inside an override, calling the event itself delegates to its default proc.
     const delegate = scope?.implementing === sym && sym.proc !== undefined && sym.subflow !== undefined;
     const fn = delegate
@@ -167,23 +178,22 @@ export class FlowEmitter {
       : inv.variant && sym.variants.has(inv.variant)
         ? `handler__${variantIdent(inv.variant)}`
         : "handler";
-    const expr = `${this.refOf(sym)}.${fn}(${input})`;
-    if (!this.probe) return expr;
+    const handler = `${this.refOf(sym)}.${fn}`;
+    if (!this.probe) return `${handler}(${input})`;
     const destinations = new Map<string, string | null>();
     for (const b of sym.decl.branches) {
       const c = conts.find((k) => k.branch === b.name) ?? conts.find((k) => k.catchAll);
-      destinations.set(b.name, c ? this.destinationOf(c.body) : null);
+      destinations.set(b.name, c ? this.destinationOf(c.body, scope) : null);
     }
-    return this.probe.wrap(expr, sym, inv, destinations);
+    if (sym.decl.branches.length === 0) destinations.set("", nextDestination ?? null);
+    return this.probe.wrap(handler, input, sym, destinations);
   }
 
-  private destinationOf(chain: Chain): string | null {
+  private destinationOf(chain: Chain, scope: Scope | undefined): string | null {
     const first = chain.steps[0];
     if (first?.kind !== "invoke") return null;
-    const sym = this.symbols.resolve(first.target, this.symbols.program.entry).ok
-      ? (this.symbols.resolve(first.target, this.symbols.program.entry) as { symbol: EventSymbol }).symbol
-      : undefined;
-    return sym?.canonical ?? null;
+    const r = this.symbols.resolve(first.target, scope?.module ?? this.symbols.program.entry);
+    return r.ok ? r.symbol.canonical : null;
   }
 
   /** `.{ .a = 1, .b = x }` for the event's Input, positional args matched by index. */

@@ -23,9 +23,29 @@ export interface EmitHooks {
   /** Statements at the start / end of `main`. */
   mainStart?: (w: ZigWriter) => void;
   mainEnd?: (w: ZigWriter) => void;
+  /** Declarations after everything else (tables filled while flows were emitted). */
+  epilogue?: (w: ZigWriter) => void;
 }
 
 const ENTRY_NS = "main_module";
+
+/** Combine hooks of several passes (taps, instrumentation); writers run in order. */
+export function mergeHooks(...all: EmitHooks[]): EmitHooks {
+  const writers = (key: "prelude" | "mainStart" | "mainEnd" | "epilogue") => {
+    const fns = all.map((h) => h[key]).filter((f): f is (w: ZigWriter) => void => f !== undefined);
+    return fns.length ? { [key]: (w: ZigWriter) => fns.forEach((f) => f(w)) } : {};
+  };
+  const probe = all.find((h) => h.probe)?.probe;
+  const transitions = all.find((h) => h.transitions)?.transitions;
+  return {
+    ...(probe ? { probe } : {}),
+    ...(transitions ? { transitions } : {}),
+    ...writers("prelude"),
+    ...writers("mainStart"),
+    ...writers("mainEnd"),
+    ...writers("epilogue"),
+  };
+}
 
 /** Zig path of a module's namespace: `main_module`, `koru_std.io`. */
 export function namespaceOf(program: Program, mod: Module): string {
@@ -70,7 +90,7 @@ export function emitProgram(program: Program, symbols: Symbols, hooks: EmitHooks
         }
         case "flow": {
           const name = `flow${flowIndex++}`;
-          w.line(`// >>> FLOW ${mod.file}:${item.span.line}`);
+          w.line(`// >>> FLOW ${name}`);
           w.open(`pub fn ${name}() void {`, fe.origin(item.span));
           fe.emitChain(item.body, { module: mod, labels: [], captures: [] });
           w.close();
@@ -101,6 +121,7 @@ export function emitProgram(program: Program, symbols: Symbols, hooks: EmitHooks
   hooks.mainEnd?.(w);
   if (userMain) w.line(`return ${ENTRY_NS}.main();`);
   w.close();
+  hooks.epilogue?.(w);
   return { zig: w.text(), sourceMap: w.sourceMap(), diagnostics };
 }
 
