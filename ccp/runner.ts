@@ -1,0 +1,132 @@
+// Run an instrumented binary: the recorder writes JSONL on fd 3 (never stdout), the
+// program's own stdout/stderr are relayed as `program_output`, and everything lands in a
+// run record folder. Every line handed to `emit` is a CCP message.
+import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import type { EdgeStats } from "./records.js";
+import { type RunMeta, type RunStats, ensureRunDir, newRunId, writeJsonAtomic } from "./run-records.js";
+
+export interface RunOptions {
+  exe: string;
+  args?: string[];
+  stdin?: string;
+  timeoutMs?: number;
+  workspace: string;
+  /** Receives every message of the run, in order. */
+  emit: (message: Record<string, unknown>) => void;
+  /** Relay `transition` lines to `emit` (they are always kept in transitions.jsonl). */
+  streamTransitions?: boolean;
+  /** Fields of meta.json known to the caller. */
+  meta: Omit<RunMeta, "run_id" | "exit_code" | "signal" | "timed_out" | "started_at" | "wall_ms">;
+  /** Maximum raw transitions the recorder writes (KORU_CCP_MAX_TRANSITIONS). */
+  transitionCap?: number;
+  profile?: boolean;
+  id?: string | number;
+}
+
+export interface RunResult {
+  runId: string;
+  dir: string;
+  exitCode: number | null;
+  signal?: string;
+  timedOut: boolean;
+  wallMs: number;
+  stats: RunStats;
+}
+
+export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
+  const runId = newRunId();
+  const dir = ensureRunDir(opts.workspace, runId);
+  const withId = (m: Record<string, unknown>) => (opts.id !== undefined ? { ...m, id: opts.id } : m);
+  const transitions = createWriteStream(join(dir, "transitions.jsonl"));
+  const edges: EdgeStats[] = [];
+  let summary: { transitions_written: number; transitions_dropped: number; cap: number; wall_ns: number; threads: number } | undefined;
+  const started = new Date();
+  const t0 = performance.now();
+  const env: NodeJS.ProcessEnv = { ...process.env, KORU_CCP_FD: "3" };
+  if (opts.transitionCap !== undefined) env.KORU_CCP_MAX_TRANSITIONS = String(opts.transitionCap);
+  if (opts.profile) env.KORU_PROFILE_FILE = join(dir, "trace.json");
+  const child = spawn(opts.exe, opts.args ?? [], { stdio: ["pipe", "pipe", "pipe", "pipe"], env });
+  child.stdin.on("error", () => {});
+  child.stdin.end(opts.stdin ?? "");
+
+  const relay = (stream: Readable, name: "stdout" | "stderr") => {
+    stream.setEncoding("utf8");
+    stream.on("data", (text: string) => opts.emit(withId({ type: "program_output", run_id: runId, stream: name, text })));
+  };
+  relay(child.stdout, "stdout");
+  relay(child.stderr, "stderr");
+
+  const records = createInterface({ input: child.stdio[3] as Readable, crlfDelay: Number.POSITIVE_INFINITY });
+  records.on("line", (line) => {
+    let rec: Record<string, unknown>;
+    try {
+      rec = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return; // A torn line from a crashing program: nothing to report.
+    }
+    if (rec.type === "transition") {
+      transitions.write(`${line}\n`);
+      if (opts.streamTransitions !== false) opts.emit(withId({ ...rec, run_id: runId }));
+    } else if (rec.type === "edge_stats") {
+      const { type: _t, ...edge } = rec;
+      edges.push(edge as unknown as EdgeStats);
+      opts.emit(withId({ ...rec, run_id: runId }));
+    } else if (rec.type === "recorder_summary") {
+      summary = rec as unknown as typeof summary;
+      opts.emit(withId({ ...rec, run_id: runId }));
+    }
+  });
+  const recordsDone = new Promise<void>((resolve) => records.on("close", resolve));
+
+  let timedOut = false;
+  const timer =
+    opts.timeoutMs !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill("SIGKILL");
+        }, opts.timeoutMs)
+      : undefined;
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on("close", (c, s) => resolve([c, s])),
+  );
+  if (timer) clearTimeout(timer);
+  await recordsDone;
+  await new Promise<void>((resolve) => transitions.end(resolve));
+  const wallMs = Math.round((performance.now() - t0) * 1000) / 1000;
+
+  const stats: RunStats = {
+    run_id: runId,
+    wall_ns: summary?.wall_ns ?? Math.round(wallMs * 1e6),
+    edges,
+    transitions_written: summary?.transitions_written ?? 0,
+    transitions_dropped: summary?.transitions_dropped ?? 0,
+    cap: summary?.cap ?? opts.transitionCap ?? 1_000_000,
+    threads: summary?.threads ?? 1,
+  };
+  writeJsonAtomic(join(dir, "stats.json"), stats);
+  const meta: RunMeta = {
+    ...opts.meta,
+    run_id: runId,
+    exit_code: code,
+    ...(signal ? { signal } : {}),
+    ...(timedOut ? { timed_out: true } : {}),
+    started_at: started.toISOString(),
+    wall_ms: wallMs,
+  };
+  writeJsonAtomic(join(dir, "meta.json"), meta);
+  opts.emit(
+    withId({
+      type: "run_done",
+      run_id: runId,
+      exit_code: code,
+      ...(signal ? { signal } : {}),
+      ...(timedOut ? { timed_out: true } : {}),
+      wall_ms: wallMs,
+    }),
+  );
+  return { runId, dir, exitCode: code, ...(signal ? { signal } : {}), timedOut, wallMs, stats };
+}
