@@ -3,6 +3,7 @@
 import type { Arg, Chain, Continuation, Invocation, Module, Program, Span, Step } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { mentionsIdent } from "./scan.js";
+import { isMetatype, TAP_EVENT, tapSourceEvent } from "./std/taps.js";
 import type { EventSymbol, Symbols } from "./symbols.js";
 
 const FRONT_END_CODES = new Set(["KORU050", "KORU100", "KORU044"]);
@@ -12,6 +13,8 @@ interface Ctx {
   implementing?: EventSymbol;
   labels: { name: string; symbol: EventSymbol }[];
   inCapture: boolean;
+  /** In a tap handler: a trailing branch constructor marks where the observed flow resumes. */
+  inTap?: boolean;
 }
 
 export function check(program: Program, symbols: Symbols): Diagnostic[] {
@@ -65,7 +68,7 @@ class Checker {
         }
         return undefined;
       case "construct": {
-        if (step.branch === "captured" && ctx.inCapture) return undefined;
+        if ((step.branch === "captured" && ctx.inCapture) || ctx.inTap) return undefined;
         const target = ctx.implementing;
         if (!target) {
           this.diags.push(
@@ -115,6 +118,7 @@ class Checker {
 
   private continuations(inv: Invocation, sym: EventSymbol | undefined, conts: Continuation[], ctx: Ctx, flowSpan: Span): void {
     if (!sym) return;
+    if (sym.canonical === TAP_EVENT) return this.tapHandlers(inv, conts, ctx);
     const transform = sym.decl.annotations.includes("transform");
     const branches = sym.decl.branches;
     const seenPlain = new Set<string>();
@@ -166,9 +170,27 @@ class Checker {
     for (const c of conts) {
       const bodyCtx = sym.canonical === "std.control:capture" && c.branch !== "as" ? ctx : inner;
       this.chain(c.body, bodyCtx, false);
-      if (c.binding && c.binding !== "_" && !c.binding.startsWith("_") && !this.startsWithTransform(c.body, ctx) && !usesBinding(c, c.binding)) {
-        this.diags.push(error("KORU100", `unused binding '${c.binding}'`, at(c.span), { hint: "discard the binding using `_` if not needed" }));
+      this.bindingUsed(c, ctx);
+    }
+  }
+
+  private bindingUsed(c: Continuation, ctx: Ctx): void {
+    if (c.binding && c.binding !== "_" && !c.binding.startsWith("_") && !this.startsWithTransform(c.body, ctx) && !usesBinding(c, c.binding)) {
+      this.diags.push(error("KORU100", `unused binding '${c.binding}'`, at(c.span), { hint: "discard the binding using `_` if not needed" }));
+    }
+  }
+
+  /** A tap's handlers name branches of its source event (or a metatype), not branches of `tap`. */
+  private tapHandlers(inv: Invocation, conts: Continuation[], ctx: Ctx): void {
+    const source = tapSourceEvent(inv, this.symbols, ctx.module);
+    for (const c of conts) {
+      if (source && !isMetatype(c.branch) && !source.decl.branches.some((b) => b.name === c.branch)) {
+        this.diags.push(
+          error("KORU021", `event '${source.canonical}' has no branch '${c.branch}' (available: ${available(source)})`, at(c.span)),
+        );
       }
+      this.chain(c.body, { ...ctx, inTap: true }, false);
+      this.bindingUsed(c, ctx);
     }
   }
 }

@@ -191,6 +191,11 @@ export class FlowEmitter {
 
   private destinationOf(chain: Chain, scope: Scope | undefined): string | null {
     const first = chain.steps[0];
+    if (first?.kind === "jump") {
+      // A jump continues into the event anchored at its label.
+      const label = scope && [...scope.labels].reverse().find((l) => l.name === first.label);
+      return label?.symbol.canonical ?? null;
+    }
     if (first?.kind !== "invoke") return null;
     const r = this.symbols.resolve(first.target, scope?.module ?? this.symbols.program.entry);
     return r.ok ? r.symbol.canonical : null;
@@ -324,7 +329,7 @@ export class FlowEmitter {
     this.w.line(`_ = &${label.stateVar};`);
     this.w.open(`${zigLabel}: while (true) {`, origin);
     const inner: Scope = { ...scope, labels: [...scope.labels, label] };
-    const call = this.call(sym, inv, label.stateVar, conts, scope);
+    const call = this.call(sym, inv, label.stateVar, conts, inner);
     if (sym.decl.branches.length === 0 || conts.length === 0) {
       this.w.line(sym.decl.branches.length === 0 ? `${call};` : `_ = ${call};`, origin);
       for (const c of conts) this.emitChain(c.body, inner);

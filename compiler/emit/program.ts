@@ -1,6 +1,6 @@
 // Lay out the whole program as one Zig file: one namespace struct per module (the entry
 // module is `main_module`), one struct per event, one function per top-level flow.
-import type { EventDecl, Field, Module, Payload, ProcDecl, Program } from "../ast.js";
+import type { EventDecl, Field, FlowItem, Module, Payload, ProcDecl, Program } from "../ast.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { depthDelta } from "../scan.js";
 import type { SourceMap } from "../source-map.js";
@@ -25,6 +25,10 @@ export interface EmitHooks {
   mainEnd?: (w: ZigWriter) => void;
   /** Declarations after everything else (tables filled while flows were emitted). */
   epilogue?: (w: ZigWriter) => void;
+  /** Top-level flows consumed at compile time (tap declarations): not emitted. */
+  omitFlow?: (item: FlowItem, mod: Module) => boolean;
+  /** Declarations at the end of a module's namespace, where its host names are in scope. */
+  moduleEnd?: (fe: FlowEmitter, mod: Module) => void;
 }
 
 const ENTRY_NS = "main_module";
@@ -37,9 +41,13 @@ export function mergeHooks(...all: EmitHooks[]): EmitHooks {
   };
   const probe = all.find((h) => h.probe)?.probe;
   const transitions = all.find((h) => h.transitions)?.transitions;
+  const omits = all.map((h) => h.omitFlow).filter((f) => f !== undefined);
+  const ends = all.map((h) => h.moduleEnd).filter((f) => f !== undefined);
   return {
     ...(probe ? { probe } : {}),
     ...(transitions ? { transitions } : {}),
+    ...(omits.length ? { omitFlow: (item: FlowItem, mod: Module) => omits.some((f) => f(item, mod)) } : {}),
+    ...(ends.length ? { moduleEnd: (fe: FlowEmitter, mod: Module) => ends.forEach((f) => f(fe, mod)) } : {}),
     ...writers("prelude"),
     ...writers("mainStart"),
     ...writers("mainEnd"),
@@ -89,6 +97,7 @@ export function emitProgram(program: Program, symbols: Symbols, hooks: EmitHooks
           break;
         }
         case "flow": {
+          if (hooks.omitFlow?.(item, mod)) break;
           const name = `flow${flowIndex++}`;
           w.line(`// >>> FLOW ${name}`);
           w.open(`pub fn ${name}() void {`, fe.origin(item.span));
@@ -101,6 +110,7 @@ export function emitProgram(program: Program, symbols: Symbols, hooks: EmitHooks
           break;
       }
     }
+    hooks.moduleEnd?.(fe, mod);
   };
 
   w.open(`pub const ${ENTRY_NS} = struct {`);

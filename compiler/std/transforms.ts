@@ -1,5 +1,5 @@
 // Native lowering of the standard library's `[transform]` events: `std.io:print.ln`,
-// `std.io:print.blk`, and `std.control:if`, `for`, `capture`, `const`.
+// `std.io:print.blk`, `std.control:if`, `for`, `capture`, `const`, and `std.taps:tap`.
 import type { Continuation, Invocation } from "../ast.js";
 import { error } from "../diagnostics.js";
 import type { FlowEmitter, Scope } from "../emit/flow.js";
@@ -12,6 +12,8 @@ import { templateToPrint } from "./template.js";
 type Lowering = (fe: FlowEmitter, inv: Invocation, conts: Continuation[], scope: Scope) => void;
 
 const LOWERINGS: Record<string, Lowering> = {
+  // A tap declaration runs nowhere itself: std/taps.ts weaves its handlers into other flows.
+  "std.taps:tap": () => {},
   "std.io:print.ln": (fe, inv) => {
     const arg = exprArg(inv);
     const origin = fe.origin(inv.span);

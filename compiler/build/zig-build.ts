@@ -1,0 +1,102 @@
+// Build generated Zig into a native binary, cached by content under .koru/build/<hash>/,
+// with Zig's errors mapped back to the .kz lines they came from.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Diagnostic, error } from "../diagnostics.js";
+import { packageRoot } from "../modules.js";
+import { type SourceMap, lookup } from "../source-map.js";
+import { findZig } from "../toolchain/zig.js";
+import { koruDir } from "../workspace.js";
+
+export type Optimize = "Debug" | "ReleaseSafe" | "ReleaseFast" | "ReleaseSmall";
+export const OPTIMIZE_MODES: Optimize[] = ["Debug", "ReleaseSafe", "ReleaseFast", "ReleaseSmall"];
+
+export interface BuildRequest {
+  zig: string;
+  /** File names in zig-runtime/ to place beside the generated main.zig. */
+  runtimeFiles?: string[];
+  optimize?: Optimize;
+  workspace: string;
+  sourceMap?: SourceMap;
+  /** Executable file name (default: `main`). */
+  name?: string;
+}
+
+export type BuildResult =
+  | { ok: true; exePath: string; dir: string; cached: boolean }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+const RUNTIME_DIR = join(packageRoot(), "zig-runtime");
+
+export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
+  const zig = findZig();
+  if ("error" in zig) return { ok: false, diagnostics: [error("ZIG000", zig.error, { file: "<toolchain>", line: 1, col: 0 })] };
+  const optimize = req.optimize ?? "Debug";
+  const name = req.name ?? "main";
+  const runtime = (req.runtimeFiles ?? []).map((f) => ({ name: f, text: readFileSync(join(RUNTIME_DIR, f), "utf8") }));
+  const hash = createHash("sha256").update(zig.version).update("\0").update(optimize).update("\0").update(req.zig);
+  for (const r of runtime) hash.update("\0").update(r.name).update("\0").update(r.text);
+  const key = hash.digest("hex").slice(0, 20);
+  const dir = koruDir(req.workspace, "build", key);
+  const exePath = join(dir, name);
+  if (existsSync(exePath)) return { ok: true, exePath, dir, cached: true };
+
+  // Build in a private folder, then move it into place: concurrent builds never see half a result.
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(join(tmp, "main.zig"), req.zig);
+  for (const r of runtime) writeFileSync(join(tmp, r.name), r.text);
+  const args = ["build-exe", "main.zig", "-O", optimize, `-femit-bin=${join(tmp, name)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
+  const result = await run(zig.path, args, tmp);
+  if (result.code !== 0) {
+    const diagnostics = zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig"));
+    rmSync(tmp, { recursive: true, force: true });
+    return { ok: false, diagnostics };
+  }
+  rmSync(join(tmp, `${name}.o`), { force: true });
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // Another build finished first.
+  }
+  return { ok: true, exePath: resolve(exePath), dir, cached: false };
+}
+
+function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; stderr: string }> {
+  return new Promise((done) => {
+    execFile(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, _stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+      done({ code, stderr: String(stderr) });
+    });
+  });
+}
+
+const ZIG_MESSAGE = /^(.+?):(\d+):(\d+): (error|note): (.*)$/;
+
+/** Zig's `main.zig:L:C: error: msg` lines as diagnostics at the .kz location they map to. */
+export function zigDiagnostics(stderr: string, map: SourceMap, generatedPath: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const line of stderr.split("\n")) {
+    const m = ZIG_MESSAGE.exec(line);
+    if (!m || m[4] !== "error") continue;
+    const [, file, l, c, , message] = m;
+    const zigLine = Number(l);
+    const zigCol = Number(c);
+    const origin = file === "main.zig" ? lookup(map, zigLine) : undefined;
+    if (origin) {
+      out.push(error("ZIG001", message, { file: origin.file, line: origin.line, col: Math.max(1, zigCol + origin.colDelta) }));
+    } else {
+      out.push(
+        error("ZIG001", message, { file: file === "main.zig" ? generatedPath : file, line: zigLine, col: zigCol }, {
+          hint: "this error is in code koruc generated; please report it with the .kz file",
+        }),
+      );
+    }
+  }
+  if (out.length === 0) {
+    out.push(error("ZIG001", `zig build-exe failed: ${stderr.trim().split("\n").slice(0, 5).join(" | ")}`, { file: generatedPath, line: 1, col: 0 }));
+  }
+  return out;
+}

@@ -1,0 +1,254 @@
+#!/usr/bin/env node
+// koruc: the command line. Diagnostics go to stderr; in CCP modes stdout carries only
+// protocol lines.
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { CompileResult } from "./pipeline.js";
+
+const HELP = `koruc - the Koru compiler (Koru -> Zig -> native binary, Zig 0.15.2)
+
+Usage:
+  koruc build <file.kz> [-o <exe>] [-O <mode>] [--<flag>...]   compile to a binary
+  koruc run <file.kz> [-O <mode>] [--<flag>...] [-- <args>...]  compile and run (cached)
+  koruc check <file.kz>                                          parse and check only
+  koruc emit <file.kz> [--ccp] [--profile]                       print the generated Zig
+  koruc <file.kz> --ast-json                                     print the AST as JSON
+  koruc --ccp <file.kz>                  compile, run instrumented, report hotspots (JSONL)
+  koruc --ccp                            CCP daemon: JSONL commands on stdin, answers on stdout
+  koruc --accept-commands=stdin <file.kz>  apply CCP commands from stdin to the program's workspace
+
+Options:
+  -O <mode>      Debug (default), ReleaseSafe, ReleaseFast or ReleaseSmall
+  -o <exe>       output path for 'build' (default: .koru/bin/<name> in the workspace)
+  --ccp          with 'build'/'run'/'emit': instrument every event invocation; 'run'
+                 then prints CCP JSONL on stdout (program output relayed as program_output)
+  --profile      with 'build'/'run': write a Chrome trace (.koru/runs/<id>/trace.json)
+  --<flag>       any other flag is a compiler flag; it keeps '~[flag]import' lines
+  -h, --help     this help
+  -v, --version  the compiler version
+
+Build products and run records live under .koru/ in the workspace (the folder holding
+koru.json, else the source file's folder). Exit code: 0 on success, 1 on errors, 2 on
+bad usage; 'run' exits with the program's exit code (128+n when killed by signal n).
+`;
+
+interface Args {
+  command?: "build" | "run" | "check" | "emit";
+  file?: string;
+  output?: string;
+  optimize?: string;
+  flags: string[];
+  ccp: boolean;
+  profile: boolean;
+  astJson: boolean;
+  acceptCommands?: string;
+  programArgs: string[];
+  help: boolean;
+  version: boolean;
+}
+
+class UsageError extends Error {}
+
+// The CLI is the composition root: CCP modes load lazily so plain builds stay fast.
+const CCP_DAEMON = "../ccp/daemon.js";
+const CCP_ACCEPT = "../ccp/accept-commands.js";
+
+export function parseArgs(argv: string[]): Args {
+  const a: Args = { flags: [], ccp: false, profile: false, astJson: false, programArgs: [], help: false, version: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      a.programArgs = argv.slice(i + 1);
+      break;
+    }
+    if (arg === "-h" || arg === "--help") a.help = true;
+    else if (arg === "-v" || arg === "--version") a.version = true;
+    else if (arg === "-o" || arg === "--output") a.output = need(argv, ++i, arg);
+    else if (arg === "-O") a.optimize = need(argv, ++i, arg);
+    else if (arg.startsWith("-O") && arg.length > 2) a.optimize = arg.slice(2);
+    else if (arg === "--ccp") a.ccp = true;
+    else if (arg === "--profile") a.profile = true;
+    else if (arg === "--ast-json") a.astJson = true;
+    else if (arg.startsWith("--accept-commands")) {
+      const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : need(argv, ++i, arg);
+      if (value !== "stdin") throw new UsageError(`--accept-commands supports only 'stdin', got '${value}'`);
+      a.acceptCommands = value;
+    } else if (arg.startsWith("--")) a.flags.push(arg.slice(2));
+    else if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}'`);
+    else if (!a.command && !a.file && ["build", "run", "check", "emit"].includes(arg)) a.command = arg as Args["command"];
+    else if (!a.file) a.file = arg;
+    else if (a.command === "run") a.programArgs.push(arg);
+    else throw new UsageError(`unexpected argument '${arg}'`);
+  }
+  if (a.optimize && !["Debug", "ReleaseSafe", "ReleaseFast", "ReleaseSmall"].includes(a.optimize)) {
+    throw new UsageError(`-O must be Debug, ReleaseSafe, ReleaseFast or ReleaseSmall, got '${a.optimize}'`);
+  }
+  return a;
+}
+
+function need(argv: string[], i: number, opt: string): string {
+  const v = argv[i];
+  if (v === undefined) throw new UsageError(`${opt} needs a value`);
+  return v;
+}
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let a: Args;
+  try {
+    a = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`koruc: ${e.message}\nRun 'koruc --help' for usage.\n`);
+    return 2;
+  }
+  if (a.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (a.version) {
+    process.stdout.write(`koruc ${version()} (koru-ccp)\n`);
+    return 0;
+  }
+  if (a.acceptCommands) {
+    if (!a.file) return usage("--accept-commands=stdin needs a .kz file");
+    const { acceptCommands } = (await import(CCP_ACCEPT)) as { acceptCommands: (f: string, i: NodeJS.ReadableStream, o: NodeJS.WritableStream) => Promise<number> };
+    return acceptCommands(a.file, process.stdin, process.stdout);
+  }
+  if (a.ccp && !a.command && !a.astJson) {
+    if (!a.file) {
+      const { runDaemon } = (await import(CCP_DAEMON)) as { runDaemon: (i: NodeJS.ReadableStream, o: NodeJS.WritableStream, l: NodeJS.WritableStream) => Promise<number> };
+      return runDaemon(process.stdin, process.stdout, process.stderr);
+    }
+    const { runFileWithCcp } = await import("../ccp/run-file.js");
+    return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: true, profile: a.profile });
+  }
+  if (!a.file) return usage(a.command ? `'${a.command}' needs a .kz file` : "no input file");
+  if (a.astJson) return astJson(a);
+  switch (a.command ?? "build") {
+    case "check":
+      return check(a);
+    case "emit":
+      return emit(a);
+    case "run":
+      if (a.ccp) {
+        const { runFileWithCcp } = await import("../ccp/run-file.js");
+        return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: false, profile: a.profile });
+      }
+      return build(a, true);
+    default:
+      return build(a, false);
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`koruc: ${message}\nRun 'koruc --help' for usage.\n`);
+  return 2;
+}
+
+export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "sources">, render: typeof import("./diagnostics.js").render): void {
+  const cache = new Map<string, string[]>();
+  for (const d of result.diagnostics) {
+    let lines = cache.get(d.file);
+    if (!lines) {
+      const text = result.sources.get(d.file);
+      lines = text?.split(/\r?\n/) ?? [];
+      cache.set(d.file, lines);
+    }
+    process.stderr.write(render(d, lines));
+  }
+}
+
+async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
+  const { compileFile } = await import("./compile.js");
+  return compileFile(a.file!, { flags: a.flags, ccp: a.ccp, profile: a.profile, checkOnly });
+}
+
+async function astJson(a: Args): Promise<number> {
+  const { parseOnly } = await import("./compile.js");
+  const { render } = await import("./diagnostics.js");
+  const result = parseOnly(a.file!, { flags: a.flags });
+  if (result.program) process.stdout.write(`${JSON.stringify(result.program, null, 2)}\n`);
+  printDiagnostics(result, render);
+  return result.ok ? 0 : 1;
+}
+
+async function check(a: Args): Promise<number> {
+  const { render } = await import("./diagnostics.js");
+  const result = await compileWith(a, true);
+  printDiagnostics(result, render);
+  return result.ok ? 0 : 1;
+}
+
+async function emit(a: Args): Promise<number> {
+  const { render } = await import("./diagnostics.js");
+  const result = await compileWith(a);
+  printDiagnostics(result, render);
+  if (result.zig) process.stdout.write(result.zig);
+  return result.ok ? 0 : 1;
+}
+
+async function build(a: Args, thenRun: boolean): Promise<number> {
+  const [{ render }, { buildExecutable }, { workspaceOf, koruDir }] = await Promise.all([
+    import("./diagnostics.js"),
+    import("./build/zig-build.js"),
+    import("./workspace.js"),
+  ]);
+  const result = await compileWith(a);
+  printDiagnostics(result, render);
+  if (!result.ok || !result.zig) return 1;
+  const workspace = workspaceOf(a.file!);
+  const name = basename(a.file!).replace(/\.kz$/, "");
+  const built = await buildExecutable({
+    zig: result.zig,
+    runtimeFiles: result.runtimeFiles ?? [],
+    optimize: (a.optimize ?? "Debug") as "Debug",
+    workspace,
+    sourceMap: result.sourceMap ?? [],
+    name,
+  });
+  if (!built.ok) {
+    printDiagnostics({ diagnostics: built.diagnostics, sources: result.sources }, render);
+    return 1;
+  }
+  if (thenRun) return runBinary(built.exePath, a.programArgs);
+  const out = resolve(a.output ?? join(koruDir(workspace, "bin"), name));
+  mkdirSync(dirname(out), { recursive: true });
+  copyFileSync(built.exePath, out);
+  process.stdout.write(`${out}\n`);
+  return 0;
+}
+
+/** Run a binary with our stdio; its exit code becomes ours (128+n for signal n). */
+function runBinary(exe: string, args: string[]): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn(exe, args, { stdio: "inherit" });
+    child.on("error", (e) => {
+      process.stderr.write(`koruc: cannot run ${exe}: ${e.message}\n`);
+      done(1);
+    });
+    child.on("close", (code, signal) => {
+      if (signal) {
+        const n = (
+          { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 } as Record<string, number>
+        )[signal];
+        done(128 + (n ?? 1));
+      } else done(code ?? 1);
+    });
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`koruc: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 70;
+  },
+);
