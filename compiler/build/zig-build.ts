@@ -48,7 +48,7 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
   mkdirSync(tmp, { recursive: true });
   writeFileSync(join(tmp, "main.zig"), req.zig);
   for (const r of runtime) writeFileSync(join(tmp, r.name), r.text);
-  const args = ["build-exe", "main.zig", "-O", optimize, `-femit-bin=${join(tmp, name)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
+  const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(tmp, name)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
   const result = await run(zig.path, args, tmp);
   if (result.code !== 0) {
     const diagnostics = zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig"));
@@ -78,10 +78,22 @@ const ZIG_MESSAGE = /^(.+?):(\d+):(\d+): (error|note): (.*)$/;
 /** Zig's `main.zig:L:C: error: msg` lines as diagnostics at the .kz location they map to. */
 export function zigDiagnostics(stderr: string, map: SourceMap, generatedPath: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const line of stderr.split("\n")) {
+  const lines = stderr.split("\n");
+  lines.forEach((line, i) => {
     const m = ZIG_MESSAGE.exec(line);
-    if (!m || m[4] !== "error") continue;
-    const [, file, l, c, , message] = m;
+    if (!m || m[4] !== "error") return;
+    let [, file, l, c, , message] = m;
+    if (file !== "main.zig") {
+      // An error inside Zig's std: report it where the program's code reached it.
+      for (const later of lines.slice(i + 1, i + 40)) {
+        const ref = /main\.zig:(\d+):(\d+)/.exec(later);
+        if (ref) {
+          [file, l, c] = ["main.zig", ref[1], ref[2]];
+          break;
+        }
+        if (ZIG_MESSAGE.exec(later)?.[4] === "error") break;
+      }
+    }
     const zigLine = Number(l);
     const zigCol = Number(c);
     const origin = file === "main.zig" ? lookup(map, zigLine) : undefined;
@@ -94,7 +106,7 @@ export function zigDiagnostics(stderr: string, map: SourceMap, generatedPath: st
         }),
       );
     }
-  }
+  });
   if (out.length === 0) {
     out.push(error("ZIG001", `zig build-exe failed: ${stderr.trim().split("\n").slice(0, 5).join(" | ")}`, { file: generatedPath, line: 1, col: 0 }));
   }

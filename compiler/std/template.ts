@@ -27,7 +27,8 @@ export function templateToPrint(lines: string[], raw: boolean): PrintCall {
         break;
       }
       const inner = text.slice(i + 2, end).trim();
-      const colon = inner.lastIndexOf(":");
+      // `{{ x:d:.3 }}`: the spec is everything after the first colon.
+      const colon = inner.indexOf(":");
       if (colon < 0) {
         problem ??= `std.io:print: placeholder '{{ ${inner} }}' needs a format spec, e.g. '{{ ${inner}:s }}' or ':d'`;
       } else {
