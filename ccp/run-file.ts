@@ -26,7 +26,7 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
   const result = compileFile(file, { flags: opts.flags ?? [], ccp: true, profile: !!opts.profile, onPass: (e) => send({ ...e }) });
   for (const d of result.diagnostics) send({ type: "diagnostic", ...d, msg: d.message });
   if (!result.ok || !result.zig || !result.program) {
-    send({ type: "compile_failed", entry: file, errors: result.diagnostics.filter((d) => d.level === "error").length });
+    send({ type: "compile_failed", entry: file, error_count: result.diagnostics.filter((d) => d.level === "error").length });
     return 1;
   }
   const compileMs = performance.now() - t0;
@@ -46,7 +46,7 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
   send({ type: "pass_done", pass: "zig_build", file, duration_ms: round(buildMs) });
   if (!built.ok) {
     for (const d of built.diagnostics) send({ type: "diagnostic", ...d, msg: d.message });
-    send({ type: "compile_failed", entry: file, errors: built.diagnostics.length });
+    send({ type: "compile_failed", entry: file, error_count: built.diagnostics.length });
     return 1;
   }
   send({ type: "compiled", entry: file, output: built.exePath, cached: built.cached });
