@@ -184,7 +184,7 @@ class Checker {
   private tapHandlers(inv: Invocation, conts: Continuation[], ctx: Ctx): void {
     const source = tapSourceEvent(inv, this.symbols, ctx.module);
     for (const c of conts) {
-      if (source && !isMetatype(c.branch) && !source.decl.branches.some((b) => b.name === c.branch)) {
+      if (source && !c.catchAll && !isMetatype(c.branch) && !source.decl.branches.some((b) => b.name === c.branch)) {
         this.diags.push(
           error("KORU021", `event '${source.canonical}' has no branch '${c.branch}' (available: ${available(source)})`, at(c.span)),
         );

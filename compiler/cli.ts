@@ -216,7 +216,14 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
     printDiagnostics({ diagnostics: built.diagnostics, sources: result.sources }, render);
     return 1;
   }
-  if (thenRun) return runBinary(built.exePath, a.programArgs);
+  if (thenRun) {
+    if (!a.profile) return runBinary(built.exePath, a.programArgs);
+    const trace = join(koruDir(workspace, "profiles"), `${name}-${Date.now()}.json`);
+    mkdirSync(dirname(trace), { recursive: true });
+    const code = await runBinary(built.exePath, a.programArgs, { KORU_PROFILE_FILE: trace });
+    process.stderr.write(`koruc: profile written to ${trace} (open it in https://ui.perfetto.dev or chrome://tracing)\n`);
+    return code;
+  }
   const out = resolve(a.output ?? join(koruDir(workspace, "bin"), name));
   mkdirSync(dirname(out), { recursive: true });
   copyFileSync(built.exePath, out);
@@ -225,9 +232,9 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
 }
 
 /** Run a binary with our stdio; its exit code becomes ours (128+n for signal n). */
-function runBinary(exe: string, args: string[]): Promise<number> {
+function runBinary(exe: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((done) => {
-    const child = spawn(exe, args, { stdio: "inherit" });
+    const child = spawn(exe, args, { stdio: "inherit", env: { ...process.env, ...env } });
     child.on("error", (e) => {
       process.stderr.write(`koruc: cannot run ${exe}: ${e.message}\n`);
       done(1);

@@ -92,6 +92,8 @@ pub fn Recorder(comptime sites: []const Site) type {
                 out_fd = std.fmt.parseInt(std.posix.fd_t, v, 10) catch 2;
             } else if (std.posix.getenv("KORU_CCP_FILE")) |path| {
                 out_fd = std.posix.open(path, .{ .ACCMODE = .WRONLY, .CREAT = true, .TRUNC = true }, 0o644) catch 2;
+            } else if (!opts.transitions) {
+                out_fd = -1; // Profiling only: no JSONL unless asked for.
             }
             if (profile) {
                 if (std.posix.getenv("KORU_PROFILE_FILE")) |path| {
@@ -106,7 +108,7 @@ pub fn Recorder(comptime sites: []const Site) type {
         }
 
         /// Call `handler(input)` and record the invocation at `site` + the branch taken.
-        pub inline fn observe(comptime site: u32, comptime handler: anytype, input: anytype) ReturnOf(handler) {
+        pub inline fn observe(comptime site: u32, comptime handler: anytype, input: InputOf(handler)) ReturnOf(handler) {
             const t = state();
             const outer_child = t.child;
             t.child = 0;
@@ -130,6 +132,10 @@ pub fn Recorder(comptime sites: []const Site) type {
                 reserve(t, index, t0, elapsed);
             }
             return result;
+        }
+
+        fn InputOf(comptime handler: anytype) type {
+            return @typeInfo(@TypeOf(handler)).@"fn".params[0].type.?;
         }
 
         fn ReturnOf(comptime handler: anytype) type {
@@ -314,6 +320,7 @@ fn pid() i64 {
 }
 
 fn writeAll(fd: std.posix.fd_t, bytes: []const u8) void {
+    if (fd < 0) return;
     var rest = bytes;
     while (rest.len > 0) {
         const n = std.posix.write(fd, rest) catch return;

@@ -47,7 +47,13 @@ export function mergeHooks(...all: EmitHooks[]): EmitHooks {
     ...(probe ? { probe } : {}),
     ...(transitions ? { transitions } : {}),
     ...(omits.length ? { omitFlow: (item: FlowItem, mod: Module) => omits.some((f) => f(item, mod)) } : {}),
-    ...(ends.length ? { moduleEnd: (fe: FlowEmitter, mod: Module) => ends.forEach((f) => f(fe, mod)) } : {}),
+    ...(ends.length
+      ? {
+          moduleEnd: (fe: FlowEmitter, mod: Module) => {
+            for (const f of ends) f(fe, mod);
+          },
+        }
+      : {}),
     ...writers("prelude"),
     ...writers("mainStart"),
     ...writers("mainEnd"),

@@ -1,0 +1,137 @@
+// `koruc run --ccp`: real instrumented binaries; every stdout line is a valid CCP message,
+// statistics are exact (also with threads and when the program panics), and observability
+// costs nothing when it is off.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Message } from "../ccp/messages.js";
+import { koruc, workspace } from "./helpers.js";
+
+const TICKS = `const std = @import("std");
+
+~event tick { n: u32 }
+| next u32
+| done
+
+~proc tick {
+    if (n == 0) return .{ .done = .{} };
+    return .{ .next = n - 1 };
+}
+
+~event spin { n: u32 }
+| finished u32
+
+~spin = #l tick(n: n)
+| next m |> @l(n: m)
+| done |> finished n
+
+~event parallel { threads: u32, n: u32 }
+
+~proc parallel {
+    var handles: [8]std.Thread = undefined;
+    for (0..threads) |i| handles[i] = std.Thread.spawn(.{}, worker, .{n}) catch unreachable;
+    for (0..threads) |i| handles[i].join();
+}
+
+fn worker(n: u32) void {
+    _ = main_module.spin_event.handler(.{ .n = n });
+}
+`;
+
+function messages(stdout: string) {
+  return stdout
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const parsed = Message.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`invalid CCP line: ${line}\n${parsed.error.message}`);
+      return parsed.data as Record<string, unknown> & { type: string };
+    });
+}
+
+function edge(msgs: ReturnType<typeof messages>, branch: string) {
+  return msgs.find((m) => m.type === "edge_stats" && m.branch === branch) as Record<string, number> | undefined;
+}
+
+describe("koruc run --ccp", () => {
+  it("streams only valid CCP lines, exact counts across threads, and a run record", () => {
+    const dir = workspace({ "app.kz": `${TICKS}\n~parallel(threads: 4, n: 1000)\n` });
+    const r = koruc(["run", "--ccp", "app.kz", "-O", "Debug"], { cwd: dir });
+    expect(r.status).toBe(0);
+    const msgs = messages(r.stdout);
+    const types = msgs.map((m) => m.type);
+    expect(types.slice(0, 2)).toEqual(["pass_start", "pass_done"]);
+    expect(types).toContain("compiled");
+    expect(types[types.length - 1]).toBe("run_done");
+    expect(edge(msgs, "next")?.count).toBe(4000);
+    expect(edge(msgs, "done")?.count).toBe(4);
+    expect(edge(msgs, "next")?.destination).toBe("app:tick");
+    const summary = msgs.find((m) => m.type === "recorder_summary") as Record<string, number>;
+    expect(summary.threads).toBeGreaterThanOrEqual(4);
+    expect(summary.transitions_written).toBe(4004 + 1);
+    expect(msgs.filter((m) => m.type === "transition")).toHaveLength(4005);
+    const runId = (msgs[msgs.length - 1] as { run_id: string }).run_id;
+    const runDir = join(dir, ".koru", "runs", runId);
+    const stats = JSON.parse(readFileSync(join(runDir, "stats.json"), "utf8"));
+    expect(stats.edges.find((e: { branch: string }) => e.branch === "next").count).toBe(4000);
+    expect(JSON.parse(readFileSync(join(runDir, "meta.json"), "utf8"))).toMatchObject({ run_id: runId, exit_code: 0 });
+    expect(readFileSync(join(runDir, "transitions.jsonl"), "utf8").trim().split("\n")).toHaveLength(4005);
+  });
+
+  it("keeps statistics exact when raw transitions are capped", () => {
+    const dir = workspace({ "app.kz": `${TICKS}\n~parallel(threads: 1, n: 20000)\n` });
+    const r = koruc(["run", "--ccp", "app.kz", "-O", "Debug"], { cwd: dir, env: { KORU_CCP_MAX_TRANSITIONS: "100" } });
+    const msgs = messages(r.stdout);
+    expect(edge(msgs, "next")?.count).toBe(20000);
+    const summary = msgs.find((m) => m.type === "recorder_summary") as Record<string, number>;
+    expect(summary.cap).toBe(100);
+    expect(summary.transitions_written).toBeLessThanOrEqual(100);
+    expect(summary.transitions_written + summary.transitions_dropped).toBe(20002);
+  });
+
+  it("flushes what it recorded when the program panics, and relays program output", () => {
+    const dir = workspace({
+      "boom.kz": `${TICKS}
+~event explode {}
+~proc explode {
+    std.debug.print("about to fail\\n", .{});
+    @panic("boom");
+}
+
+~parallel(threads: 1, n: 10)
+~explode()
+`,
+    });
+    const r = koruc(["run", "--ccp", "boom.kz", "-O", "Debug"], { cwd: dir });
+    const msgs = messages(r.stdout);
+    expect(edge(msgs, "next")?.count).toBe(10);
+    const output = msgs.filter((m) => m.type === "program_output").map((m) => m.text).join("");
+    expect(output).toContain("about to fail");
+    expect(output).toContain("boom");
+    const done = msgs[msgs.length - 1] as { exit_code: number | null; signal?: string };
+    expect(done.exit_code === null ? done.signal : done.exit_code).toBeTruthy();
+  });
+
+  it("costs nothing when off: a flag-guarded $std/ccp import emits exactly the plain program", () => {
+    const body = `${TICKS}\n~parallel(threads: 1, n: 5)\n`;
+    const guarded = workspace({ "app.kz": `~[ccp]import "$std/ccp"\n${body}` });
+    const plain = workspace({ "app.kz": body });
+    const withImport = koruc(["emit", "app.kz"], { cwd: guarded });
+    expect(withImport.status).toBe(0);
+    expect(withImport.stdout).toBe(koruc(["emit", "app.kz"], { cwd: plain }).stdout);
+    expect(koruc(["emit", "app.kz", "--ccp"], { cwd: guarded }).stdout).toContain("__koru_ccp.observe(");
+  });
+
+  it("writes a Chrome trace with nested complete events, real pid and tid", () => {
+    const dir = workspace({ "app.kz": `${TICKS}\n~parallel(threads: 2, n: 50)\n` });
+    const r = koruc(["run", "--profile", "app.kz"], { cwd: dir });
+    expect(r.status).toBe(0);
+    const path = /profile written to (\S+)/.exec(r.stderr)?.[1];
+    expect(path).toBeTruthy();
+    const trace = JSON.parse(readFileSync(path!, "utf8")) as { traceEvents: { ph: string; pid: number; tid: number; name: string }[] };
+    // 2 threads x (50 + 1) ticks, plus the one `parallel` invocation on the main thread.
+    expect(trace.traceEvents.length).toBe(103);
+    expect(trace.traceEvents.every((e) => e.ph === "X" && e.pid > 0 && e.tid > 0)).toBe(true);
+    expect(new Set(trace.traceEvents.map((e) => e.tid)).size).toBe(3);
+  });
+});
