@@ -58,6 +58,8 @@ export interface TransitionHooks {
     destination: EventSymbol | undefined,
     payload: string | undefined,
     scope: Scope,
+    /** The invocation whose result this transition leaves. */
+    site?: Invocation,
   ): void;
 }
 
@@ -92,7 +94,7 @@ export class FlowEmitter {
         const sym = this.resolve(step, scope);
         if (sym && sym.decl.branches.length === 0 && this.hooks.watches(sym, scope)) {
           const dest = next?.kind === "invoke" ? this.resolve(next, scope) : undefined;
-          this.hooks.emitTransition(this, sym, "", dest, undefined, scope);
+          this.hooks.emitTransition(this, sym, "", dest, undefined, scope, step);
         }
       }
     });
@@ -145,6 +147,10 @@ export class FlowEmitter {
     }
     if (sym.decl.annotations.includes("transform")) {
       lowerTransform(this, inv, sym, conts, scope);
+      // A branchless transform (`print.ln`) at the end of a flow is a terminal void transition.
+      if (next === undefined && conts.length === 0 && sym.decl.branches.length === 0 && this.hooks?.watches(sym, scope)) {
+        this.hooks.emitTransition(this, sym, "", undefined, undefined, scope, inv);
+      }
       return;
     }
     if (inv.label) return this.emitLabelLoop(inv, sym, conts, scope);
@@ -154,12 +160,12 @@ export class FlowEmitter {
     const watched = this.hooks?.watches(sym, scope) ?? false;
     if (conts.length === 0 && !(watched && sym.decl.branches.length > 0)) {
       this.w.line(sym.decl.branches.length === 0 ? `${call};` : `_ = ${call};`, origin);
-      if (watched && next === undefined) this.hooks!.emitTransition(this, sym, "", undefined, undefined, scope);
+      if (watched && next === undefined) this.hooks!.emitTransition(this, sym, "", undefined, undefined, scope, inv);
       return;
     }
     const result = this.fresh("result");
     this.w.line(`const ${result} = ${call};`, origin);
-    this.emitSwitch(result, sym, conts, scope, undefined);
+    this.emitSwitch(result, sym, conts, scope, undefined, inv);
   }
 
   /** The handler call expression, wrapped by the probe when observability is on. */
@@ -230,7 +236,7 @@ export class FlowEmitter {
     return fields[index] ?? fields.find((f) => f.type === "Expression");
   }
 
-  emitSwitch(result: string, sym: EventSymbol, conts: Continuation[], scope: Scope, loop: LabelInfo | undefined): void {
+  emitSwitch(result: string, sym: EventSymbol, conts: Continuation[], scope: Scope, loop: LabelInfo | undefined, site?: Invocation): void {
     if (sym.decl.branches.length === 0) {
       // A void event has nothing to switch on; its continuations run in sequence.
       for (const c of conts) this.emitBody(c, scope, loop);
@@ -245,7 +251,7 @@ export class FlowEmitter {
       if (group.length === 0 && watched) group = catchAllConts.length > 0 ? catchAllConts : [];
       if (group.length === 0 && !watched) continue;
       handled.add(branch.name);
-      this.emitArm(`.${zigIdent(branch.name)}`, branch.payload.kind !== "none", group, scope, loop, { sym, branch: branch.name });
+      this.emitArm(`.${zigIdent(branch.name)}`, branch.payload.kind !== "none", group, scope, loop, { sym, branch: branch.name, site });
     }
     if (handled.size < sym.decl.branches.length) {
       const catchAll = conts.filter((c) => c.catchAll);
@@ -265,7 +271,7 @@ export class FlowEmitter {
     group: Continuation[],
     scope: Scope,
     loop: LabelInfo | undefined,
-    transition?: { sym: EventSymbol; branch: string },
+    transition?: { sym: EventSymbol; branch: string; site?: Invocation | undefined },
   ): void {
     const watched = transition !== undefined && (this.hooks?.watches(transition.sym, scope) ?? false);
     const binds = hasPayload && (watched || group.some((c) => c.binding !== undefined && c.binding !== "_"));
@@ -275,7 +281,7 @@ export class FlowEmitter {
       if (payload) this.w.line(`_ = &${payload};`);
       const first = group[0]?.body.steps[0];
       const dest = first?.kind === "invoke" ? this.resolve(first, scope) : undefined;
-      this.hooks!.emitTransition(this, transition!.sym, transition!.branch, dest, payload, scope);
+      this.hooks!.emitTransition(this, transition!.sym, transition!.branch, dest, payload, scope, transition!.site);
     }
     if (group.length === 0) {
       if (loop) this.w.line(`break :${loop.zigLabel};`);
@@ -337,7 +343,7 @@ export class FlowEmitter {
     } else {
       const result = this.fresh("result");
       this.w.line(`const ${result} = ${call};`, origin);
-      this.emitSwitch(result, sym, conts, inner, label);
+      this.emitSwitch(result, sym, conts, inner, label, inv);
     }
     this.w.close();
   }
