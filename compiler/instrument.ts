@@ -28,11 +28,12 @@ export function instrumentationHooks(opts: InstrumentOptions): { hooks: EmitHook
   if (!opts.ccp && !opts.profile) return { hooks: {}, runtimeFiles: [], sites: [] };
   const sites: Site[] = [];
   const probe: InvocationProbe = {
-    wrap(handler: string, input: string, sym: EventSymbol, destinations: Map<string, string | null>): string {
+    wrap(handler: string, input: string, sym: EventSymbol, destinations: Map<string, string | null>, chained: string): string {
       const base = sites.length;
       const branches = sym.decl.branches.length === 0 ? [""] : sym.decl.branches.map((b) => b.name);
       for (const branch of branches) sites.push({ source: sym.canonical, branch, destination: destinations.get(branch) ?? null });
-      return `__koru_ccp.observe(${base}, ${handler}, ${input})`;
+      if (chained === "false") return `__koru_ccp.observe(${base}, ${handler}, ${input})`;
+      return `__koru_ccp.observeChained(${base}, ${handler}, ${input}, ${chained})`;
     },
   };
   const hooks: EmitHooks = {

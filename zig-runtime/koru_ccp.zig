@@ -49,6 +49,8 @@ pub fn Recorder(comptime sites: []const Site) type {
             reserved: usize = 0,
             /// Ticks spent in invocations nested in the current one.
             child: u64 = 0,
+            /// Clock at the end of this thread's last observed invocation.
+            last: u64 = 0,
             tid: u64 = 0,
             next: ?*Thread = null,
         };
@@ -70,7 +72,7 @@ pub fn Recorder(comptime sites: []const Site) type {
         var finished = std.atomic.Value(bool).init(false);
         var tick0: u64 = 0;
         var mono0: u64 = 0;
-        var wall0_ns: i128 = 0;
+        var wall0_ms: u64 = 0;
 
         /// Per-site JSON prefixes, built once at comptime.
         const prefixes = blk: {
@@ -102,19 +104,32 @@ pub fn Recorder(comptime sites: []const Site) type {
                 if (trace_fd) |fd| writeAll(fd, "{\"traceEvents\":[\n");
             }
             if (!enabled_raw and trace_fd == null) cap = 0;
-            wall0_ns = std.time.nanoTimestamp();
+            wall0_ms = @intCast(std.time.milliTimestamp());
             mono0 = monotonic();
             tick0 = ticks();
         }
 
         /// Call `handler(input)` and record the invocation at `site` + the branch taken.
         pub inline fn observe(comptime site: u32, comptime handler: anytype, input: InputOf(handler)) ReturnOf(handler) {
+            return record(site, handler, input, false);
+        }
+
+        /// Like `observe`, for an invocation that directly follows another observed one on
+        /// this thread (a continuation's first step, a label loop's next iteration): it
+        /// starts when that one ended, so one clock read serves both.
+        pub inline fn observeChained(comptime site: u32, comptime handler: anytype, input: InputOf(handler), chained: bool) ReturnOf(handler) {
+            return record(site, handler, input, chained);
+        }
+
+        inline fn record(comptime site: u32, comptime handler: anytype, input: InputOf(handler), chained: bool) ReturnOf(handler) {
             const t = state();
             const outer_child = t.child;
             t.child = 0;
-            const t0 = ticks();
+            const t0 = if (chained) t.last else ticks();
             const result = handler(input);
-            const elapsed = ticks() -% t0;
+            const t1 = ticks();
+            t.last = t1;
+            const elapsed = t1 -% t0;
             const index = site + branchIndex(result);
             const agg = &t.aggs[index];
             agg.count += 1;
@@ -167,6 +182,7 @@ pub fn Recorder(comptime sites: []const Site) type {
             const t = std.heap.page_allocator.create(Thread) catch @panic("koru_ccp: out of memory");
             t.* = .{};
             t.tid = std.Thread.getCurrentId();
+            t.last = ticks();
             threads_lock.lock();
             t.next = threads;
             threads = t;
@@ -186,15 +202,19 @@ pub fn Recorder(comptime sites: []const Site) type {
                 const start_ns = @as(u64, @intFromFloat(@as(f64, @floatFromInt(r.start -% tick0)) * scale));
                 const dur_ns = @as(u64, @intFromFloat(@as(f64, @floatFromInt(r.ticks)) * scale));
                 if (enabled_raw) {
-                    if (n + 512 > buf.len) {
+                    if (n + prefixes[r.site].len + 96 > buf.len) {
                         writeAll(out_fd, buf[0..n]);
                         n = 0;
                     }
-                    const wall_ms: i128 = @divTrunc(wall0_ns + start_ns, 1_000_000);
-                    const line = std.fmt.bufPrint(buf[n..], "{s},\"timestamp\":{d},\"timestamp_ns\":{d},\"duration_ns\":{d}}}\n", .{
-                        prefixes[r.site], wall_ms, start_ns, dur_ns,
-                    }) catch unreachable;
-                    n += line.len;
+                    const wall_ms: u64 = wall0_ms + start_ns / 1_000_000;
+                    n = append(&buf, n, prefixes[r.site]);
+                    n = append(&buf, n, ",\"timestamp\":");
+                    n = appendInt(&buf, n, wall_ms);
+                    n = append(&buf, n, ",\"timestamp_ns\":");
+                    n = appendInt(&buf, n, start_ns);
+                    n = append(&buf, n, ",\"duration_ns\":");
+                    n = appendInt(&buf, n, dur_ns);
+                    n = append(&buf, n, "}\n");
                     written += 1;
                 }
                 if (trace_fd) |fd| writeTrace(fd, r.site, start_ns, dur_ns, t.tid);
@@ -317,6 +337,24 @@ fn monotonic() u64 {
 fn pid() i64 {
     if (builtin.os.tag == .linux) return std.os.linux.getpid();
     return 0;
+}
+
+inline fn append(buf: []u8, at: usize, text: []const u8) usize {
+    @memcpy(buf[at .. at + text.len], text);
+    return at + text.len;
+}
+
+fn appendInt(buf: []u8, at: usize, value: u64) usize {
+    var digits: [20]u8 = undefined;
+    var i: usize = digits.len;
+    var v = value;
+    while (true) {
+        i -= 1;
+        digits[i] = @intCast('0' + v % 10);
+        v /= 10;
+        if (v == 0) break;
+    }
+    return append(buf, at, digits[i..]);
 }
 
 fn writeAll(fd: std.posix.fd_t, bytes: []const u8) void {

@@ -36,7 +36,7 @@ export interface InvocationProbe {
    * The expression calling `handler` (a Zig function) with `input`, instrumented.
    * `destinations` maps each branch to the event its continuation invokes next.
    */
-  wrap(handler: string, input: string, sym: EventSymbol, destinations: Map<string, string | null>): string;
+  wrap(handler: string, input: string, sym: EventSymbol, destinations: Map<string, string | null>, chained: string): string;
 }
 
 /**
@@ -67,6 +67,12 @@ export class FlowEmitter {
   private counter = 0;
   /** Set by the taps pass when the program declares taps. */
   hooks?: TransitionHooks;
+  /**
+   * Whether the next invocation directly follows an observed one (nothing but glue code
+   * between): a Zig bool expression, consumed by the next `call`. Lets the recorder read
+   * the clock once per invocation instead of twice.
+   */
+  private chainedNext = "false";
 
   constructor(
     readonly w: ZigWriter,
@@ -89,6 +95,7 @@ export class FlowEmitter {
       const last = i === chain.steps.length - 1;
       const next = chain.steps[i + 1];
       this.emitStep(step, last ? chain.continuations : [], scope, next);
+      this.chainedNext = "false";
       if (!last && step.kind === "invoke" && this.hooks) {
         // `~a() |> b()`: the void transition a -> b.
         const sym = this.resolve(step, scope);
@@ -146,6 +153,7 @@ export class FlowEmitter {
       return;
     }
     if (sym.decl.annotations.includes("transform")) {
+      this.chainedNext = "false";
       lowerTransform(this, inv, sym, conts, scope);
       // A branchless transform (`print.ln`) at the end of a flow is a terminal void transition.
       if (next === undefined && conts.length === 0 && sym.decl.branches.length === 0 && this.hooks?.watches(sym, scope)) {
@@ -185,6 +193,8 @@ export class FlowEmitter {
         ? `handler__${variantIdent(inv.variant)}`
         : "handler";
     const handler = `${this.refOf(sym)}.${fn}`;
+    const chained = this.chainedNext;
+    this.chainedNext = "false";
     if (!this.probe) return `${handler}(${input})`;
     const destinations = new Map<string, string | null>();
     for (const b of sym.decl.branches) {
@@ -192,7 +202,7 @@ export class FlowEmitter {
       destinations.set(b.name, c ? this.destinationOf(c.body, scope) : null);
     }
     if (sym.decl.branches.length === 0) destinations.set("", nextDestination ?? null);
-    return this.probe.wrap(handler, input, sym, destinations);
+    return this.probe.wrap(handler, input, sym, destinations, chained);
   }
 
   private destinationOf(chain: Chain, scope: Scope | undefined): string | null {
@@ -291,16 +301,16 @@ export class FlowEmitter {
     const guarded = group.filter((c) => c.when !== undefined);
     const plain = group.filter((c) => c.when === undefined);
     if (guarded.length === 0) {
-      this.emitContinuation(plain[0], payload, scope, loop);
+      this.emitContinuation(plain[0], payload, scope, loop, !watched);
     } else {
       guarded.forEach((c, i) => {
         const head = `if (${this.guardCondition(c, payload)}) {`;
         if (i === 0) this.w.open(head, this.origin(c.span));
         else this.w.reopen(`} else ${head}`, this.origin(c.span));
-        this.emitContinuation(c, payload, scope, loop);
+        this.emitContinuation(c, payload, scope, loop, !watched);
       });
       this.w.reopen("} else {");
-      if (plain[0]) this.emitContinuation(plain[0], payload, scope, loop);
+      if (plain[0]) this.emitContinuation(plain[0], payload, scope, loop, !watched);
       else if (loop) this.w.line(`break :${loop.zigLabel};`);
       this.w.close();
     }
@@ -313,12 +323,20 @@ export class FlowEmitter {
     return `${blk}: { const ${zigIdent(c.binding)} = ${payload}; _ = &${zigIdent(c.binding)}; break :${blk} (${c.when}); }`;
   }
 
-  private emitContinuation(c: Continuation, payload: string | undefined, scope: Scope, loop: LabelInfo | undefined): void {
+  private emitContinuation(
+    c: Continuation,
+    payload: string | undefined,
+    scope: Scope,
+    loop: LabelInfo | undefined,
+    followsExit: boolean,
+  ): void {
     if (c.binding && c.binding !== "_" && payload) {
       const kind = c.bindingAnnotations.includes("mutable") ? "var" : "const";
       this.w.line(`${kind} ${zigIdent(c.binding)} = ${payload};`, this.origin(c.span));
       this.w.line(`_ = &${zigIdent(c.binding)};`);
     }
+    // Only glue code separates the first step from the observed invocation that just ended.
+    if (this.probe && followsExit) this.chainedNext = "true";
     this.emitBody(c, scope, loop);
   }
 
@@ -333,8 +351,10 @@ export class FlowEmitter {
     const origin = this.origin(inv.span);
     this.w.line(`var ${label.stateVar}: ${this.refOf(sym)}.Input = ${this.inputLiteral(sym, inv.args)};`, origin);
     this.w.line(`_ = &${label.stateVar};`);
+    if (this.probe) this.w.line(`var ${zigLabel}_chained = false;`);
     this.w.open(`${zigLabel}: while (true) {`, origin);
     const inner: Scope = { ...scope, labels: [...scope.labels, label] };
+    if (this.probe) this.chainedNext = `${zigLabel}_chained`;
     const call = this.call(sym, inv, label.stateVar, conts, inner);
     if (sym.decl.branches.length === 0 || conts.length === 0) {
       this.w.line(sym.decl.branches.length === 0 ? `${call};` : `_ = ${call};`, origin);
@@ -364,6 +384,8 @@ export class FlowEmitter {
       temps.push([field, tmp]);
     });
     for (const [field, tmp] of temps) this.w.line(`${label.stateVar}.${zigIdent(field)} = ${tmp};`, origin);
+    // The next iteration starts where the last observed invocation ended only if nothing ran since.
+    if (this.probe) this.w.line(`${label.zigLabel}_chained = ${this.chainedNext === "true" && jump.args.every((a) => !a.value.includes("("))};`);
     this.w.line(`continue :${label.zigLabel};`, origin);
   }
 
