@@ -83,15 +83,23 @@ const upstreamExe = await build("upstream", upstreamZig);
 
 const devnull = { KORU_CCP_FILE: "/dev/null" };
 Object.assign(process.env, devnull);
-const shell = (exe: string) => () => timeCommand("sh", ["-c", `"${exe}" 2>/dev/null`]);
+const shell = (exe: string, env = "") => () => timeCommand("sh", ["-c", `${env} "${exe}" 2>/dev/null`]);
 console.log(`${n.toLocaleString()} invocations (upstream approach: ${upstreamN.toLocaleString()}), ${rounds} interleaved rounds, medians`);
 const ms = interleaved(
-  { plain: shell(plainExe), ccp: shell(ccpExe), plainSmall: shell(plainSmall), upstream: shell(upstreamExe) },
+  {
+    plain: shell(plainExe),
+    ccp: shell(ccpExe),
+    aggregates: shell(ccpExe, "KORU_CCP_MAX_TRANSITIONS=0"),
+    plainSmall: shell(plainSmall),
+    upstream: shell(upstreamExe),
+  },
   rounds,
 );
 const oursNs = ((ms.ccp - ms.plain) * 1e6) / n;
 const upstreamNs = ((ms.upstream - ms.plainSmall) * 1e6) / upstreamN;
 console.log(`  plain            ${ms.plain.toFixed(1)} ms`);
 console.log(`  koru-ccp         ${ms.ccp.toFixed(1)} ms   added ${oursNs.toFixed(2)} ns/invocation (target <= 15)`);
+const aggNs = ((ms.aggregates - ms.plain) * 1e6) / n;
+console.log(`  koru-ccp, stats only (KORU_CCP_MAX_TRANSITIONS=0) ${ms.aggregates.toFixed(1)} ms   added ${aggNs.toFixed(2)} ns/invocation`);
 console.log(`  upstream-style   ${ms.upstream.toFixed(1)} ms   added ${upstreamNs.toFixed(1)} ns/invocation`);
 console.log(`upstream/ours added cost = ${(upstreamNs / Math.max(oursNs, 0.01)).toFixed(1)}x (target >= 50x)`);
