@@ -81,7 +81,7 @@ export function zigDiagnostics(stderr: string, map: SourceMap, generatedPath: st
   const lines = stderr.split("\n");
   lines.forEach((line, i) => {
     const m = ZIG_MESSAGE.exec(line);
-    if (!m || m[4] !== "error") return;
+    if (m?.[4] !== "error") return;
     let [, file, l, c, , message] = m;
     if (file !== "main.zig") {
       // An error inside Zig's std: report it where the program's code reached it.

@@ -37,7 +37,10 @@ const ENTRY_NS = "main_module";
 export function mergeHooks(...all: EmitHooks[]): EmitHooks {
   const writers = (key: "prelude" | "mainStart" | "mainEnd" | "epilogue") => {
     const fns = all.map((h) => h[key]).filter((f): f is (w: ZigWriter) => void => f !== undefined);
-    return fns.length ? { [key]: (w: ZigWriter) => fns.forEach((f) => f(w)) } : {};
+    const run = (w: ZigWriter) => {
+      for (const f of fns) f(w);
+    };
+    return fns.length ? { [key]: run } : {};
   };
   const probe = all.find((h) => h.probe)?.probe;
   const transitions = all.find((h) => h.transitions)?.transitions;
