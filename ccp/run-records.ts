@@ -2,7 +2,7 @@
 // meta.json, transitions.jsonl, stats.json and trace.json (when profiled). Hotspot
 // analysis and the MCP resources read these; docs/run-records.md describes them.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EdgeStats } from "./records.js";
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { EdgeStats } from "./records.js";
-import { type RunMeta, type RunStats, ensureRunDir, newRunId, writeJsonAtomic } from "./run-records.js";
+import { ensureRunDir, newRunId, type RunMeta, type RunStats, writeJsonAtomic } from "./run-records.js";
 
 export interface RunOptions {
   exe: string;

@@ -1,8 +1,8 @@
 // Every bundled example builds, runs and prints exactly its expected output.
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, koruc } from "./helpers.js";
+import { koruc, ROOT } from "./helpers.js";
 
 const examples = readdirSync(join(ROOT, "examples"), { withFileTypes: true })
   .filter((d) => d.isDirectory() && d.name !== "agents")

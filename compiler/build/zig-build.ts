@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from "node:path";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { packageRoot } from "../modules.js";
-import { type SourceMap, lookup } from "../source-map.js";
+import { lookup, type SourceMap } from "../source-map.js";
 import { findZig } from "../toolchain/zig.js";
 import { koruDir } from "../workspace.js";
 
