@@ -56,6 +56,7 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
     args: opts.args ?? [],
     workspace,
     emit: send,
+    emitLine: (line) => out.write(`${line}\n`),
     profile: !!opts.profile,
     meta: {
       program: file,

@@ -142,7 +142,10 @@ pub fn Recorder(comptime sites: []const Site) type {
                 t.records[t.len] = .{ .site = index, .start = t0, .ticks = elapsed };
                 t.len += 1;
                 t.reserved -= 1;
-                if (t.len == batch) flushThread(t);
+                if (t.len == batch) {
+                    flushThread(t);
+                    t.last = ticks(); // A chained successor must not be charged for the flush.
+                }
             } else if (cap > 0) {
                 reserve(t, index, t0, elapsed);
             }
@@ -171,6 +174,7 @@ pub fn Recorder(comptime sites: []const Site) type {
             t.len += 1;
             t.reserved -= 1;
             if (t.len == batch) flushThread(t);
+            t.last = ticks();
         }
 
         inline fn state() *Thread {
