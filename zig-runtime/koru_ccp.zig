@@ -98,9 +98,9 @@ pub fn Recorder(comptime sites: []const Site) type {
                 out_fd = -1; // Profiling only: no JSONL unless asked for.
             }
             if (profile) {
-                if (std.posix.getenv("KORU_PROFILE_FILE")) |path| {
-                    trace_fd = std.posix.open(path, .{ .ACCMODE = .WRONLY, .CREAT = true, .TRUNC = true }, 0o644) catch null;
-                }
+                // Where upstream's profiler writes, unless koruc (or the user) says otherwise.
+                const path = std.posix.getenv("KORU_PROFILE_FILE") orelse "/tmp/koru_profile.json";
+                trace_fd = std.posix.open(path, .{ .ACCMODE = .WRONLY, .CREAT = true, .TRUNC = true }, 0o644) catch null;
                 if (trace_fd) |fd| writeAll(fd, "{\"traceEvents\":[\n");
             }
             if (!enabled_raw and trace_fd == null) cap = 0;
