@@ -265,7 +265,17 @@ export class FlowEmitter {
     }
     if (handled.size < sym.decl.branches.length) {
       const catchAll = conts.filter((c) => c.catchAll);
-      if (catchAll.length > 0) this.emitArm("else", false, catchAll, scope, loop);
+      const meta = catchAll.find((c) => METATYPES.has(c.branch) && c.binding && c.binding !== "_");
+      if (meta) {
+        // `|? Audit a |>`: one arm per unhandled branch, each binding its own metatype value.
+        for (const b of sym.decl.branches.filter((x) => !handled.has(x.name))) {
+          this.w.open(`.${zigIdent(b.name)} => {`, this.origin(meta.span));
+          this.w.line(`const ${zigIdent(meta.binding!)} = ${metatypeValue(sym.canonical, b.name)};`);
+          this.w.line(`_ = &${zigIdent(meta.binding!)};`);
+          this.emitBody(meta, scope, loop);
+          this.w.close("},");
+        }
+      } else if (catchAll.length > 0) this.emitArm("else", false, catchAll, scope, loop);
       else {
         this.w.open("else => {");
         if (loop) this.w.line(`break :${loop.zigLabel};`);
@@ -415,6 +425,13 @@ export class FlowEmitter {
     const branch = target.decl.branches.find((b) => b.name === step.branch);
     this.w.line(`return ${constructorValue(step, branch?.payload)};`, origin);
   }
+}
+
+const METATYPES = new Set(["Profile", "Transition", "Audit"]);
+
+/** The value a metatype binding (`|? Profile p`) sees for one branch of `source`. */
+function metatypeValue(source: string, branch: string): string {
+  return `.{ .source = ${zigString(source)}, .destination = @as(?[]const u8, null), .branch = ${zigString(branch)}, .timestamp_ns = __koru_std.time.nanoTimestamp(), .payload = @as(?[]const u8, null) }`;
 }
 
 /** `.{ .branch = value }` for a branch constructor. */
