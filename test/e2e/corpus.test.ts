@@ -1,0 +1,120 @@
+// The end-to-end corpus: every folder in test/e2e is a small Koru program built and run by
+// the real koruc (dist/compiler/cli.js). See test/e2e/README.md for the folder layout.
+import { spawn } from "node:child_process";
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KORUC, ROOT } from "../helpers.js";
+
+const CORPUS = join(ROOT, "test", "e2e");
+const RUN_TIMEOUT_MS = 30_000;
+/** Zig builds are CPU-heavy; the other test files build too. */
+const MAX_PARALLEL_BUILDS = 2;
+
+const cases = readdirSync(CORPUS, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(CORPUS, d.name, "input.kz")))
+  .map((d) => d.name)
+  .sort();
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a command; with `mergedTo`, stdout and stderr share one file, in write order. */
+function run(cmd: string, args: string[], cwd: string, mergedTo?: string): Promise<Outcome> {
+  return new Promise((done, fail) => {
+    const fd = mergedTo === undefined ? undefined : openSync(mergedTo, "w");
+    const child = spawn(cmd, args, { cwd, stdio: fd === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", fd, fd] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on("data", (b: Buffer) => out.push(b));
+    child.stderr?.on("data", (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      if (fd !== undefined) closeSync(fd);
+      fail(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (fd !== undefined) closeSync(fd);
+      const merged = mergedTo === undefined ? undefined : readFileSync(mergedTo, "utf8");
+      done({ code, signal, stdout: merged ?? Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+    });
+  });
+}
+
+/** At most `n` holders at once. */
+function limiter(n: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (active >= n) await new Promise<void>((go) => waiting.push(go));
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+const limit = limiter(MAX_PARALLEL_BUILDS);
+let work = "";
+
+beforeAll(() => {
+  // Build in a copy so nothing (.koru/ caches, executables) lands in the repository; the
+  // copy keeps the `test/e2e/<name>/input.kz` paths that diagnostics print.
+  work = mkdtempSync(join(tmpdir(), "koru-e2e-corpus-"));
+  cpSync(CORPUS, join(work, "test", "e2e"), { recursive: true, filter: (src) => !/[\\/]\.koru([\\/]|$)/.test(src) });
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function koruc(args: string[]): Promise<Outcome> {
+  return run(process.execPath, [KORUC, ...args], work);
+}
+
+function read(name: string, file: string): string | undefined {
+  const p = join(CORPUS, name, file);
+  return existsSync(p) ? readFileSync(p, "utf8") : undefined;
+}
+
+async function check(name: string): Promise<void> {
+  const input = `test/e2e/${name}/input.kz`;
+  const flags = (read(name, "flags") ?? "").split(/\s+/).filter(Boolean);
+  const exe = join(work, `${name}.exe`);
+  const expectedError = read(name, "expected_error.txt");
+  if (expectedError !== undefined) {
+    let r = await koruc(["check", input, ...flags]);
+    // Some errors (Zig's, mapped back to the .kz line) appear only when building.
+    if (r.code === 0) r = await limit(() => koruc(["build", input, "-o", exe, ...flags]));
+    expect(r.stderr).toBe(expectedError);
+    expect(r.code).toBe(1);
+    return;
+  }
+  const built = await limit(() => koruc(["build", input, "-o", exe, ...flags]));
+  expect(built.stderr).toBe("");
+  expect(built.code).toBe(0);
+  const ran = await run(exe, [], work, `${exe}.out`);
+  expect(ran.stdout).toBe(read(name, "expected.txt"));
+  expect(ran.signal).toBeNull();
+  expect(ran.code).toBe(0);
+  rmSync(exe, { force: true });
+}
+
+describe.concurrent("e2e corpus", () => {
+  for (const name of cases) {
+    // A `known_bug` file says the compiler is known to get this case wrong (and why):
+    // the test then passes while the case fails, and fails once the bug is fixed.
+    const test = existsSync(join(CORPUS, name, "known_bug")) ? it.fails : it;
+    test(name, () => check(name));
+  }
+});
