@@ -145,7 +145,7 @@ function resolveImport(
   }
   diags.push(
     error("KORU002", `module not found: '${path}'`, at, {
-      hint: `looked in ${bases.join(", ")}; check the "paths" in koru.json`,
+      hint: alias === "std" ? "the standard library has no such module" : `check the import path and the "${alias}" entry under "paths" in koru.json`,
     }),
   );
   return [];

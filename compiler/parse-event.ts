@@ -24,7 +24,7 @@ export function parseEvent(
   }
   const brace = findTopLevel(header, "{");
   if (brace < 0) {
-    diags.push(error("PARSE003", "event declaration missing input shape", span, { hint: "declare inputs with `{ }`, e.g. `~event ping {}`" }));
+    diags.push(error("PARSE003", "event declaration missing input shape", span));
     return undefined;
   }
   const name = header.slice(0, brace).trim();

@@ -6,6 +6,8 @@ export interface Origin {
   line: number;
   /** Column offset to add to a Zig column to get the .kz column (re-indentation). */
   colDelta: number;
+  /** The line is user code copied verbatim (proc bodies, host lines): columns carry over. */
+  verbatim?: boolean;
 }
 
 /** Index = generated line number - 1. */

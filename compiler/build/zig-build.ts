@@ -98,7 +98,9 @@ export function zigDiagnostics(stderr: string, map: SourceMap, generatedPath: st
     const zigCol = Number(c);
     const origin = file === "main.zig" ? lookup(map, zigLine) : undefined;
     if (origin) {
-      out.push(error("ZIG001", message, { file: origin.file, line: origin.line, col: Math.max(1, zigCol + origin.colDelta) }));
+      // Generated lines have no column of their own in the .kz file: point at the line start.
+      const col = origin.verbatim ? Math.max(1, zigCol + origin.colDelta) : 1;
+      out.push(error("ZIG001", message, { file: origin.file, line: origin.line, col }));
     } else {
       out.push(
         error("ZIG001", message, { file: file === "main.zig" ? generatedPath : file, line: zigLine, col: zigCol }, {

@@ -14,7 +14,7 @@ export class ZigWriter {
   /** Write `text` with its own indentation kept, after the current indentation. */
   raw(text: string, origin?: Origin): void {
     this.lines.push(text === "" ? "" : indent(this.depth) + text);
-    this.origins.push(origin ? { ...origin, colDelta: origin.colDelta - 4 * this.depth } : undefined);
+    this.origins.push(origin ? { ...origin, colDelta: origin.colDelta - 4 * this.depth, verbatim: true } : undefined);
   }
 
   open(text: string, origin?: Origin): void {
