@@ -1,6 +1,6 @@
 // `koruc run --ccp app.kz` and `koruc --ccp app.kz`: compile instrumented, build, run,
 // and report everything as CCP JSONL on stdout (hotspots at the end for `--ccp app.kz`).
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import type { Writable } from "node:stream";
 import { buildExecutable, type Optimize } from "../compiler/build/zig-build.js";
 import { compileFile } from "../compiler/compile.js";
@@ -8,6 +8,7 @@ import { findZig } from "../compiler/toolchain/zig.js";
 import { workspaceOf } from "../compiler/workspace.js";
 import { detectHotspots } from "./hotspots.js";
 import { programInfo } from "./program-events.js";
+import { writeJsonAtomic } from "./run-records.js";
 import { runInstrumented } from "./runner.js";
 
 export interface RunFileOptions {
@@ -69,9 +70,11 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
       zig_version: "version" in zig ? zig.version : "unknown",
     },
   });
+  const info = programInfo(result.program);
+  writeJsonAtomic(join(run.dir, "program.json"), info);
   if (opts.hotspots) {
     const hot = detectHotspots(
-      { edges: run.stats.edges, program: programInfo(result.program), wallNs: run.stats.wall_ns },
+      { edges: run.stats.edges, program: info, wallNs: run.stats.wall_ns },
       { runId: run.runId },
     );
     for (const h of hot) send(h as unknown as Record<string, unknown>);

@@ -1,0 +1,303 @@
+// A CCP session: the state a daemon (or `--accept-commands`) keeps between commands and
+// the handler of every command. Commands run one at a time, in arrival order; each
+// message answering a command carries its `id`.
+import { chmodSync, copyFileSync, readFileSync } from "node:fs";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import type { Program } from "../compiler/ast.js";
+import { buildExecutable, type Optimize } from "../compiler/build/zig-build.js";
+import { compileSource, parseOnly } from "../compiler/compile.js";
+import { Symbols } from "../compiler/symbols.js";
+import { findZig } from "../compiler/toolchain/zig.js";
+import type { Command } from "./commands.js";
+import type { EventInfo } from "./fields.js";
+import { detectHotspots, type ProgramInfo } from "./hotspots.js";
+import { diagnosticMessage, errorMessage } from "./messages.js";
+import { programInfo } from "./program-events.js";
+import { readRunStats, runDir, writeJsonAtomic } from "./run-records.js";
+import { runInstrumented } from "./runner.js";
+
+export type Send = (message: Record<string, unknown>) => void;
+
+/** Raised by handlers for errors a client caused; becomes an `error` message. */
+class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const BUILTIN_PASSES = ["parse", "check", "auto_discharge", "emit", "zig_build"];
+
+export class Session {
+  private readonly flags = new Map<string, boolean | string>();
+  private lastEntry: string | undefined;
+  private lastProgram: Program | undefined;
+  exited = false;
+
+  constructor(
+    readonly root: string,
+    private readonly send: Send,
+    private readonly sendLine: (line: string) => void,
+    readonly fixedEntry?: string,
+  ) {}
+
+  async handle(cmd: Command): Promise<void> {
+    const id = cmd.id;
+    const reply = (m: Record<string, unknown>) => this.send(id !== undefined ? { ...m, id } : m);
+    try {
+      await this.dispatch(cmd, reply);
+    } catch (e) {
+      const err = e instanceof CommandError ? e : new CommandError(e instanceof Error ? e.message : String(e), "failed");
+      this.send(errorMessage(err.message, { ...(id !== undefined ? { id } : {}), code: err.code, ...(err.field ? { field: err.field } : {}) }));
+    }
+  }
+
+  private async dispatch(cmd: Command, reply: Send): Promise<void> {
+    switch (cmd.cmd) {
+      case "parse": {
+        const file = this.path(cmd.file, "file");
+        const r = parseOnly(file, { flags: this.flagList() }, cmd.source);
+        if (r.program) this.remember(file, r.program);
+        return reply({
+          type: "parsed",
+          file: cmd.file,
+          ast: r.program ?? null,
+          diagnostics: r.diagnostics.map((d) => ({ ...d, msg: d.message })),
+          items: r.program?.entry.items.filter((i) => i.kind !== "host").length ?? 0,
+        });
+      }
+      case "ast_json": {
+        const file = this.path(cmd.file, "file");
+        const r = parseOnly(file, { flags: this.flagList() }, cmd.source);
+        if (!r.program) throw new CommandError(r.diagnostics[0]?.message ?? "cannot parse", "failed");
+        this.remember(file, r.program);
+        return reply({ type: "ast_json", file: cmd.file, ast: r.program });
+      }
+      case "ast": {
+        const file = cmd.file ? this.path(cmd.file, "file") : this.lastEntry;
+        if (!file) throw new CommandError("no program yet: send `parse` or `compile` first, or give `file`", "not_found", "file");
+        const program = cmd.file || !this.lastProgram ? parseOnly(file, { flags: this.flagList() }).program : this.lastProgram;
+        return reply({ type: "ast", file: relative(this.root, file), data: program ?? null });
+      }
+      case "set_flag": {
+        if (cmd.value === false) this.flags.delete(cmd.flag);
+        else this.flags.set(cmd.flag, cmd.value);
+        return reply({ type: "flag_set", flag: cmd.flag, value: cmd.value });
+      }
+      case "list_passes":
+        return reply({ type: "passes", passes: BUILTIN_PASSES.map((name) => ({ name, builtin: true })) });
+      case "add_pass":
+      case "remove_pass":
+        throw new CommandError(
+          cmd.cmd === "remove_pass" && BUILTIN_PASSES.includes(cmd.pass)
+            ? `'${cmd.pass}' is a built-in pass and cannot be removed`
+            : `unknown pass '${cmd.pass}': only the built-in passes (${BUILTIN_PASSES.join(", ")}) exist so far`,
+          "not_found",
+          "pass",
+        );
+      case "exit":
+        this.exited = true;
+        return reply({ type: "exit", code: 0 });
+      case "compile":
+        await this.compile(cmd, reply);
+        return;
+      case "run":
+      case "analyze":
+        await this.run(cmd, reply);
+        return;
+      case "hotspots":
+        this.hotspots(cmd.run_id, reply, cmd.min_share, cmd.limit);
+        return;
+      case "list_events": {
+        const file = cmd.entry ? this.path(cmd.entry, "entry") : (this.fixedEntry ?? this.lastEntry);
+        if (!file) throw new CommandError("no program yet: give `entry`", "not_found", "entry");
+        const r = parseOnly(file, { flags: this.flagList() });
+        if (!r.program) throw new CommandError(r.diagnostics[0]?.message ?? "cannot parse", "failed");
+        this.remember(file, r.program);
+        return reply({ type: "events", events: listEvents(r.program, cmd.module, cmd.include_std ?? false) });
+      }
+      default:
+        throw new CommandError(`'${cmd.cmd}' is not implemented yet (variants come in a later release)`, "not_implemented");
+    }
+  }
+
+  private async compile(cmd: Extract<Command, { cmd: "compile" }>, reply: Send): Promise<boolean> {
+    const file = this.path(cmd.entry, "entry");
+    const t0 = performance.now();
+    const result = compileSource(cmd.source, file, {
+      flags: [...this.flagList(), ...(cmd.flags ?? [])],
+      ccp: cmd.ccp ?? this.flags.has("ccp"),
+      profile: cmd.profile ?? this.flags.has("profile"),
+      checkOnly: cmd.check_only ?? false,
+      onPass: (e) => reply({ ...e, file: cmd.entry }),
+    });
+    for (const d of result.diagnostics) reply(diagnosticMessage(d));
+    if (result.program) this.remember(file, result.program);
+    if (!result.ok || (!cmd.check_only && !result.zig)) {
+      reply({ type: "compile_failed", entry: cmd.entry, error_count: result.diagnostics.filter((d) => d.level === "error").length });
+      return false;
+    }
+    if (cmd.check_only) {
+      reply({ type: "compiled", entry: cmd.entry, output: cmd.entry, duration_ms: ms(t0) });
+      return true;
+    }
+    const built = await this.build(file, result.zig!, result.runtimeFiles ?? [], result.sourceMap ?? [], (cmd.optimize ?? "Debug") as Optimize, reply);
+    if (!built) {
+      reply({ type: "compile_failed", entry: cmd.entry, error_count: 1 });
+      return false;
+    }
+    let output = built;
+    if (cmd.output) {
+      output = this.path(cmd.output, "output");
+      copyFileSync(built, output);
+      chmodSync(output, 0o755);
+    }
+    reply({ type: "compiled", entry: cmd.entry, output: relative(this.root, output) || output, duration_ms: ms(t0) });
+    return true;
+  }
+
+  private async build(file: string, zig: string, runtimeFiles: string[], sourceMap: import("../compiler/source-map.js").SourceMap, optimize: Optimize, reply: Send): Promise<string | undefined> {
+    reply({ type: "pass_start", pass: "zig_build", file: relative(this.root, file) });
+    const t0 = performance.now();
+    const built = await buildExecutable({ zig, runtimeFiles, optimize, workspace: this.root, sourceMap, name: basename(file).replace(/\.kz$/, "") });
+    reply({ type: "pass_done", pass: "zig_build", file: relative(this.root, file), duration_ms: ms(t0) });
+    if (!built.ok) {
+      for (const d of built.diagnostics) reply(diagnosticMessage(d));
+      return undefined;
+    }
+    return built.exePath;
+  }
+
+  private async run(cmd: Extract<Command, { cmd: "run" | "analyze" }>, reply: Send): Promise<void> {
+    const file = this.path(cmd.entry, "entry");
+    const optimize = (cmd.optimize ?? "ReleaseSafe") as Optimize;
+    reply({ type: "progress", stage: "compile", message: `compiling ${cmd.entry} with instrumentation`, fraction: 0 });
+    const result = compileSource(undefined, file, { flags: [...this.flagList(), ...(cmd.flags ?? [])], ccp: true, onPass: (e) => reply({ ...e, file: cmd.entry }) });
+    for (const d of result.diagnostics) reply(diagnosticMessage(d));
+    if (!result.ok || !result.zig || !result.program) {
+      reply({ type: "compile_failed", entry: cmd.entry, error_count: result.diagnostics.filter((d) => d.level === "error").length });
+      return;
+    }
+    this.remember(file, result.program);
+    reply({ type: "progress", stage: "build", message: `building (${optimize})`, fraction: 0.2 });
+    const exe = await this.build(file, result.zig, result.runtimeFiles ?? [], result.sourceMap ?? [], optimize, reply);
+    if (!exe) {
+      reply({ type: "compile_failed", entry: cmd.entry, error_count: 1 });
+      return;
+    }
+    reply({ type: "progress", stage: "run", message: "running", fraction: 0.5 });
+    const streamTransitions = cmd.cmd === "run" && cmd.record === "transitions";
+    const zig = findZig();
+    const run = await runInstrumented({
+      exe,
+      args: cmd.args ?? [],
+      ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
+      ...(cmd.timeout_ms !== undefined ? { timeoutMs: cmd.timeout_ms } : {}),
+      workspace: this.root,
+      emit: reply,
+      emitLine: this.sendLine,
+      streamTransitions,
+      ...(cmd.cmd === "run" && cmd.max_transitions !== undefined ? { transitionCap: cmd.max_transitions } : {}),
+      ...(cmd.id !== undefined ? { id: cmd.id } : {}),
+      meta: {
+        program: cmd.entry,
+        args: cmd.args ?? [],
+        flags: this.flagList(),
+        optimize,
+        compiler_version: "koru-ccp",
+        zig_version: "version" in zig ? zig.version : "unknown",
+      },
+    });
+    // Hotspot analysis of this run later needs the program's shape, not just its numbers.
+    writeJsonAtomic(join(run.dir, "program.json"), programInfo(result.program));
+    if (cmd.cmd === "analyze") {
+      const n = this.hotspots(run.runId, reply, cmd.min_share, cmd.limit, false);
+      reply({ type: "analyze_done", run_id: run.runId, exit_code: run.exitCode, wall_ms: run.wallMs, hotspots: n });
+    }
+  }
+
+  private hotspots(runId: string, reply: Send, minShare?: number, limit?: number, done = true): number {
+    let stats: ReturnType<typeof readRunStats>;
+    try {
+      runDir(this.root, runId);
+      stats = readRunStats(this.root, runId);
+    } catch {
+      throw new CommandError(`invalid run id '${runId}'`, "invalid_field", "run_id");
+    }
+    if (!stats) throw new CommandError(`no run '${runId}' in ${join(this.root, ".koru", "runs")}`, "not_found", "run_id");
+    let program: ProgramInfo = { events: [] };
+    try {
+      program = JSON.parse(readFileSync(join(runDir(this.root, runId), "program.json"), "utf8")) as ProgramInfo;
+    } catch {
+      // Runs recorded by `koruc --ccp app.kz` carry no program.json: analyse by numbers alone.
+    }
+    const hot = detectHotspots(
+      { edges: stats.edges, program, wallNs: stats.wall_ns },
+      { runId, ...(minShare !== undefined ? { minShare } : {}), ...(limit !== undefined ? { limit } : {}) },
+    );
+    for (const h of hot) reply(h as unknown as Record<string, unknown>);
+    if (done) reply({ type: "hotspots_done", run_id: runId, hotspots: hot.length });
+    return hot.length;
+  }
+
+  private remember(file: string, program: Program): void {
+    this.lastEntry = file;
+    this.lastProgram = program;
+  }
+
+  private flagList(): string[] {
+    return [...this.flags].map(([k, v]) => (v === true ? k : `${k}=${v}`));
+  }
+
+  /** A path from a command, resolved in the workspace; paths outside it are refused. */
+  private path(p: string, field: string): string {
+    const full = isAbsolute(p) ? resolve(p) : resolve(this.root, p);
+    const rel = relative(this.root, full);
+    if (rel.startsWith("..") || isAbsolute(rel)) {
+      throw new CommandError(`'${p}' is outside the workspace ${this.root}`, "outside_workspace", field);
+    }
+    return full;
+  }
+}
+
+function ms(t0: number): number {
+  return Math.round((performance.now() - t0) * 1000) / 1000;
+}
+
+/** Every event of the program as `list_events` reports it: the program describes itself. */
+export function listEvents(program: Program, module: string | undefined, includeStd: boolean): EventInfo[] {
+  const symbols = new Symbols(program);
+  return [...symbols.events.values()]
+    .filter((s) => (module ? s.module.name === module : includeStd || !s.module.name.startsWith("std.")))
+    .map((s) => ({
+      event: s.canonical,
+      module: s.module.name,
+      name: s.decl.path.join("."),
+      pub: s.decl.pub,
+      input: s.decl.input.map(fieldInfo),
+      branches: s.decl.branches.map((b) => ({
+        name: b.name,
+        optional: b.optional,
+        payload: b.payload.kind,
+        ...(b.payload.kind === "identity" ? { type: b.payload.type } : {}),
+        ...(b.payload.kind === "struct" ? { fields: b.payload.fields.map(fieldInfo) } : {}),
+      })),
+      ...(s.decl.doc ? { doc: s.decl.doc } : {}),
+      implementation: s.proc ? "proc" : s.subflow ? "subflow" : "none",
+      variants: [...s.variants.keys()],
+      file: s.module.file,
+      line: s.decl.span.line,
+    }));
+}
+
+function fieldInfo(f: import("../compiler/ast.js").Field) {
+  return {
+    name: f.name,
+    type: f.type,
+    ...(f.phantom !== undefined ? { phantom: f.phantom } : {}),
+    ...(f.defaultValue !== undefined ? { default: f.defaultValue } : {}),
+  };
+}
