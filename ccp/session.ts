@@ -1,7 +1,7 @@
 // A CCP session: the state a daemon (or `--accept-commands`) keeps between commands and
 // the handler of every command. Commands run one at a time, in arrival order; each
 // message answering a command carries its `id`.
-import { chmodSync, copyFileSync, readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync, renameSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import type { Program } from "../compiler/ast.js";
 import { buildExecutable, type Optimize } from "../compiler/build/zig-build.js";
@@ -152,8 +152,11 @@ export class Session {
     let output = built;
     if (cmd.output) {
       output = this.path(cmd.output, "output");
-      copyFileSync(built, output);
-      chmodSync(output, 0o755);
+      // Copy then rename: a reader never sees half a binary.
+      const tmp = `${output}.${process.pid}.tmp`;
+      copyFileSync(built, tmp);
+      chmodSync(tmp, 0o755);
+      renameSync(tmp, output);
     }
     reply({ type: "compiled", entry: cmd.entry, output: relative(this.root, output) || output, duration_ms: ms(t0) });
     return true;

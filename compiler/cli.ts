@@ -2,7 +2,7 @@
 // koruc: the command line. Diagnostics go to stderr; in CCP modes stdout carries only
 // protocol lines.
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { CompileResult } from "./pipeline.js";
 
@@ -226,7 +226,10 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
   }
   const out = resolve(a.output ?? join(koruDir(workspace, "bin"), name));
   mkdirSync(dirname(out), { recursive: true });
-  copyFileSync(built.exePath, out);
+  // Copy then rename: an interrupted build never leaves half a binary at `out`.
+  const tmp = `${out}.${process.pid}.tmp`;
+  copyFileSync(built.exePath, tmp);
+  renameSync(tmp, out);
   process.stdout.write(`${out}\n`);
   return 0;
 }
