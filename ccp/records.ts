@@ -41,6 +41,7 @@ export const RecorderSummaryRecord = message("recorder_summary", "End-of-run sum
   transitions_dropped: Count.describe("Raw transitions not written because the cap was reached (stats stay exact)."),
   cap: Count.describe("Maximum raw transitions the recorder writes."),
   wall_ns: Nanos.describe("Wall time from program start to exit."),
+  recorder_ns: Nanos.optional().describe("Part of wall_ns the recorder spent writing records (blocked on the reader)."),
   threads: Count,
 });
 

@@ -8,7 +8,7 @@ import { findZig } from "../compiler/toolchain/zig.js";
 import { workspaceOf } from "../compiler/workspace.js";
 import { detectHotspots } from "./hotspots.js";
 import { programInfo } from "./program-events.js";
-import { writeJsonAtomic } from "./run-records.js";
+import { programNs, writeJsonAtomic } from "./run-records.js";
 import { runInstrumented } from "./runner.js";
 
 export interface RunFileOptions {
@@ -58,6 +58,8 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
     workspace,
     emit: send,
     emitLine: (line) => out.write(`${line}\n`),
+    // The analysis mode reports statistics and hotspots; raw transitions stay in the run folder.
+    streamTransitions: !opts.hotspots,
     profile: !!opts.profile,
     meta: {
       program: file,
@@ -74,7 +76,7 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
   writeJsonAtomic(join(run.dir, "program.json"), info);
   if (opts.hotspots) {
     const hot = detectHotspots(
-      { edges: run.stats.edges, program: info, wallNs: run.stats.wall_ns },
+      { edges: run.stats.edges, program: info, wallNs: programNs(run.stats) },
       { runId: run.runId },
     );
     for (const h of hot) send(h as unknown as Record<string, unknown>);

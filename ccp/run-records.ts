@@ -26,11 +26,18 @@ export interface RunMeta {
 export interface RunStats {
   run_id: string;
   wall_ns: number;
+  /** Part of wall_ns spent writing records; hotspot shares leave it out. */
+  recorder_ns?: number;
   edges: EdgeStats[];
   transitions_written: number;
   transitions_dropped: number;
   cap: number;
   threads: number;
+}
+
+/** The program's own run time: wall time less what the recorder spent writing. */
+export function programNs(stats: RunStats): number {
+  return Math.max(1, stats.wall_ns - (stats.recorder_ns ?? 0));
 }
 
 export function newRunId(now = new Date()): string {

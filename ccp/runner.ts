@@ -45,7 +45,9 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   const withId = (m: Record<string, unknown>) => (opts.id !== undefined ? { ...m, id: opts.id } : m);
   const transitions = createWriteStream(join(dir, "transitions.jsonl"));
   const edges: EdgeStats[] = [];
-  let summary: { transitions_written: number; transitions_dropped: number; cap: number; wall_ns: number; threads: number } | undefined;
+  let summary:
+    | { transitions_written: number; transitions_dropped: number; cap: number; wall_ns: number; recorder_ns?: number; threads: number }
+    | undefined;
   const started = new Date();
   const t0 = performance.now();
   const env: NodeJS.ProcessEnv = { ...process.env, KORU_CCP_FD: "3" };
@@ -112,6 +114,7 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   const stats: RunStats = {
     run_id: runId,
     wall_ns: summary?.wall_ns ?? Math.round(wallMs * 1e6),
+    recorder_ns: summary?.recorder_ns ?? 0,
     edges,
     transitions_written: summary?.transitions_written ?? 0,
     transitions_dropped: summary?.transitions_dropped ?? 0,

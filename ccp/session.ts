@@ -13,7 +13,7 @@ import type { EventInfo } from "./fields.js";
 import { detectHotspots, type ProgramInfo } from "./hotspots.js";
 import { diagnosticMessage, errorMessage } from "./messages.js";
 import { programInfo } from "./program-events.js";
-import { readRunStats, runDir, writeJsonAtomic } from "./run-records.js";
+import { programNs, readRunStats, runDir, writeJsonAtomic } from "./run-records.js";
 import { runInstrumented } from "./runner.js";
 
 export type Send = (message: Record<string, unknown>) => void;
@@ -238,7 +238,7 @@ export class Session {
       // Runs recorded by `koruc --ccp app.kz` carry no program.json: analyse by numbers alone.
     }
     const hot = detectHotspots(
-      { edges: stats.edges, program, wallNs: stats.wall_ns },
+      { edges: stats.edges, program, wallNs: programNs(stats) },
       { runId, ...(minShare !== undefined ? { minShare } : {}), ...(limit !== undefined ? { limit } : {}) },
     );
     for (const h of hot) reply(h as unknown as Record<string, unknown>);
