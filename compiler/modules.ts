@@ -85,7 +85,9 @@ function readText(file: string, diags: Diagnostic[]): string | undefined {
   try {
     return readFileSync(file, "utf8");
   } catch (e) {
-    diags.push(error("KORU002", `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file, line: 1, col: 1 }));
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a .kz file" : code === "EACCES" ? "permission denied" : (code ?? String(e));
+    diags.push(error("KORU002", `cannot read '${file}': ${why}`, { file, line: 1, col: 1 }));
     return undefined;
   }
 }
