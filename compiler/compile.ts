@@ -2,6 +2,7 @@
 import { performance } from "node:perf_hooks";
 import { check } from "./check.js";
 import { hasErrors } from "./diagnostics.js";
+import { autoDischarge } from "./discharge.js";
 import { emitProgram, mergeHooks } from "./emit/program.js";
 import { instrumentationHooks, observabilityFromImports } from "./instrument.js";
 import { loadProgram } from "./modules.js";
@@ -31,18 +32,21 @@ export function compileSource(source: string | undefined, path: string, opts: Co
   const symbols = new Symbols(program);
   // Checks run on a program that parsed; parse errors alone are reported first.
   if (!hasErrors(diagnostics)) diagnostics.push(...pass("check", opts, path, () => check(program, symbols)));
+  // Phantom obligations: inserts discharge calls where flow paths end; later stages see its program.
+  const discharged = hasErrors(diagnostics) ? { program, symbols, diagnostics: [] } : pass("auto_discharge", opts, path, () => autoDischarge(program, symbols));
+  diagnostics.push(...discharged.diagnostics);
   if (hasErrors(diagnostics) || opts.checkOnly) {
-    return { ok: !hasErrors(diagnostics), diagnostics, program, sources: loaded.sources };
+    return { ok: !hasErrors(diagnostics), diagnostics, program: discharged.program, sources: loaded.sources };
   }
-  const fromImports = observabilityFromImports(program);
+  const fromImports = observabilityFromImports(discharged.program);
   const observe = instrumentationHooks({ ccp: !!opts.ccp || fromImports.ccp, profile: !!opts.profile || fromImports.profile });
-  const hooks = mergeHooks(tapHooks(program, symbols), observe.hooks);
-  const emitted = pass("emit", opts, path, () => emitProgram(program, symbols, hooks));
+  const hooks = mergeHooks(tapHooks(discharged.program, discharged.symbols), observe.hooks);
+  const emitted = pass("emit", opts, path, () => emitProgram(discharged.program, discharged.symbols, hooks));
   diagnostics.push(...emitted.diagnostics);
   return {
     ok: !hasErrors(diagnostics),
     diagnostics,
-    program,
+    program: discharged.program,
     zig: emitted.zig,
     sourceMap: emitted.sourceMap,
     runtimeFiles: observe.runtimeFiles,
