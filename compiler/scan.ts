@@ -39,6 +39,9 @@ export function walk(text: string, visit: (i: number, depth: number) => boolean 
 /** Index of the closing quote of the literal starting at `start` (or text end). */
 function skipLiteral(text: string, start: number): number {
   const q = text[start];
+  // `'` opens a char literal only when one follows (`'a'`, `'\n'`); otherwise it is a
+  // plain character, as in the phantom state variable `[M'_]`.
+  if (q === "'" && !/^'(?:[^'\\]|\\[^']*)'/.test(text.slice(start, start + 12))) return start;
   // A Zig multi-line string `\\...` never reaches here; `'` may be an apostrophe in prose
   // inside a comment, but comments are cut before scanning.
   for (let i = start + 1; i < text.length; i++) {
