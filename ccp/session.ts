@@ -4,6 +4,7 @@
 import { chmodSync, copyFileSync, readFileSync, renameSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import type { Program } from "../compiler/ast.js";
+import { programJson } from "../compiler/ast-json.js";
 import { buildExecutable, type Optimize } from "../compiler/build/zig-build.js";
 import { compileSource, parseOnly } from "../compiler/compile.js";
 import { Symbols } from "../compiler/symbols.js";
@@ -64,7 +65,7 @@ export class Session {
         return reply({
           type: "parsed",
           file: cmd.file,
-          ast: r.program ?? null,
+          ast: r.program ? programJson(r.program) : null,
           diagnostics: r.diagnostics.map((d) => ({ ...d, msg: d.message })),
           items: r.program?.entry.items.filter((i) => i.kind !== "host").length ?? 0,
         });
@@ -74,13 +75,13 @@ export class Session {
         const r = parseOnly(file, { flags: this.flagList() }, cmd.source);
         if (!r.program) throw new CommandError(r.diagnostics[0]?.message ?? "cannot parse", "failed");
         this.remember(file, r.program);
-        return reply({ type: "ast_json", file: cmd.file, ast: r.program });
+        return reply({ type: "ast_json", file: cmd.file, ast: programJson(r.program) });
       }
       case "ast": {
         const file = cmd.file ? this.path(cmd.file, "file") : this.lastEntry;
         if (!file) throw new CommandError("no program yet: send `parse` or `compile` first, or give `file`", "not_found", "file");
         const program = cmd.file || !this.lastProgram ? parseOnly(file, { flags: this.flagList() }).program : this.lastProgram;
-        return reply({ type: "ast", file: relative(this.root, file), data: program ?? null });
+        return reply({ type: "ast", file: relative(this.root, file), data: program ? programJson(program) : null });
       }
       case "set_flag": {
         if (cmd.value === false) this.flags.delete(cmd.flag);

@@ -173,7 +173,10 @@ async function astJson(a: Args): Promise<number> {
   const { parseOnly } = await import("./compile.js");
   const { render } = await import("./diagnostics.js");
   const result = parseOnly(a.file!, { flags: a.flags });
-  if (result.program) process.stdout.write(`${JSON.stringify(result.program, null, 2)}\n`);
+  if (result.program) {
+    const { programJson } = await import("./ast-json.js");
+    process.stdout.write(`${JSON.stringify(programJson(result.program), null, 2)}\n`);
+  }
   printDiagnostics(result, render);
   return result.ok ? 0 : 1;
 }
