@@ -49,7 +49,7 @@ class Checker {
     chain.steps.forEach((step, i) => {
       const last = i === chain.steps.length - 1;
       const conts = last ? chain.continuations : [];
-      const sym = this.step(step, { ...ctx, labels }, conts, top && i === 0);
+      const sym = this.step(step, { ...ctx, labels }, conts);
       if (step.kind === "invoke" && step.label && sym) labels = [...labels, { name: step.label, symbol: sym }];
       if (last && step.kind === "invoke") this.continuations(step, sym, conts, { ...ctx, labels }, chain.span);
     });
@@ -58,7 +58,7 @@ class Checker {
     }
   }
 
-  private step(step: Step, ctx: Ctx, conts: Continuation[], _head: boolean): EventSymbol | undefined {
+  private step(step: Step, ctx: Ctx, conts: Continuation[]): EventSymbol | undefined {
     switch (step.kind) {
       case "discard":
         return undefined;
@@ -102,7 +102,6 @@ class Checker {
           this.diags.push(error("KORU040", `unknown event '${written}'`, at(step.span)));
         }
         for (const c of conts) this.chain(c.body, ctx, false);
-        void conts;
         return undefined;
       }
     }

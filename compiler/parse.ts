@@ -83,7 +83,7 @@ function parseItem(
           skipBraced(body, lines);
           return undefined;
         }
-        return parseProc(body, raw, span, annotations, lines, diags);
+        return parseProc(body, span, annotations, lines, diags);
       case "import":
         return parseImport(body, span, annotations, diags);
     }
@@ -165,7 +165,6 @@ function readVerticalAnnotations(lines: Lines): string[] {
 
 function parseProc(
   body: string,
-  raw: string,
   span: Span,
   annotations: string[],
   lines: Lines,
@@ -213,7 +212,6 @@ function parseProc(
     }
     text = collected.join("\n");
   }
-  void raw;
   return {
     kind: "proc",
     target: parseRef(m[1], span),

@@ -219,7 +219,6 @@ export class FlowEmitter {
 
   /** `.{ .a = 1, .b = x }` for the event's Input, positional args matched by index. */
   inputLiteral(sym: EventSymbol, args: Arg[]): string {
-    const fields = sym.decl.input;
     const parts: string[] = [];
     args.forEach((arg, i) => {
       const field = this.fieldFor(sym, arg, i);
@@ -230,7 +229,6 @@ export class FlowEmitter {
       const value = field.type === "Source" || field.type === "Expression" || field.type === "?Expression" ? zigString(arg.value) : toZigValue(arg.value, field.type);
       parts.push(`.${zigIdent(field.name)} = ${value}`);
     });
-    void fields;
     return parts.length ? `.{ ${parts.join(", ")} }` : ".{}";
   }
 
