@@ -65,6 +65,16 @@ pub fn Recorder(comptime sites: []const Site) type {
         var cap: usize = 1_000_000;
         var reserved_total = std.atomic.Value(usize).init(0);
         var flush_ticks = std.atomic.Value(u64).init(0);
+
+        const Block = struct { records: [batch]Record = undefined, len: usize = 0, tid: u64 = 0 };
+        const ring_size = 64;
+        var ring: [ring_size]Block = [_]Block{.{}} ** ring_size;
+        var ring_head: usize = 0;
+        var ring_count: usize = 0;
+        var ring_lock: std.Thread.Mutex = .{};
+        var ring_cond: std.Thread.Condition = .{};
+        var stopping = false;
+        var writer: ?std.Thread = null;
         var written: usize = 0;
         var out_fd: std.posix.fd_t = 2;
         var trace_fd: ?std.posix.fd_t = null;
@@ -105,6 +115,7 @@ pub fn Recorder(comptime sites: []const Site) type {
                 if (trace_fd) |fd| writeAll(fd, "{\"traceEvents\":[\n");
             }
             if (!enabled_raw and trace_fd == null) cap = 0;
+            if (cap > 0) writer = std.Thread.spawn(.{}, writerLoop, .{}) catch null;
             wall0_ms = @intCast(std.time.milliTimestamp());
             mono0 = monotonic();
             tick0 = ticks();
@@ -144,8 +155,8 @@ pub fn Recorder(comptime sites: []const Site) type {
                 t.len += 1;
                 t.reserved -= 1;
                 if (t.len == batch) {
-                    flushThread(t);
-                    t.last = ticks(); // A chained successor must not be charged for the flush.
+                    handOff(t);
+                    t.last = ticks(); // A chained successor must not be charged for the hand-off.
                 }
             } else if (cap > 0) {
                 reserve(t, index, t0, elapsed);
@@ -174,7 +185,7 @@ pub fn Recorder(comptime sites: []const Site) type {
             t.records[t.len] = .{ .site = index, .start = t0, .ticks = elapsed };
             t.len += 1;
             t.reserved -= 1;
-            if (t.len == batch) flushThread(t);
+            if (t.len == batch) handOff(t);
             t.last = ticks();
         }
 
@@ -196,17 +207,71 @@ pub fn Recorder(comptime sites: []const Site) type {
             return t;
         }
 
-        fn flushThread(t: *Thread) void {
-            if (t.len == 0) return;
-            // Time spent writing is the recorder's, not the program's: reported apart.
+        /// A full buffer goes to the writer thread (a copy, no formatting on the program's
+        /// thread); when the writer is behind or absent, the thread formats it itself.
+        fn handOff(t: *Thread) void {
             const f0 = ticks();
             defer _ = flush_ticks.fetchAdd(ticks() -% f0, .monotonic);
+            if (writer != null) {
+                ring_lock.lock();
+                if (ring_count < ring_size) {
+                    const slot = &ring[(ring_head + ring_count) % ring_size];
+                    @memcpy(slot.records[0..t.len], t.records[0..t.len]);
+                    slot.len = t.len;
+                    slot.tid = t.tid;
+                    ring_count += 1;
+                    ring_cond.signal();
+                    ring_lock.unlock();
+                    t.len = 0;
+                    return;
+                }
+                ring_lock.unlock();
+            }
+            formatRecords(t.records[0..t.len], t.tid);
+            t.len = 0;
+        }
+
+        fn writerLoop() void {
+            while (true) {
+                ring_lock.lock();
+                while (ring_count == 0 and !stopping) ring_cond.wait(&ring_lock);
+                if (ring_count == 0) {
+                    ring_lock.unlock();
+                    return;
+                }
+                const slot = &ring[ring_head];
+                ring_lock.unlock();
+                formatRecords(slot.records[0..slot.len], slot.tid);
+                ring_lock.lock();
+                ring_head = (ring_head + 1) % ring_size;
+                ring_count -= 1;
+                ring_lock.unlock();
+            }
+        }
+
+        fn stopWriter() void {
+            const w = writer orelse return;
+            ring_lock.lock();
+            stopping = true;
+            ring_cond.signal();
+            ring_lock.unlock();
+            w.join();
+            writer = null;
+        }
+
+        fn flushThread(t: *Thread) void {
+            if (t.len == 0) return;
+            formatRecords(t.records[0..t.len], t.tid);
+            t.len = 0;
+        }
+
+        fn formatRecords(records: []const Record, tid: u64) void {
             var buf: [64 * 1024]u8 = undefined;
             var n: usize = 0;
             const scale = nsPerTick();
             write_lock.lock();
             defer write_lock.unlock();
-            for (t.records[0..t.len]) |r| {
+            for (records) |r| {
                 const start_ns = @as(u64, @intFromFloat(@as(f64, @floatFromInt(r.start -% tick0)) * scale));
                 const dur_ns = @as(u64, @intFromFloat(@as(f64, @floatFromInt(r.ticks)) * scale));
                 if (enabled_raw) {
@@ -225,10 +290,9 @@ pub fn Recorder(comptime sites: []const Site) type {
                     n = append(&buf, n, "}\n");
                     written += 1;
                 }
-                if (trace_fd) |fd| writeTrace(fd, r.site, start_ns, dur_ns, t.tid);
+                if (trace_fd) |fd| writeTrace(fd, r.site, start_ns, dur_ns, tid);
             }
             if (n > 0) writeAll(out_fd, buf[0..n]);
-            t.len = 0;
         }
 
         fn writeTrace(fd: std.posix.fd_t, site: u32, start_ns: u64, dur_ns: u64, tid: u64) void {
@@ -250,6 +314,7 @@ pub fn Recorder(comptime sites: []const Site) type {
         /// Flush every thread's records and write the exact per-edge statistics.
         pub fn finish() void {
             if (!started or finished.swap(true, .acq_rel)) return;
+            stopWriter();
             const scale = nsPerTick();
             var total = [_]Agg{.{}} ** site_count;
             var thread_count: usize = 0;
