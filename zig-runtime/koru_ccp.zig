@@ -271,9 +271,11 @@ pub fn Recorder(comptime sites: []const Site) type {
             const scale = nsPerTick();
             write_lock.lock();
             defer write_lock.unlock();
+            // Ticks to ns in 32.32 fixed point: no float conversions per record.
+            const mul: u128 = @intFromFloat(scale * 4294967296.0);
             for (records) |r| {
-                const start_ns = @as(u64, @intFromFloat(@as(f64, @floatFromInt(r.start -% tick0)) * scale));
-                const dur_ns = @as(u64, @intFromFloat(@as(f64, @floatFromInt(r.ticks)) * scale));
+                const start_ns: u64 = @truncate((@as(u128, r.start -% tick0) * mul) >> 32);
+                const dur_ns: u64 = @truncate((@as(u128, r.ticks) * mul) >> 32);
                 if (enabled_raw) {
                     if (n + prefixes[r.site].len + 96 > buf.len) {
                         writeAll(out_fd, buf[0..n]);
@@ -417,15 +419,34 @@ inline fn append(buf: []u8, at: usize, text: []const u8) usize {
     return at + text.len;
 }
 
+/// "00" "01" ... "99": two digits per division.
+const digit_pairs = blk: {
+    var t: [200]u8 = undefined;
+    for (0..100) |i| {
+        t[2 * i] = '0' + @as(u8, @intCast(i / 10));
+        t[2 * i + 1] = '0' + @as(u8, @intCast(i % 10));
+    }
+    break :blk t;
+};
+
 fn appendInt(buf: []u8, at: usize, value: u64) usize {
     var digits: [20]u8 = undefined;
     var i: usize = digits.len;
     var v = value;
-    while (true) {
+    while (v >= 100) {
+        const pair = (v % 100) * 2;
+        v /= 100;
+        i -= 2;
+        digits[i] = digit_pairs[pair];
+        digits[i + 1] = digit_pairs[pair + 1];
+    }
+    if (v >= 10) {
+        i -= 2;
+        digits[i] = digit_pairs[v * 2];
+        digits[i + 1] = digit_pairs[v * 2 + 1];
+    } else {
         i -= 1;
-        digits[i] = @intCast('0' + v % 10);
-        v /= 10;
-        if (v == 0) break;
+        digits[i] = @intCast('0' + v);
     }
     return append(buf, at, digits[i..]);
 }
