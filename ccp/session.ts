@@ -19,6 +19,22 @@ import { runInstrumented } from "./runner.js";
 
 export type Send = (message: Record<string, unknown>) => void;
 
+export interface RunRequest {
+  entry: string;
+  args: string[];
+  stdin?: string;
+  timeoutMs?: number;
+  flags: string[];
+  optimize: Optimize;
+  /** Relay every raw `transition` (they are always kept in the run folder). */
+  streamTransitions: boolean;
+  transitionCap?: number;
+  profile: boolean;
+  /** Report hotspots after the run. */
+  analyze?: { minShare?: number | undefined; limit?: number | undefined };
+  id?: string | number;
+}
+
 /** Raised by handlers for errors a client caused; becomes an `error` message. */
 class CommandError extends Error {
   constructor(
@@ -175,52 +191,88 @@ export class Session {
     return built.exePath;
   }
 
-  private async run(cmd: Extract<Command, { cmd: "run" | "analyze" }>, reply: Send): Promise<void> {
-    const file = this.path(cmd.entry, "entry");
-    const optimize = (cmd.optimize ?? "ReleaseSafe") as Optimize;
-    reply({ type: "progress", stage: "compile", message: `compiling ${cmd.entry} with instrumentation`, fraction: 0 });
-    const result = compileSource(undefined, file, { flags: [...this.flagList(), ...(cmd.flags ?? [])], ccp: true, onPass: (e) => reply({ ...e, file: cmd.entry }) });
+  private run(cmd: Extract<Command, { cmd: "run" | "analyze" }>, reply: Send): Promise<number | null> {
+    return this.runProgram(
+      {
+        entry: cmd.entry,
+        args: cmd.args ?? [],
+        ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
+        ...(cmd.timeout_ms !== undefined ? { timeoutMs: cmd.timeout_ms } : {}),
+        flags: cmd.flags ?? [],
+        optimize: (cmd.optimize ?? "ReleaseSafe") as Optimize,
+        streamTransitions: cmd.cmd === "run" && cmd.record === "transitions",
+        ...(cmd.cmd === "run" && cmd.max_transitions !== undefined ? { transitionCap: cmd.max_transitions } : {}),
+        profile: this.flags.has("profile"),
+        ...(cmd.cmd === "analyze" ? { analyze: { minShare: cmd.min_share, limit: cmd.limit } } : {}),
+        ...(cmd.id !== undefined ? { id: cmd.id } : {}),
+      },
+      reply,
+    );
+  }
+
+  /**
+   * Compile instrumented, build, run and record; with `analyze`, end with hotspots.
+   * Shared by the `run`/`analyze` commands and `koruc run --ccp` / `koruc --ccp app.kz`.
+   * Resolves with the program's exit code (null when it did not run or was killed).
+   */
+  async runProgram(req: RunRequest, reply: Send): Promise<number | null> {
+    const file = this.path(req.entry, "entry");
+    reply({ type: "progress", stage: "compile", message: `compiling ${req.entry} with instrumentation`, fraction: 0 });
+    const t0 = performance.now();
+    const result = compileSource(undefined, file, {
+      flags: [...this.flagList(), ...req.flags],
+      ccp: true,
+      profile: req.profile,
+      onPass: (e) => reply({ ...e, file: req.entry }),
+    });
     for (const d of result.diagnostics) reply(diagnosticMessage(d));
     if (!result.ok || !result.zig || !result.program) {
-      reply({ type: "compile_failed", entry: cmd.entry, error_count: result.diagnostics.filter((d) => d.level === "error").length });
-      return;
+      reply({ type: "compile_failed", entry: req.entry, error_count: result.diagnostics.filter((d) => d.level === "error").length });
+      return null;
     }
+    const compileMs = ms(t0);
     this.remember(file, result.program);
-    reply({ type: "progress", stage: "build", message: `building (${optimize})`, fraction: 0.2 });
-    const exe = await this.build(file, result.zig, result.runtimeFiles ?? [], result.sourceMap ?? [], optimize, reply);
+    reply({ type: "progress", stage: "build", message: `building (${req.optimize})`, fraction: 0.2 });
+    const tb = performance.now();
+    const exe = await this.build(file, result.zig, result.runtimeFiles ?? [], result.sourceMap ?? [], req.optimize, reply);
     if (!exe) {
-      reply({ type: "compile_failed", entry: cmd.entry, error_count: 1 });
-      return;
+      reply({ type: "compile_failed", entry: req.entry, error_count: 1 });
+      return null;
     }
+    const buildMs = ms(tb);
+    reply({ type: "compiled", entry: req.entry, output: exe, duration_ms: ms(t0) });
     reply({ type: "progress", stage: "run", message: "running", fraction: 0.5 });
-    const streamTransitions = cmd.cmd === "run" && cmd.record === "transitions";
     const zig = findZig();
     const run = await runInstrumented({
       exe,
-      args: cmd.args ?? [],
-      ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
-      ...(cmd.timeout_ms !== undefined ? { timeoutMs: cmd.timeout_ms } : {}),
+      args: req.args,
+      ...(req.stdin !== undefined ? { stdin: req.stdin } : {}),
+      ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
       workspace: this.root,
       emit: reply,
       emitLine: this.sendLine,
-      streamTransitions,
-      ...(cmd.cmd === "run" && cmd.max_transitions !== undefined ? { transitionCap: cmd.max_transitions } : {}),
-      ...(cmd.id !== undefined ? { id: cmd.id } : {}),
+      streamTransitions: req.streamTransitions,
+      profile: req.profile,
+      ...(req.transitionCap !== undefined ? { transitionCap: req.transitionCap } : {}),
+      ...(req.id !== undefined ? { id: req.id } : {}),
       meta: {
-        program: cmd.entry,
-        args: cmd.args ?? [],
-        flags: this.flagList(),
-        optimize,
+        program: req.entry,
+        args: req.args,
+        flags: [...this.flagList(), ...req.flags],
+        optimize: req.optimize,
+        compile_ms: compileMs,
+        build_ms: buildMs,
         compiler_version: "koru-ccp",
         zig_version: "version" in zig ? zig.version : "unknown",
       },
     });
     // Hotspot analysis of this run later needs the program's shape, not just its numbers.
     writeJsonAtomic(join(run.dir, "program.json"), programInfo(result.program));
-    if (cmd.cmd === "analyze") {
-      const n = this.hotspots(run.runId, reply, cmd.min_share, cmd.limit, false);
+    if (req.analyze) {
+      const n = this.hotspots(run.runId, reply, req.analyze.minShare, req.analyze.limit, false);
       reply({ type: "analyze_done", run_id: run.runId, exit_code: run.exitCode, wall_ms: run.wallMs, hotspots: n });
     }
+    return run.exitCode;
   }
 
   private hotspots(runId: string, reply: Send, minShare?: number, limit?: number, done = true): number {

@@ -60,8 +60,9 @@ describe("koruc run --ccp", () => {
     expect(r.status).toBe(0);
     const msgs = messages(r.stdout);
     const types = msgs.map((m) => m.type);
-    expect(types.slice(0, 2)).toEqual(["pass_start", "pass_done"]);
-    expect(types).toContain("compiled");
+    expect(types.slice(0, 3)).toEqual(["progress", "pass_start", "pass_done"]);
+    // Compiler messages come first, then the run's records, then run_done.
+    expect(types.indexOf("compiled")).toBeLessThan(types.indexOf("edge_stats"));
     expect(types[types.length - 1]).toBe("run_done");
     expect(edge(msgs, "next")?.count).toBe(4000);
     expect(edge(msgs, "done")?.count).toBe(4);
