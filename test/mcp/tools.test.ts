@@ -37,23 +37,23 @@ describe("koru-mcp tools", () => {
   it("list_events and get_event describe the program with structured content and text", async () => {
     const r = await call(s, "list_events", { entry: "hello.kz" });
     expect(r.isError).toBeFalsy();
-    expect(r.structuredContent?.total).toBe(1);
+    expect(r.structuredContent!.total).toBe(1);
     expect(text(r)).toContain("greet");
     const e = await call(s, "get_event", { entry: "hello.kz", event: "greet" });
     expect(e.isError).toBeFalsy();
-    expect(e.structuredContent?.baseline).toContain("name.len == 0");
-    expect(e.structuredContent?.declaration).toContain("| greeting []const u8");
+    expect(e.structuredContent!.baseline).toContain("name.len == 0");
+    expect(e.structuredContent!.declaration).toContain("| greeting []const u8");
   });
 
   it("check reports diagnostics as a successful result naming file:line:col", async () => {
     const r = await call(s, "check", { entry: "lib/broken.kz" });
     expect(r.isError).toBeFalsy();
-    expect(r.structuredContent?.ok).toBe(false);
-    const d = (r.structuredContent?.diagnostics as { file: string; line: number }[])[0];
+    expect(r.structuredContent!.ok).toBe(false);
+    const d = (r.structuredContent!.diagnostics as { file: string; line: number }[])[0];
     expect(d.file).toBe("lib/broken.kz");
     expect(d.line).toBeGreaterThan(0);
     const fixed = await call(s, "check", { entry: "lib/broken.kz", source: BROKEN.replace("greting", "greeting") });
-    expect(fixed.structuredContent?.ok).toBe(true);
+    expect(fixed.structuredContent!.ok).toBe(true);
   });
 
   it("an unknown event or a missing entry is an isError result that says what to do", async () => {
@@ -71,26 +71,26 @@ describe("koru-mcp tools", () => {
     const progress: number[] = [];
     const r = await call(s, "run", { entry: "hello.kz" }, { onprogress: (p: { progress: number }) => progress.push(p.progress) });
     expect(r.isError).toBeFalsy();
-    expect(r.structuredContent?.exit_code).toBe(0);
-    expect(`${r.structuredContent?.stdout}${r.structuredContent?.stderr}`).toContain("Hello, World!");
+    expect(r.structuredContent!.exit_code).toBe(0);
+    expect(`${r.structuredContent!.stdout}${r.structuredContent!.stderr}`).toContain("Hello, World!");
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     const c = await call(s, "compile", { entry: "lib/broken.kz" });
     expect(c.isError).toBeFalsy();
-    expect(c.structuredContent?.ok).toBe(false);
+    expect(c.structuredContent!.ok).toBe(false);
   });
 
   it("get_ast returns the entry module inline and links the resource", async () => {
     const r = await call(s, "get_ast", { entry: "hello.kz" });
     expect(r.isError).toBeFalsy();
-    expect(JSON.stringify(r.structuredContent?.ast)).toContain('"greet"');
+    expect(JSON.stringify(r.structuredContent!.ast)).toContain('"greet"');
     expect(r.content.some((c) => c.type === "resource_link" && c.uri === "koru://ast/hello.kz")).toBe(true);
   });
 
   it("the ccp tool carries out any CCP command and refuses bad ones", async () => {
     const r = await call(s, "ccp", { command: { cmd: "list_passes" } });
     expect(r.isError).toBeFalsy();
-    expect(JSON.stringify(r.structuredContent?.messages)).toContain("zig_build");
+    expect(JSON.stringify(r.structuredContent!.messages)).toContain("zig_build");
     const bad = await call(s, "ccp", { command: { cmd: "fly" } });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toContain("unknown");
@@ -113,14 +113,14 @@ describe("koru-mcp tools", () => {
   it("start_job runs a tool in the background; get_job returns its result", async () => {
     const start = await call(s, "start_job", { tool: "run", arguments: { entry: "hello.kz" } });
     expect(start.isError).toBeFalsy();
-    const id = start.structuredContent?.job_id as string;
+    const id = start.structuredContent!.job_id as string;
     const got = await call(s, "get_job", { job_id: id, wait_ms: 30_000 });
-    expect(got.structuredContent?.status).toBe("done");
-    expect((got.structuredContent?.result as { exit_code: number }).exit_code).toBe(0);
+    expect(got.structuredContent!.status).toBe("done");
+    expect((got.structuredContent!.result as { exit_code: number }).exit_code).toBe(0);
     const bad = await call(s, "start_job", { tool: "run", arguments: { entry: 5 } });
     expect(bad.isError).toBeFalsy();
-    const failed = await call(s, "get_job", { job_id: bad.structuredContent?.job_id as string, wait_ms: 10_000 });
-    expect(failed.structuredContent?.status).toBe("failed");
-    expect(failed.structuredContent?.error).toContain("invalid arguments");
+    const failed = await call(s, "get_job", { job_id: bad.structuredContent!.job_id as string, wait_ms: 10_000 });
+    expect(failed.structuredContent!.status).toBe("failed");
+    expect(failed.structuredContent!.error).toContain("invalid arguments");
   });
 });
