@@ -69,7 +69,7 @@ describe("koru-mcp tools", () => {
 
   it("compile and run build a real binary, report progress and the program's output", async () => {
     const progress: number[] = [];
-    const r = await call(s, "run", { entry: "hello.kz" }, { onprogress: (p: { progress: number }) => progress.push(p.progress) });
+    const r = await call(s, "run", { entry: "hello.kz", optimize: "Debug" }, { onprogress: (p: { progress: number }) => progress.push(p.progress) });
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent!.exit_code).toBe(0);
     expect(`${r.structuredContent!.stdout}${r.structuredContent!.stderr}`).toContain("Hello, World!");
@@ -111,7 +111,7 @@ describe("koru-mcp tools", () => {
   });
 
   it("start_job runs a tool in the background; get_job returns its result", async () => {
-    const start = await call(s, "start_job", { tool: "run", arguments: { entry: "hello.kz" } });
+    const start = await call(s, "start_job", { tool: "run", arguments: { entry: "hello.kz", optimize: "Debug" } });
     expect(start.isError).toBeFalsy();
     const id = start.structuredContent!.job_id as string;
     const got = await call(s, "get_job", { job_id: id, wait_ms: 30_000 });
