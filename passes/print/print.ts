@@ -70,7 +70,8 @@ export function emitItem(item: Item, out: LineSink): void {
     case "host":
       return out.line(item.text, true, line);
     case "import":
-      return out.line(`~${annotationPrefix(item.annotations)}import "${item.path}"`, false, line);
+      // Conditional imports are written `~[flag]import "..."` in this project's docs.
+      return out.line(`~${annotationPrefix(item.annotations).trimEnd()}import "${item.path}"`, false, line);
     case "module_annotation":
       return out.line(`~[${item.annotations.join("|")}]`, true, line);
     case "event":
@@ -93,8 +94,9 @@ export function emitItem(item: Item, out: LineSink): void {
   }
 }
 
+/** `[a|b] ` before a declaration or flow (`~[opaque] event e {}`). */
 function annotationPrefix(annotations: string[]): string {
-  return annotations.length ? `[${annotations.join("|")}]` : "";
+  return annotations.length ? `[${annotations.join("|")}] ` : "";
 }
 
 export function refText(ref: EventRef): string {

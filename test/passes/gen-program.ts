@@ -143,7 +143,13 @@ const host = fc
   .constantFrom("", "const std = @import(\"std\");", "// a comment line", "pub const N = 4;", "// another")
   .map((text) => ({ kind: "host" as const, text, span }));
 
-const procLine = fc.constantFrom("    return .{ .ok = 1 };", "    const x = 2;", "    _ = x; // why", "", "    if (a) { b(); }");
+const procLine = fc.constantFrom(
+  "    return .{ .ok = 1 };",
+  "    const x = 2;",
+  "    _ = x; // why",
+  "",
+  "    if (a) { b(); }",
+);
 
 const item: fc.Arbitrary<Item> = fc.oneof(
   host,
