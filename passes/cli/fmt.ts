@@ -1,7 +1,8 @@
 // `koruc fmt [--check] <file.kz>...`: rewrite files in canonical layout (in place, whole-file
 // replace through a temp file) or, with --check, only report which files would change.
-import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { render } from "../../compiler/diagnostics.js";
+import { writeFileAtomic } from "../../compiler/toolchain/atomic.js";
 import { formatSource } from "../print/format.js";
 
 export const FMT_USAGE = `usage: koruc fmt [--check] <file.kz>...
@@ -43,15 +44,9 @@ export function runFmt(argv: string[], io: CliIo): number {
       status = 1;
       continue;
     }
-    writeWhole(file, result.text);
+    // Whole-file replace keeping the file's mode: a reader never sees half a file.
+    writeFileAtomic(file, result.text, { mode: statSync(file).mode & 0o7777 });
     io.out(`${file}: formatted\n`);
   }
   return status;
-}
-
-/** Replace `file` whole (temp file beside it, then rename), keeping its mode. */
-function writeWhole(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.fmt.tmp`;
-  writeFileSync(tmp, text, { mode: statSync(file).mode });
-  renameSync(tmp, file);
 }
