@@ -111,6 +111,8 @@ function readAliases(entryDir: string): Aliases {
     if (dirname(dir) === dir) break;
   }
   aliases.std = [STD_DIR];
+  // The bundled HTTP server module (`~import "$orisha"`), unless koru.json names another.
+  aliases.orisha ??= [join(STD_DIR, "orisha")];
   return aliases;
 }
 

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { packageRoot } from "../modules.js";
 import { lookup, type SourceMap } from "../source-map.js";
@@ -47,7 +47,10 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
   writeFileSync(join(tmp, "main.zig"), req.zig);
-  for (const r of runtime) writeFileSync(join(tmp, r.name), r.text);
+  for (const r of runtime) {
+    mkdirSync(dirname(join(tmp, r.name)), { recursive: true });
+    writeFileSync(join(tmp, r.name), r.text);
+  }
   const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(tmp, name)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
   const result = await run(zig.path, args, tmp);
   if (result.code !== 0) {
