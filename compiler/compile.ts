@@ -36,14 +36,14 @@ export function compileSource(source: string | undefined, path: string, opts: Co
   // Phantom obligations: inserts discharge calls where flow paths end; later stages see its program.
   const discharged = hasErrors(diagnostics) ? { program, symbols, diagnostics: [] } : pass("auto_discharge", opts, path, () => autoDischarge(program, symbols));
   diagnostics.push(...discharged.diagnostics);
+  // Register blocks of `$std/runtime` are checked here too (unknown event, duplicate name, bad cost).
+  const runtime = runtimeHooks(discharged.program, discharged.symbols);
+  if (!hasErrors(diagnostics)) diagnostics.push(...runtime.diagnostics);
   if (hasErrors(diagnostics) || opts.checkOnly) {
     return { ok: !hasErrors(diagnostics), diagnostics, program: discharged.program, sources: loaded.sources };
   }
   const fromImports = observabilityFromImports(discharged.program);
   const observe = instrumentationHooks({ ccp: !!opts.ccp || fromImports.ccp, profile: !!opts.profile || fromImports.profile });
-  const runtime = runtimeHooks(discharged.program, discharged.symbols);
-  diagnostics.push(...runtime.diagnostics);
-  if (hasErrors(diagnostics)) return { ok: false, diagnostics, program: discharged.program, sources: loaded.sources };
   const hooks = mergeHooks(tapHooks(discharged.program, discharged.symbols), observe.hooks, runtime.hooks);
   const emitted = pass("emit", opts, path, () => emitProgram(discharged.program, discharged.symbols, hooks));
   diagnostics.push(...emitted.diagnostics);

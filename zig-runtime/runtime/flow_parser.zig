@@ -10,7 +10,10 @@
 // `max_depth`, and reports the first problem with a line and column.
 const std = @import("std");
 
-pub const max_depth = 32;
+/// How deeply continuations may nest (each level is one more event in a chain).
+pub const max_depth = 256;
+/// How deeply parentheses and operators may nest inside one value.
+pub const max_expr_depth = 32;
 
 pub const BinOp = enum { add, sub, mul, div, rem };
 
@@ -68,6 +71,8 @@ pub const Continuation = struct {
 
 pub const Problem = struct {
     kind: enum { syntax, too_deep },
+    /// For `too_deep`: the limit that was passed.
+    limit: u32 = 0,
     message: []const u8,
     pos: u32,
 };
@@ -113,7 +118,7 @@ const Parser = struct {
     }
 
     fn tooDeep(self: *Parser) Error {
-        self.problem = .{ .kind = .too_deep, .message = "flow is nested too deeply", .pos = @intCast(self.i) };
+        self.problem = .{ .kind = .too_deep, .message = "flow is nested too deeply", .pos = @intCast(self.i), .limit = if (self.depth > 0) max_expr_depth else max_depth };
         return error.TooDeep;
     }
 
@@ -342,7 +347,7 @@ const Parser = struct {
     fn expr(self: *Parser) Error!Expr {
         self.depth += 1;
         defer self.depth -= 1;
-        if (self.depth > max_depth) return self.tooDeep();
+        if (self.depth > max_expr_depth) return self.tooDeep();
         var lhs = try self.term();
         while (true) {
             self.skipSpaces();
@@ -389,7 +394,7 @@ const Parser = struct {
     fn unary(self: *Parser) Error!Expr {
         self.depth += 1;
         defer self.depth -= 1;
-        if (self.depth > max_depth) return self.tooDeep();
+        if (self.depth > max_expr_depth) return self.tooDeep();
         const start = self.i;
         const c = self.peek();
         if (c == '-') {

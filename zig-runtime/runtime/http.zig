@@ -87,7 +87,7 @@ pub fn serve(handler: Handler, options: Options) Served {
             continue;
         }
         _ = active.fetchAdd(1, .acq_rel);
-        const t = std.Thread.spawn(.{ .stack_size = 512 * 1024 }, connection, .{ conn.stream, handler, opts }) catch {
+        const t = std.Thread.spawn(.{ .stack_size = 2 * 1024 * 1024 }, connection, .{ conn.stream, handler, opts }) catch {
             _ = active.fetchSub(1, .acq_rel);
             conn.stream.close();
             continue;

@@ -60,7 +60,7 @@ pub fn run(arena: std.mem.Allocator, scopes: []const *const Scope, req: Request)
     const flow = switch (try fp.parse(arena, req.source)) {
         .flow => |f| f,
         .problem => |p| switch (p.kind) {
-            .too_deep => return .{ .too_deep = fp.max_depth },
+            .too_deep => return .{ .too_deep = p.limit },
             .syntax => return parseError(arena, req.source, p.pos, p.message),
         },
     };
@@ -233,7 +233,7 @@ const Ctx = struct {
             return error.Exhausted;
         };
         self.used += e.cost;
-        var args_buf: [32]?Scalar = @splat(null);
+        var args_buf: [8]?Scalar = @splat(null);
         const args: []?Scalar = if (e.inputs.len <= args_buf.len) args_buf[0..e.inputs.len] else blk: {
             const a = try self.arena.alloc(?Scalar, e.inputs.len);
             @memset(a, null);
