@@ -5,6 +5,7 @@ import http from "node:http";
 import net from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeScopes, evalFlow, renderVocabulary } from "../../ccp/operations/eval-flow.js";
 import { type ProcessResult, runProcess, type SpawnedProcess } from "../../compiler/toolchain/process.js";
 import { KORUC, ROOT } from "../helpers.js";
 
@@ -174,6 +175,20 @@ describe("examples/interpreter-server over HTTP", () => {
     await Promise.all(jobs);
   }, 60_000);
 
+  it("evalFlow sends a flow and returns the answer (the MCP eval_flow tool)", async () => {
+    const r = await evalFlow({ url: `http://127.0.0.1:${port}`, source: NESTED_ADD });
+    expect(r).toEqual({
+      ok: true,
+      status: 200,
+      body: '{"result":{"branch":"result","fields":{"value":17}},"budget_used":4}',
+      json: { result: { branch: "result", fields: { value: 17 } }, budget_used: 4 },
+    });
+    const denied = await evalFlow({ url: `http://127.0.0.1:${port}/eval`, source: "nope()" });
+    expect(denied.status).toBe(403);
+    expect(denied.ok).toBe(false);
+    expect((await evalFlow({ url: "ftp://x", source: "" })).error).toContain("unsupported URL scheme");
+  });
+
   it("shuts down gracefully on SIGTERM", async () => {
     server?.kill("SIGTERM");
     const r = await exited!;
@@ -215,3 +230,38 @@ function responsesIn(text: string): { head: string; body: string }[] {
     rest = rest.slice(end + 4 + length);
   }
 }
+
+describe("describeScopes (the vocabulary resource)", () => {
+  it("lists the example's scope: names, costs, inputs and branches", () => {
+    const r = describeScopes(EXAMPLE);
+    expect(r).toEqual({
+      ok: true,
+      scopes: [
+        {
+          scope: "api",
+          events: [
+            { name: "greet", event: "main:greet", cost: 5, inputs: [{ name: "name", type: "[]const u8", optional: false }], branches: [{ name: "greeted", payload: "[]const u8" }] },
+            {
+              name: "add",
+              event: "main:add",
+              cost: 2,
+              inputs: [
+                { name: "a", type: "i64", optional: false },
+                { name: "b", type: "i64", optional: false },
+              ],
+              branches: [{ name: "sum", payload: "i64" }],
+            },
+          ],
+        },
+      ],
+    });
+    if (r.ok) expect(renderVocabulary(r.scopes)).toContain("| `add` | 2 | a: i64, b: i64 | sum i64 |");
+  });
+
+  it("answers diagnostics for a program that does not check, and a refused connection as a value", async () => {
+    expect(describeScopes(join(ROOT, "examples", "no-such.kz")).ok).toBe(false);
+    const r = await evalFlow({ url: "http://127.0.0.1:1/eval", source: "add(a: 1, b: 2)", timeoutMs: 2000 });
+    expect(r.status).toBe(0);
+    expect(r.error).toBeDefined();
+  });
+});
