@@ -187,7 +187,7 @@ const Parser = struct {
         self.skipSpaces();
         if (self.peek() != '(') return self.fail(self.i, "expected '(' after the event name (write name() for no arguments)");
         self.i += 1;
-        var args: std.ArrayList(Arg) = .empty;
+        var args: std.ArrayList(Arg) = try .initCapacity(self.arena, 4);
         self.skipAll();
         while (self.peek() != ')') {
             const pos = self.i;
@@ -213,7 +213,7 @@ const Parser = struct {
 
     /// Reads `| branch binding |> node` lines, nesting by indentation.
     fn continuationLines(self: *Parser, head: *Invocation) Error!void {
-        var stack: std.ArrayList(Open) = .empty;
+        var stack: std.ArrayList(Open) = try .initCapacity(self.arena, 8);
         try stack.append(self.arena, .{ .inv = head, .conts = .empty, .level = null, .line_indent = -1 });
         while (self.i < self.src.len) {
             // At a newline (or the end): find the next non-blank, non-comment line.
@@ -243,6 +243,7 @@ const Parser = struct {
                 top.level = indent;
             }
             const cont = try self.continuation();
+            if (top.conts.capacity == 0) try top.conts.ensureTotalCapacity(self.arena, 4);
             try top.conts.append(self.arena, cont);
             if (cont.node == .invoke) {
                 if (stack.items.len >= max_depth) return self.tooDeep();
@@ -303,7 +304,7 @@ const Parser = struct {
         if (self.peek() == '{') {
             self.i += 1;
             self.skipAll();
-            var fields: std.ArrayList(FieldInit) = .empty;
+            var fields: std.ArrayList(FieldInit) = try .initCapacity(self.arena, 4);
             while (self.peek() != '}') {
                 const fpos = self.i;
                 const fname = try self.expectIdent("expected a field name in the branch constructor");

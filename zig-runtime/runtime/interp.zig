@@ -71,7 +71,7 @@ pub fn run(arena: std.mem.Allocator, scopes: []const *const Scope, req: Request)
         return ctx.outcome(e);
     };
     ctx.cleanup();
-    var out: std.ArrayList(u8) = .empty;
+    var out: std.ArrayList(u8) = try .initCapacity(arena, 256);
     try value.writeJson(&out, arena, v);
     if (out.items.len > req.limits.output_bytes) return .{ .output_too_large = req.limits.output_bytes };
     var done = v;
