@@ -1,7 +1,8 @@
 // One eval of the nested add (`add(a: 3, b: 4) | sum s |> add(a: s, b: 10) | sum s2 |>
 // result { value: s2 }`: parse + check + dispatch + result JSON, no HTTP) against Python's
 // eval() of the same arithmetic, `(3 + 4) + 10` (parse + compile + run), measured side by
-// side, alternated, best of `rounds`. Targets: <= 1 us per eval and >= 5x faster than Python.
+// side by side, alternated, best of `rounds`, in CPU time of each process (the machine is shared:
+// waiting for a core is not work). Targets: <= 1 us per eval and >= 5x faster than Python.
 // Usage: node dist/bench/interpreter.js [rounds=5] [iterations=1000000]
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
