@@ -314,7 +314,20 @@ pub fn matchPath(path: []const u8, pattern: []const u8) bool {
     }
 }
 
+/// The segment of `path` at the `:name` segment of `pattern` ("" when absent).
+pub fn param(path: []const u8, pattern: []const u8, name: []const u8) []const u8 {
+    var p = std.mem.splitScalar(u8, path, '/');
+    var q = std.mem.splitScalar(u8, pattern, '/');
+    while (q.next()) |b| {
+        const a = p.next() orelse return "";
+        if (b.len > 1 and b[0] == ':' and std.mem.eql(u8, b[1..], name)) return a;
+    }
+    return "";
+}
+
 test matchPath {
+    try std.testing.expectEqualStrings("42", param("/users/42/posts/7", "/users/:id/posts/:post", "id"));
+    try std.testing.expectEqualStrings("7", param("/users/42/posts/7", "/users/:id/posts/:post", "post"));
     try std.testing.expect(matchPath("/users/42", "/users/:id"));
     try std.testing.expect(!matchPath("/users/", "/users/:id"));
     try std.testing.expect(!matchPath("/users/42/x", "/users/:id"));
