@@ -244,10 +244,6 @@ const Ctx = struct {
         const v = e.call(self.arena, args, &problem) catch |err| switch (err) {
             error.OutOfMemory => return error.OutOfMemory,
             error.BadArgument, error.MissingArgument => {
-                const which = for (inv.args) |a| {
-                    if (std.mem.eql(u8, e.inputs[a.input].name, problem)) break a.name;
-                } else "";
-                _ = which;
                 return self.invalid(inv.pos, "bad argument for event '{s}': {s}", .{ inv.path, problem });
             },
             error.Unsupported => {
