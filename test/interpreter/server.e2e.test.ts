@@ -152,6 +152,22 @@ describe("examples/interpreter-server over HTTP", () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 
+  it("survives 300 garbage requests and still answers", async () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const pieces = ["GET", "POST", " ", "/eval", "HTTP/1.1", "\r\n", ":", "Content-Length: ", "99999999999999999999", "-1", "\0", "\xff", "Transfer-Encoding: chunked"];
+    for (let i = 0; i < 300; i++) {
+      let text = "";
+      const n = 1 + (next() % 12);
+      for (let k = 0; k < n; k++) text += pieces[next() % pieces.length];
+      await rawExchange(`${text}\r\n\r\n`, 1, 300);
+    }
+    expect(await post(NESTED_ADD)).toMatchObject({ status: 200 });
+  }, 60_000);
+
   it("keeps a connection alive and answers pipelined requests in order", async () => {
     const one = (n: number) => `POST /eval HTTP/1.1\r\nHost: x\r\nContent-Length: ${`add(a: ${n}, b: 1)`.length}\r\n\r\nadd(a: ${n}, b: 1)`;
     const text = await rawExchange(one(1) + one(2) + one(3), 3);
@@ -198,7 +214,7 @@ describe("examples/interpreter-server over HTTP", () => {
 });
 
 /** Send raw bytes on a fresh connection; resolve with what came back once `responses` answers arrived. */
-function rawExchange(data: string, responses = 1): Promise<string> {
+function rawExchange(data: string, responses = 1, waitMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, "127.0.0.1", () => sock.write(data));
     let text = "";
@@ -212,7 +228,7 @@ function rawExchange(data: string, responses = 1): Promise<string> {
     });
     sock.on("end", done);
     sock.on("error", reject);
-    setTimeout(done, 5000);
+    setTimeout(done, waitMs);
   });
 }
 

@@ -133,19 +133,24 @@ const Conn = struct {
             self.start = 0;
         }
         if (self.end == self.buf.len) return error.HeadTooLarge;
-        var waited: u32 = 0;
-        while (true) {
-            var fds = [_]posix.pollfd{.{ .fd = self.stream.handle, .events = posix.POLL.IN, .revents = 0 }};
-            const ready = try posix.poll(&fds, 100);
-            if (ready > 0) break;
-            waited += 100;
-            if (idle_ok and stopping.load(.acquire)) return false;
-            if (waited >= self.opts.idle_timeout_ms) return false;
-        }
+        if (!try self.readable(idle_ok)) return false;
         const n = try self.stream.read(self.buf[self.end..]);
         if (n == 0) return false;
         self.end += n;
         return true;
+    }
+
+    /// Waits until the socket has data; false after the idle timeout, or at shutdown when
+    /// no request is under way (`idle_ok`).
+    fn readable(self: *Conn, idle_ok: bool) !bool {
+        var waited: u32 = 0;
+        while (true) {
+            var fds = [_]posix.pollfd{.{ .fd = self.stream.handle, .events = posix.POLL.IN, .revents = 0 }};
+            if (try posix.poll(&fds, 100) > 0) return true;
+            waited += 100;
+            if (idle_ok and stopping.load(.acquire)) return false;
+            if (waited >= self.opts.idle_timeout_ms) return false;
+        }
     }
 
     /// Reads, answers and returns whether to keep the connection open.
@@ -229,6 +234,8 @@ const Conn = struct {
             self.start += have;
             var got = have;
             while (got < content_length) {
+                // A client that stops sending its body is dropped after the idle timeout.
+                if (!try self.readable(false)) return false;
                 const n = try self.stream.read(b[got..]);
                 if (n == 0) return false;
                 got += n;
