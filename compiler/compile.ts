@@ -39,7 +39,11 @@ export function compileSource(source: string | undefined, path: string, opts: Co
     return { ok: !hasErrors(diagnostics), diagnostics, program: discharged.program, sources: loaded.sources };
   }
   const fromImports = observabilityFromImports(discharged.program);
-  const observe = instrumentationHooks({ ccp: !!opts.ccp || fromImports.ccp, profile: !!opts.profile || fromImports.profile });
+  const observe = instrumentationHooks({
+    ccp: !!opts.ccp || fromImports.ccp,
+    profile: !!opts.profile || fromImports.profile,
+    ...(opts.ccpMode ? { mode: opts.ccpMode } : {}),
+  });
   const hooks = mergeHooks(tapHooks(discharged.program, discharged.symbols), observe.hooks);
   const emitted = pass("emit", opts, path, () => emitProgram(discharged.program, discharged.symbols, hooks));
   diagnostics.push(...emitted.diagnostics);
@@ -50,6 +54,7 @@ export function compileSource(source: string | undefined, path: string, opts: Co
     zig: emitted.zig,
     sourceMap: emitted.sourceMap,
     runtimeFiles: observe.runtimeFiles,
+    sites: observe.sites,
     sources: loaded.sources,
   };
 }

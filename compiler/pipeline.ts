@@ -16,6 +16,8 @@ export interface CompileOptions {
   flags?: string[];
   /** Instrument every event invocation with the CCP recorder. */
   ccp?: boolean;
+  /** What the recorder measures when `ccp` is on (default "counts"). */
+  ccpMode?: import("./instrument.js").CcpMode;
   /** Write a Chrome trace of every invocation. */
   profile?: boolean;
   /** Stop after checks; produce no Zig. */
@@ -32,6 +34,8 @@ export interface CompileResult {
   sourceMap?: SourceMap;
   /** Zig files from zig-runtime/ that must sit beside the generated file, by file name. */
   runtimeFiles?: string[];
+  /** The recorder's sites when instrumented: the edges its records may name. */
+  sites?: import("./instrument.js").Site[];
   /** Text of every .kz file read, by path, for rendering diagnostics. */
   sources: Map<string, string>;
 }
