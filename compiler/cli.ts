@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // koruc: the command line. Diagnostics go to stderr; in CCP modes stdout carries only
 // protocol lines.
-import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseCcpSpec } from "./instrument.js";
 import type { CompileResult } from "./pipeline.js";
@@ -238,31 +238,22 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
   }
   const out = resolve(a.output ?? join(koruDir(workspace, "bin"), name));
   mkdirSync(dirname(out), { recursive: true });
-  // Copy then rename: an interrupted build never leaves half a binary at `out`.
-  const tmp = `${out}.${process.pid}.tmp`;
-  copyFileSync(built.exePath, tmp);
-  renameSync(tmp, out);
+  const { copyFileAtomic } = await import("./toolchain/atomic.js");
+  copyFileAtomic(built.exePath, out, { mode: 0o755 });
   process.stdout.write(`${out}\n`);
   return 0;
 }
 
 /** Run a binary with our stdio; its exit code becomes ours (128+n for signal n). */
-function runBinary(exe: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
-  return new Promise((done) => {
-    const child = spawn(exe, args, { stdio: "inherit", env: { ...process.env, ...env } });
-    child.on("error", (e) => {
-      process.stderr.write(`koruc: cannot run ${exe}: ${e.message}\n`);
-      done(1);
-    });
-    child.on("close", (code, signal) => {
-      if (signal) {
-        const n = (
-          { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 } as Record<string, number>
-        )[signal];
-        done(128 + (n ?? 1));
-      } else done(code ?? 1);
-    });
-  });
+async function runBinary(exe: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const { runProcess } = await import("./toolchain/process.js");
+  const r = await runProcess(exe, args, { env, stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+  if (r.spawnError !== undefined) {
+    process.stderr.write(`koruc: cannot run ${exe}: ${r.spawnError}\n`);
+    return 1;
+  }
+  if (r.signal) return 128 + (osConstants.signals[r.signal] ?? 1);
+  return r.exitCode ?? 1;
 }
 
 main(process.argv.slice(2)).then(
