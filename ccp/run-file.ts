@@ -29,7 +29,7 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
       optimize: (opts.optimize ?? "ReleaseSafe") as Optimize,
       // The analysis mode reports statistics and hotspots; raw transitions stay in the run folder.
       streamTransitions: !opts.hotspots,
-      ...(opts.ccp ? { ccp: opts.ccp } : {}),
+      ccp: opts.ccp ?? { mode: "counts" },
       profile: !!opts.profile,
       ...(opts.hotspots ? { analyze: {} } : {}),
     },

@@ -14,7 +14,7 @@
 //! Output: the fd in KORU_CCP_FD, else the file KORU_CCP_FILE, else stderr (never
 //! stdout). KORU_CCP_MAX_TRANSITIONS caps raw lines (default 1,000,000; 0 = none);
 //! KORU_CCP_SAMPLE=uniform keeps a uniform sample of that many instead of the first ones.
-//! KORU_CCP_SAMPLE_US sets the sampling period (default 100). KORU_PROFILE_FILE receives
+//! KORU_CCP_SAMPLE_US sets the sampling period (default 50). KORU_PROFILE_FILE receives
 //! a Chrome trace (complete events, real pid and tid).
 const std = @import("std");
 const builtin = @import("builtin");
@@ -69,6 +69,10 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             /// Sites of the invocations in progress, outermost first (read by the sampler).
             stack: [if (sampled) max_depth else 0]u32 = undefined,
             depth: u32 = 0,
+            /// 1 + the site of a chainable invocation that just returned, until the next one
+            /// starts: the continuation's dispatch in between is charged to it (as `timing`
+            /// charges a label loop's dispatch to its next turn).
+            tail: u32 = 0,
             records: [if (keep_records) batch else 0]Record = undefined,
             len: usize = 0,
             /// Raw slots this thread reserved against the global cap.
@@ -83,13 +87,17 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             child: u64 = 0,
             /// Clock at the end of this thread's last observed invocation.
             last: u64 = 0,
+            /// Clock when the thread first invoked an event.
+            first: u64 = 0,
             /// Ticks this thread spent handing records over or formatting them.
             flush: u64 = 0,
-            // Written by the sampler thread only.
-            self_w: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
-            total_w: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
-            outside_w: u64 = 0,
+            // Written by the sampler thread only: samples per site (self: on top of the stack;
+            // total: anywhere on it), samples outside any invocation, and CPU clock readings.
+            self_n: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
+            total_n: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
+            outside_n: u64 = 0,
             samples: u64 = 0,
+            cpu_first: u64 = 0,
             cpu_last: u64 = 0,
             alive: bool = true,
             tid: i32 = 0,
@@ -121,7 +129,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         var sampler: ?std.Thread = null;
         var sampler_stop = std.atomic.Value(bool).init(false);
         var sampler_cpu: u64 = 0;
-        var period_ns: u64 = 100_000;
+        var period_ns: u64 = 50_000;
         var mark: [slots]u64 = [_]u64{0} ** slots;
         var generation: u64 = 0;
 
@@ -133,6 +141,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         var pid0: i32 = 0;
         var tick0: u64 = 0;
         var mono0: u64 = 0;
+        var cpu0: u64 = 0;
         var wall0_ms: u64 = 0;
         /// Per-run key from KORU_CCP_KEY, echoed in summary lines so a reader can tell the
         /// recorder's records from lines the program itself wrote to the record fd.
@@ -141,7 +150,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
 
         /// Per-site JSON prefixes, built once at comptime.
         const prefixes = blk: {
-            var p: [slots][]const u8 = undefined;
+            var p = [_][]const u8{""} ** slots;
             for (sites, 0..) |s, i| {
                 p[i] = "{\"type\":\"transition\",\"source\":" ++ text.jsonString(s.source) ++ ",\"branch\":" ++
                     text.jsonString(s.branch) ++ ",\"destination\":" ++ (if (s.destination) |d| text.jsonString(d) else "null");
@@ -163,7 +172,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             if (std.posix.getenv("KORU_CCP_MAX_TRANSITIONS")) |v| cap = std.fmt.parseInt(usize, v, 10) catch cap;
             if (std.posix.getenv("KORU_CCP_SAMPLE")) |v| uniform = std.mem.eql(u8, v, "uniform");
             if (std.posix.getenv("KORU_CCP_SAMPLE_US")) |v| {
-                const us = std.fmt.parseInt(u64, v, 10) catch 100;
+                const us = std.fmt.parseInt(u64, v, 10) catch 50;
                 period_ns = @max(10, us) * 1000;
             }
             takeKey();
@@ -187,6 +196,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             wall0_ms = @intCast(std.time.milliTimestamp());
             mono0 = clock.monotonic();
             tick0 = clock.ticks();
+            cpu0 = clock.processCpu() orelse 0;
             if (sampled) sampler = std.Thread.spawn(.{}, samplerLoop, .{}) catch null;
             // Registered after the spawn, so starting the recorder is not charged to the program.
             _ = state();
@@ -208,7 +218,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
 
         /// Call `handler(input)` and record the invocation at `site` + the branch taken.
         pub inline fn observe(comptime site: u32, comptime handler: anytype, input: InputOf(handler)) ReturnOf(handler) {
-            if (sampled) return counted(site, handler, input);
+            if (sampled) return counted(site, handler, input, false);
             return record(site, handler, input, false);
         }
 
@@ -216,18 +226,20 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         /// this thread (a continuation's first step, a label loop's next iteration): it
         /// starts when that one ended, so one clock read serves both.
         pub inline fn observeChained(comptime site: u32, comptime handler: anytype, input: InputOf(handler), chained: bool) ReturnOf(handler) {
-            if (sampled) return counted(site, handler, input);
+            if (sampled) return counted(site, handler, input, true);
             return record(site, handler, input, chained);
         }
 
         /// Default mode: an exact count, and the site on the stack the sampler reads.
-        inline fn counted(comptime site: u32, comptime handler: anytype, input: InputOf(handler)) ReturnOf(handler) {
+        inline fn counted(comptime site: u32, comptime handler: anytype, input: InputOf(handler), comptime chainable: bool) ReturnOf(handler) {
             const t = state();
             const d = t.depth;
             if (d < max_depth) @atomicStore(u32, &t.stack[d], site, .monotonic);
+            @atomicStore(u32, &t.tail, 0, .monotonic);
             @atomicStore(u32, &t.depth, d + 1, .release);
             const result = handler(input);
             @atomicStore(u32, &t.depth, d, .release);
+            @atomicStore(u32, &t.tail, if (chainable) site + 1 else 0, .monotonic);
             t.counts[site + branchIndex(result)] += 1;
             return result;
         }
@@ -341,7 +353,11 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             t.* = .{};
             t.tid = std.os.linux.gettid();
             t.last = clock.ticks();
-            if (sampled) t.cpu_last = clock.threadCpu(t.tid) orelse 0;
+            t.first = t.last;
+            if (sampled) {
+                t.cpu_first = clock.threadCpu(t.tid) orelse 0;
+                t.cpu_last = t.cpu_first;
+            }
             current = t;
             // After fork() the child records nothing shared: the lock may be held by a thread
             // that does not exist in the child.
@@ -359,15 +375,17 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         }
 
         fn samplerLoop() void {
+            // No sample at the end: it would always land in `finish`, outside every event.
             while (!sampler_stop.load(.acquire)) {
                 std.posix.nanosleep(0, period_ns);
                 sampleAll();
             }
-            sampleAll();
             sampler_cpu = clock.threadCpu(std.os.linux.gettid()) orelse 0;
         }
 
-        /// Charge each thread's CPU time since its last sample to the site it is in now.
+        /// One sample of every thread that used CPU since its last sample: the site it is in
+        /// now. A thread that did not run (blocked, or not scheduled) is not sampled, so each
+        /// sample stands for an equal slice of the CPU time the thread used.
         fn sampleAll() void {
             threads_lock.lock();
             defer threads_lock.unlock();
@@ -378,24 +396,42 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                     t.alive = false; // exited: its time up to the last sample is kept
                     continue;
                 };
-                const w = cpu -| t.cpu_last;
+                if (cpu == t.cpu_last) continue;
                 t.cpu_last = cpu;
-                if (w == 0) continue;
                 t.samples += 1;
                 const d = @min(@atomicLoad(u32, &t.depth, .acquire), max_depth);
+                const tail = @atomicLoad(u32, &t.tail, .monotonic);
+                if (tail != 0 and tail <= site_count) {
+                    // Between a chainable invocation and the next: the dispatch is its time.
+                    const s = tail - 1;
+                    t.self_n[s] += 1;
+                    generation += 1;
+                    mark[s] = generation;
+                    t.total_n[s] += 1;
+                    for (t.stack[0..d]) |*slot| {
+                        const o = @atomicLoad(u32, slot, .monotonic);
+                        if (o >= site_count or mark[o] == generation) continue;
+                        mark[o] = generation;
+                        t.total_n[o] += 1;
+                    }
+                    continue;
+                }
                 if (d == 0) {
-                    t.outside_w += w;
+                    t.outside_n += 1;
                     continue;
                 }
                 const top = @atomicLoad(u32, &t.stack[d - 1], .monotonic);
-                if (top >= site_count) continue;
-                t.self_w[top] += w;
+                if (top >= site_count) {
+                    t.outside_n += 1;
+                    continue;
+                }
+                t.self_n[top] += 1;
                 generation += 1;
                 for (t.stack[0..d]) |*slot| {
                     const s = @atomicLoad(u32, slot, .monotonic);
                     if (s >= site_count or mark[s] == generation) continue;
                     mark[s] = generation; // a recursive site counts once per sample
-                    t.total_w[s] += w;
+                    t.total_n[s] += 1;
                 }
             }
         }
@@ -567,19 +603,20 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             if (inChild()) return; // the parent reports; a forked child has no recorder threads
             // The program ends here; draining the writer is the recorder's time.
             const wall = clock.monotonic() -% mono0;
-            const process_cpu = clock.processCpu();
+            const process_cpu = if (clock.processCpu()) |c| c -| cpu0 else null;
             const wtid = writer_tid.load(.acquire);
             const writer_cpu_now = if (wtid != 0) clock.threadCpu(wtid) orelse 0 else 0;
             stopThreads();
             const scale = nsPerTick();
             var total = [_]Agg{.{}} ** slots;
-            var self_w = [_]u64{0} ** slots;
-            var total_w = [_]u64{0} ** slots;
-            var outside_w: u64 = 0;
+            var self_w = [_]f64{0} ** slots;
+            var total_w = [_]f64{0} ** slots;
+            var sampled_cpu: u64 = 0;
             var samples: u64 = 0;
             var flush: u64 = 0;
-            var main_flush: u64 = 0;
             var thread_count: usize = 0;
+            var spans: u64 = 0;
+            const now = clock.ticks();
             const me = current;
             threads_lock.lock();
             if (uniform) writeReservoirs();
@@ -588,14 +625,19 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                 thread_count += 1;
                 flushThread(t);
                 flush += t.flush;
-                if (t == me) main_flush = t.flush;
+                // A thread's span: from its first invocation to its last (to now for this one).
+                spans += (if (t == me) now else t.last) -% t.first;
                 if (sampled) {
-                    outside_w += t.outside_w;
+                    // Each sample of this thread stands for cpu / samples of its CPU time.
+                    const end = if (t.alive) clock.threadCpu(t.tid) orelse t.cpu_last else t.cpu_last;
+                    const cpu = end -| t.cpu_first;
+                    sampled_cpu += cpu;
                     samples += t.samples;
+                    const each: f64 = if (t.samples > 0) @as(f64, @floatFromInt(cpu)) / @as(f64, @floatFromInt(t.samples)) else 0;
                     for (0..site_count) |i| {
                         total[i].count += t.counts[i];
-                        self_w[i] += t.self_w[i];
-                        total_w[i] += t.total_w[i];
+                        self_w[i] += @as(f64, @floatFromInt(t.self_n[i])) * each;
+                        total_w[i] += @as(f64, @floatFromInt(t.total_n[i])) * each;
                     }
                 } else {
                     for (t.aggs, 0..) |a, i| {
@@ -610,8 +652,6 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             }
             threads_lock.unlock();
             var invocations: u64 = 0;
-            var sampled_ns: u64 = outside_w;
-            for (self_w) |w| sampled_ns += w;
             var buf: [2048]u8 = undefined;
             for (total, 0..) |a, i| {
                 if (a.count == 0 or i >= site_count) continue;
@@ -623,11 +663,13 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             }
             const flush_ns = toNs(flush, scale);
             const recorder_ns = flush_ns + writer_cpu + sampler_cpu;
-            // The program's own time: what the sampler saw, or the process's CPU time less the
-            // recorder's (never less than the main thread's wall time less its own flushing).
-            const program_ns = if (sampled) sampled_ns else @max(
+            // The program's own time. Sampled: the CPU time the sampler saw on program threads.
+            // Timed: invocation times are wall-clock per thread, so the sum of the threads'
+            // spans (recorder flushing excluded), and at least the process's CPU time less
+            // the recorder's.
+            const program_ns = if (sampled) sampled_cpu else @max(
                 (process_cpu orelse wall) -| writer_cpu_now -| flush_ns,
-                wall -| toNs(main_flush, scale),
+                toNs(spans, scale) -| flush_ns,
             );
             const dropped = if (raw_lines) invocations -| written else 0;
             const mode_name: []const u8 = @tagName(config.mode);
@@ -644,15 +686,15 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
 
         /// An edge's share of its site's sampled time is its share of the site's calls:
         /// samples see which invocation is running, not yet which branch it will take.
-        fn sampledEdge(buf: []u8, i: usize, count: u64, total: *const [slots]Agg, self_w: *const [slots]u64, total_w: *const [slots]u64) ![]const u8 {
+        fn sampledEdge(buf: []u8, i: usize, count: u64, total: *const [slots]Agg, self_w: *const [slots]f64, total_w: *const [slots]f64) ![]const u8 {
             const base = site_base[i];
             var calls: u64 = 0;
             var j = base;
             while (j < site_count and site_base[j] == base) : (j += 1) calls += total[j].count;
             const part = struct {
-                fn of(w: u64, n: u64, all: u64) u64 {
+                fn of(w: f64, n: u64, all: u64) u64 {
                     if (all == 0) return 0;
-                    return @intCast(@as(u128, w) * n / all);
+                    return @intFromFloat(w * @as(f64, @floatFromInt(n)) / @as(f64, @floatFromInt(all)));
                 }
             }.of;
             return std.fmt.bufPrint(buf, "{{\"type\":\"edge_stats\",\"source\":{s},\"branch\":{s},\"destination\":{s},\"count\":{d},\"total_ns\":{d},\"self_ns\":{d},\"sampled\":true{s}}}\n", .{
@@ -671,17 +713,17 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         }
 
         const source_json = blk: {
-            var v: [slots][]const u8 = undefined;
+            var v = [_][]const u8{""} ** slots;
             for (sites, 0..) |s, i| v[i] = text.jsonString(s.source);
             break :blk v;
         };
         const branch_json = blk: {
-            var v: [slots][]const u8 = undefined;
+            var v = [_][]const u8{""} ** slots;
             for (sites, 0..) |s, i| v[i] = text.jsonString(s.branch);
             break :blk v;
         };
         const dest_json = blk: {
-            var v: [slots][]const u8 = undefined;
+            var v = [_][]const u8{""} ** slots;
             for (sites, 0..) |s, i| v[i] = if (s.destination) |d| text.jsonString(d) else "null";
             break :blk v;
         };
