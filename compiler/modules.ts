@@ -1,11 +1,12 @@
 // Import resolution: `$alias/path` → files, module names (`$std/io` → `std.io`),
 // directory imports, conditional `~[flag]import`, circular imports tolerated.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ImportDecl, Item, Module, Program } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { parseModule } from "./parse.js";
+import { readSourceFile } from "./source-file.js";
 
 /** Our standard library always serves `$std`, whatever a koru.json says. */
 export const STD_DIR = join(packageRoot(), "compiler", "std");
@@ -82,14 +83,10 @@ function filterConditional(mod: Module, flags: string[]): Module {
 }
 
 function readText(file: string, diags: Diagnostic[]): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a .kz file" : code === "EACCES" ? "permission denied" : (code ?? String(e));
-    diags.push(error("KORU002", `cannot read '${file}': ${why}`, { file, line: 1, col: 1 }));
-    return undefined;
-  }
+  const read = readSourceFile(file);
+  if ("text" in read) return read.text;
+  diags.push(error("KORU002", `cannot read '${file}': ${read.error}`, { file, line: read.line ?? 1, col: read.col ?? 1 }));
+  return undefined;
 }
 
 function readAliases(entryDir: string): Aliases {
@@ -98,7 +95,9 @@ function readAliases(entryDir: string): Aliases {
     const cfg = join(dir, "koru.json");
     if (existsSync(cfg)) {
       try {
-        const json = JSON.parse(readFileSync(cfg, "utf8")) as { paths?: Record<string, string | string[]> };
+        const read = readSourceFile(cfg);
+        if (!("text" in read)) break;
+        const json = JSON.parse(read.text) as { paths?: Record<string, string | string[]> };
         for (const [alias, value] of Object.entries(json.paths ?? {})) {
           const list = Array.isArray(value) ? value : [value];
           aliases[alias] = list.map((p) => (p === "{{ ENTRY }}" ? entryDir : resolve(dir, p.replace("{{ ENTRY }}", entryDir))));
