@@ -6,6 +6,7 @@ import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { OutputDecoder, type OutputPiece } from "./program-output.js";
 import type { EdgeStats } from "./records.js";
 import { ensureRunDir, newRunId, type RunMeta, type RunStats, writeJsonAtomic } from "./run-records.js";
 
@@ -58,8 +59,10 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   child.stdin.end(opts.stdin ?? "");
 
   const relay = (stream: Readable, name: "stdout" | "stderr") => {
-    stream.setEncoding("utf8");
-    stream.on("data", (text: string) => opts.emit(withId({ type: "program_output", run_id: runId, stream: name, text })));
+    const decoder = new OutputDecoder();
+    const send = (p: OutputPiece | undefined) => p && opts.emit(withId({ type: "program_output", run_id: runId, stream: name, ...p }));
+    stream.on("data", (chunk: Buffer) => send(decoder.push(chunk)));
+    stream.on("end", () => send(decoder.end()));
   };
   relay(child.stdout, "stdout");
   relay(child.stderr, "stderr");

@@ -43,25 +43,29 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
   const exePath = join(dir, name);
   if (existsSync(exePath)) return { ok: true, exePath, dir, cached: true };
 
-  // Build in a private folder, then move it into place: concurrent builds never see half a result.
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, "main.zig"), req.zig);
-  for (const r of runtime) writeFileSync(join(tmp, r.name), r.text);
-  const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(tmp, name)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
-  const result = await run(zig.path, args, tmp);
+  // The generated sources stay where Zig compiled them: a panic trace of the binary names
+  // these paths and prints their lines. The folder is content-addressed, so concurrent builds
+  // write identical files (each atomically); the binary appears under its name only whole.
+  mkdirSync(dir, { recursive: true });
+  const tag = `${process.pid}-${Date.now()}`;
+  writeWhole(join(dir, "main.zig"), req.zig, tag);
+  for (const r of runtime) writeWhole(join(dir, r.name), r.text, tag);
+  const tmpExe = `${name}.tmp-${tag}`;
+  const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(dir, tmpExe)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
+  const result = await run(zig.path, args, dir);
+  rmSync(join(dir, `${tmpExe}.o`), { force: true });
   if (result.code !== 0) {
-    const diagnostics = zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig"));
-    rmSync(tmp, { recursive: true, force: true });
-    return { ok: false, diagnostics };
+    rmSync(join(dir, tmpExe), { force: true });
+    return { ok: false, diagnostics: zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig")) };
   }
-  rmSync(join(tmp, `${name}.o`), { force: true });
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true }); // Another build finished first.
-  }
+  renameSync(join(dir, tmpExe), exePath);
   return { ok: true, exePath: resolve(exePath), dir, cached: false };
+}
+
+function writeWhole(path: string, text: string, tag: string): void {
+  const tmp = `${path}.tmp-${tag}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
 }
 
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; stderr: string }> {
