@@ -7,6 +7,7 @@ import { emitProgram, mergeHooks } from "./emit/program.js";
 import { instrumentationHooks, observabilityFromImports } from "./instrument.js";
 import { loadProgram } from "./modules.js";
 import type { CompileOptions, CompileResult } from "./pipeline.js";
+import { runtimeHooks } from "./std/runtime.js";
 import { tapHooks } from "./std/taps.js";
 import { Symbols } from "./symbols.js";
 
@@ -40,7 +41,10 @@ export function compileSource(source: string | undefined, path: string, opts: Co
   }
   const fromImports = observabilityFromImports(discharged.program);
   const observe = instrumentationHooks({ ccp: !!opts.ccp || fromImports.ccp, profile: !!opts.profile || fromImports.profile });
-  const hooks = mergeHooks(tapHooks(discharged.program, discharged.symbols), observe.hooks);
+  const runtime = runtimeHooks(discharged.program, discharged.symbols);
+  diagnostics.push(...runtime.diagnostics);
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics, program: discharged.program, sources: loaded.sources };
+  const hooks = mergeHooks(tapHooks(discharged.program, discharged.symbols), observe.hooks, runtime.hooks);
   const emitted = pass("emit", opts, path, () => emitProgram(discharged.program, discharged.symbols, hooks));
   diagnostics.push(...emitted.diagnostics);
   return {
@@ -49,7 +53,7 @@ export function compileSource(source: string | undefined, path: string, opts: Co
     program: discharged.program,
     zig: emitted.zig,
     sourceMap: emitted.sourceMap,
-    runtimeFiles: observe.runtimeFiles,
+    runtimeFiles: [...observe.runtimeFiles, ...runtime.runtimeFiles],
     sources: loaded.sources,
   };
 }

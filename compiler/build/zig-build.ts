@@ -1,12 +1,13 @@
 // Build generated Zig into a native binary, cached by content under .koru/build/<hash>/,
 // with Zig's errors mapped back to the .kz lines they came from.
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { packageRoot } from "../modules.js";
 import { lookup, type SourceMap } from "../source-map.js";
+import { writeFileAtomic } from "../toolchain/atomic.js";
+import { runProcess } from "../toolchain/process.js";
 import { findZig } from "../toolchain/zig.js";
 import { koruDir } from "../workspace.js";
 
@@ -22,6 +23,8 @@ export interface BuildRequest {
   sourceMap?: SourceMap;
   /** Executable file name (default: `main`). */
   name?: string;
+  /** Aborting stops zig build-exe (its whole process group) and removes the private build folder. */
+  signal?: AbortSignal;
 }
 
 export type BuildResult =
@@ -45,36 +48,27 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
 
   // The generated sources stay where Zig compiled them: a panic trace of the binary names
   // these paths and prints their lines. The folder is content-addressed, so concurrent builds
-  // write identical files (each atomically); the binary appears under its name only whole.
+  // write identical files (each whole); the binary appears under its name only whole.
   mkdirSync(dir, { recursive: true });
-  const tag = `${process.pid}-${Date.now()}`;
-  writeWhole(join(dir, "main.zig"), req.zig, tag);
-  for (const r of runtime) writeWhole(join(dir, r.name), r.text, tag);
-  const tmpExe = `${name}.tmp-${tag}`;
+  writeFileAtomic(join(dir, "main.zig"), req.zig);
+  for (const r of runtime) {
+    mkdirSync(dirname(join(dir, r.name)), { recursive: true });
+    writeFileAtomic(join(dir, r.name), r.text);
+  }
+  const tmpExe = `${name}.tmp-${process.pid}-${Date.now()}`;
   const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(dir, tmpExe)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
-  const result = await run(zig.path, args, dir);
+  const result = await runProcess(zig.path, args, { cwd: dir, stdin: "ignore", ...(req.signal ? { signal: req.signal } : {}) });
   rmSync(join(dir, `${tmpExe}.o`), { force: true });
-  if (result.code !== 0) {
+  if (result.exitCode !== 0) {
     rmSync(join(dir, tmpExe), { force: true });
+    if (result.cancelled || result.spawnError) {
+      const why = result.cancelled ? "cancelled" : `cannot run ${zig.path}: ${result.spawnError}`;
+      return { ok: false, diagnostics: [error("ZIG000", `zig build-exe ${why}`, { file: "<toolchain>", line: 1, col: 0 })] };
+    }
     return { ok: false, diagnostics: zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig")) };
   }
   renameSync(join(dir, tmpExe), exePath);
   return { ok: true, exePath: resolve(exePath), dir, cached: false };
-}
-
-function writeWhole(path: string, text: string, tag: string): void {
-  const tmp = `${path}.tmp-${tag}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; stderr: string }> {
-  return new Promise((done) => {
-    execFile(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, _stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      done({ code, stderr: String(stderr) });
-    });
-  });
 }
 
 const ZIG_MESSAGE = /^(.+?):(\d+):(\d+): (error|note): (.*)$/;

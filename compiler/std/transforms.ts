@@ -7,6 +7,8 @@ import { toZigValue } from "../emit/values.js";
 import { zigIdent } from "../emit/zig-writer.js";
 import { findTopLevel, splitTopLevel } from "../scan.js";
 import type { EventSymbol } from "../symbols.js";
+import { lowerFmtLn } from "./fmt.js";
+import { lowerRouter } from "./orisha.js";
 import { templateToPrint } from "./template.js";
 
 type Lowering = (fe: FlowEmitter, inv: Invocation, conts: Continuation[], scope: Scope) => void;
@@ -14,6 +16,10 @@ type Lowering = (fe: FlowEmitter, inv: Invocation, conts: Continuation[], scope:
 const LOWERINGS: Record<string, Lowering> = {
   // A tap declaration runs nowhere itself: std/taps.ts weaves its handlers into other flows.
   "std.taps:tap": () => {},
+  // Register blocks become scope tables (std/runtime.ts); the flow itself runs nothing.
+  "std.runtime:register": () => {},
+  "std.fmt:ln": lowerFmtLn,
+  "orisha:router": lowerRouter,
   "std.io:print.ln": (fe, inv) => {
     const arg = exprArg(inv);
     const origin = fe.origin(inv.span);
