@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { type ProcessResult, runProcess } from "../compiler/toolchain/process.js";
+import type { FlowGate } from "./lifecycle.js";
 import { OutputDecoder, type OutputPiece } from "./program-output.js";
 import type { EdgeStats } from "./records.js";
 import { ensureRunDir, newRunId, type RunMeta, type RunStats, writeJsonAtomic } from "./run-records.js";
@@ -30,6 +31,8 @@ export interface RunOptions {
   id?: string | number;
   /** Aborting kills the program (its whole process group); the run is then `cancelled`. */
   signal?: AbortSignal;
+  /** Backpressure: while the client is not reading, the program's pipes are not read. */
+  flow?: FlowGate;
 }
 
 export interface RunResult {
@@ -63,8 +66,17 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
     if (!stream) return;
     const decoder = new OutputDecoder();
     const send = (p: OutputPiece | undefined) => p && opts.emit(withId({ type: "program_output", run_id: runId, stream: name, ...p }));
-    stream.on("data", (chunk: Buffer) => send(decoder.push(chunk)));
+    stream.on("data", (chunk: Buffer) => {
+      send(decoder.push(chunk));
+      hold(stream);
+    });
     stream.on("end", () => send(decoder.end()));
+  };
+  // A paused pipe fills up and the program blocks on its next write, until the client reads.
+  const hold = (stream: Readable) => {
+    if (!opts.flow?.blocked() || stream.isPaused()) return;
+    stream.pause();
+    opts.flow.whenDrained(() => stream.resume());
   };
   // Transition lines are relayed as text with the run id (and command id) spliced in.
   const tail = `,"run_id":${JSON.stringify(runId)}${opts.id !== undefined ? `,"id":${JSON.stringify(opts.id)}` : ""}}`;
@@ -72,7 +84,10 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   const readRecords = (input: Readable) => {
     const records = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     recordsDone = new Promise<void>((resolve) => records.on("close", resolve));
-    records.on("line", (line) => onRecord(line));
+    records.on("line", (line) => {
+      onRecord(line);
+      hold(input);
+    });
   };
   const onRecord = (line: string) => {
     if (line.startsWith('{"type":"transition"') && line.endsWith("}")) {

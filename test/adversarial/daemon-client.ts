@@ -5,21 +5,25 @@ import { KORUC } from "../helpers.js";
 
 export type Msg = Record<string, unknown> & { type: string };
 
-/** Message types that end a command: every command gets exactly one of them. */
-export const FINAL = new Set([
-  "parsed",
-  "ast_json",
-  "ast",
-  "events",
-  "compiled",
-  "compile_failed",
-  "error",
-  "flag_set",
-  "exit",
-  "passes",
-  "run_done",
-  "hotspots_done",
-]);
+/** Message types that end each command: every command gets exactly one of them. */
+const FINAL_BY_CMD: Record<string, string[]> = {
+  parse: ["parsed"],
+  ast_json: ["ast_json"],
+  ast: ["ast"],
+  list_events: ["events"],
+  compile: ["compiled", "compile_failed"],
+  run: ["run_done", "compile_failed"],
+  analyze: ["analyze_done", "compile_failed"],
+  set_flag: ["flag_set"],
+  exit: ["exit"],
+  list_passes: ["passes"],
+  hotspots: ["hotspots_done"],
+};
+
+/** Does `m` end command `cmd`? An `error` ends any command. */
+export function isFinal(cmd: string | undefined, m: Msg): boolean {
+  return m.type === "error" || (cmd !== undefined && (FINAL_BY_CMD[cmd] ?? []).includes(m.type));
+}
 
 export class DaemonClient {
   readonly child: ChildProcessWithoutNullStreams;
@@ -45,7 +49,11 @@ export class DaemonClient {
     this.closed = new Promise((resolve) => this.child.on("close", (code, signal) => resolve({ code, signal })));
   }
 
+  /** The command name of every id sent. */
+  readonly sent = new Map<unknown, string>();
+
   send(command: Record<string, unknown>): void {
+    if (command.id !== undefined) this.sent.set(command.id, String(command.cmd));
     this.child.stdin.write(`${JSON.stringify(command)}\n`);
   }
 
@@ -68,7 +76,7 @@ export class DaemonClient {
 
   /** The final answer to command `id` (waits for it). */
   answer(id: string | number, timeoutMs?: number): Promise<Msg> {
-    return this.waitFor((m) => m.id === id && FINAL.has(m.type), timeoutMs);
+    return this.waitFor((m) => m.id === id && isFinal(this.sent.get(id), m), timeoutMs);
   }
 
   /** Close stdin and wait for the daemon to end. */
@@ -79,10 +87,10 @@ export class DaemonClient {
 }
 
 /** Final answers per command id. */
-export function finalsById(messages: Msg[]): Map<unknown, Msg[]> {
+export function finalsById(client: DaemonClient): Map<unknown, Msg[]> {
   const out = new Map<unknown, Msg[]>();
-  for (const m of messages) {
-    if (m.id === undefined || !FINAL.has(m.type)) continue;
+  for (const m of client.messages) {
+    if (m.id === undefined || !isFinal(client.sent.get(m.id), m)) continue;
     out.set(m.id, [...(out.get(m.id) ?? []), m]);
   }
   return out;

@@ -57,7 +57,7 @@ describe("daemon: special files", () => {
     for (const [file] of cases) expect((await d.answer(`a-${file}`)).type).toBe("error");
     const { code } = await d.end();
     expect(code).toBe(0);
-    for (const [, answers] of finalsById(d.messages)) expect(answers).toHaveLength(1);
+    for (const [, answers] of finalsById(d)) expect(answers).toHaveLength(1);
   }, 60_000);
 });
 
@@ -75,7 +75,7 @@ describe("daemon: deep nesting", () => {
     for (const id of [2, 3, 4]) await d.answer(id, 20_000);
     const { code } = await d.end();
     expect(code).toBe(0);
-    expect([...finalsById(d.messages).values()].map((a) => a.length)).toEqual([1, 1, 1, 1]);
+    expect([...finalsById(d).values()].map((a) => a.length)).toEqual([1, 1, 1, 1]);
   }, 60_000);
 });
 
@@ -148,7 +148,7 @@ describe("daemon: fuzz with file rewrites", () => {
     }
     const { code } = await d.end();
     expect(code).toBe(0);
-    const finals = finalsById(d.messages);
+    const finals = finalsById(d);
     expect(finals.size).toBe(n);
     for (const [id, answers] of finals) expect(answers, `command ${String(id)}`).toHaveLength(1);
     for (const m of d.messages) expect(Message.safeParse(m).success, JSON.stringify(m).slice(0, 300)).toBe(true);
