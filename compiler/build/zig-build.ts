@@ -65,6 +65,11 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
       const why = result.cancelled ? "cancelled" : `cannot run ${zig.path}: ${result.spawnError}`;
       return { ok: false, diagnostics: [error("ZIG000", `zig build-exe ${why}`, { file: "<toolchain>", line: 1, col: 0 })] };
     }
+    if (result.signal && result.stderr.trim() === "") {
+      // Zig itself died (e.g. SIGSEGV on very deep nesting in proc code): say so, not "failed: ".
+      const at = { file: join(dir, "main.zig"), line: 1, col: 1 };
+      return { ok: false, diagnostics: [error("ZIG002", `zig build-exe crashed (${result.signal})`, at, { hint: "simplify deeply nested code in procs" })] };
+    }
     return { ok: false, diagnostics: zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig")) };
   }
   renameSync(join(dir, tmpExe), exePath);
