@@ -124,6 +124,8 @@ class Checker {
     const byBranch = new Map<string, Continuation[]>();
     for (const c of conts) {
       if (c.catchAll) continue;
+      // Route patterns (`| [GET /] |>`) of a transform such as orisha:router are checked by its lowering.
+      if (transform && c.branch.startsWith("[")) continue;
       const decl = branches.find((b) => b.name === c.branch);
       if (!decl) {
         this.diags.push(

@@ -12,6 +12,7 @@ Usage:
   koruc build <file.kz> [-o <exe>] [-O <mode>] [--<flag>...]   compile to a binary
   koruc run <file.kz> [-O <mode>] [--<flag>...] [-- <args>...]  compile and run (cached)
   koruc check <file.kz>                                          parse and check only
+  koruc fmt [--check] <file.kz>...                               format in place (or only check)
   koruc emit <file.kz> [--ccp] [--profile]                       print the generated Zig
   koruc <file.kz> --ast-json                                     print the AST as JSON
   koruc --ccp <file.kz>                  compile, run instrumented, report hotspots (JSONL)
@@ -53,6 +54,7 @@ class UsageError extends Error {}
 // The CLI is the composition root: CCP modes load lazily so plain builds stay fast.
 const CCP_DAEMON = "../ccp/daemon.js";
 const CCP_ACCEPT = "../ccp/accept-commands.js";
+const PASSES_CLI = "../passes/cli/index.js";
 
 export function parseArgs(argv: string[]): Args {
   const a: Args = { flags: [], ccp: false, profile: false, astJson: false, programArgs: [], help: false, version: false };
@@ -99,6 +101,10 @@ export function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "fmt" || argv[0] === "passes") {
+    const { runPassesCli } = (await import(PASSES_CLI)) as { runPassesCli: (c: string, a: string[]) => Promise<number> };
+    return runPassesCli(argv[0], argv.slice(1));
+  }
   let a: Args;
   try {
     a = parseArgs(argv);

@@ -27,6 +27,16 @@ export const DIAGNOSTIC_CODES = {
   KORU047: { meaning: "an invocation names a variant the event does not have", upstream: false },
   KORU048: { meaning: "a [transform] event this compiler cannot lower", upstream: false },
   KORU050: { meaning: "a branch with several when-clauses and no else case", upstream: true },
+  // $std/runtime register blocks (compiler/std/runtime.ts). Upstream uses KORU060/061 for subflow
+  // arity and recursion errors, which this compiler does not report.
+  KORU060: { meaning: "std.runtime:register without a scope name", upstream: false },
+  KORU061: { meaning: "a runtime scope registered twice", upstream: false },
+  KORU062: { meaning: "a runtime scope includes an unknown scope", upstream: false },
+  KORU063: { meaning: "a register line that cannot be read", upstream: false },
+  KORU064: { meaning: "a bad cost in a register line", upstream: false },
+  KORU065: { meaning: "an unknown event in a runtime scope", upstream: false },
+  KORU066: { meaning: "a registered event that cannot be called from a flow", upstream: false },
+  KORU067: { meaning: "a duplicate name in a runtime scope", upstream: false },
   KORU083: { meaning: "[!] on an event with branches (it must be single-outcome)", upstream: true },
   KORU094: { meaning: "a pass cannot be inserted into the pipeline (unknown anchor, name taken)", upstream: false },
   KORU095: { meaning: "two passes install an invocation probe (only one can wrap each call)", upstream: false },

@@ -104,6 +104,8 @@ function readAliases(entryDir: string, diags: Diagnostic[]): Aliases {
     aliases[alias] = list.map((p) => (p === "{{ ENTRY }}" ? entryDir : resolve(root, p.replace("{{ ENTRY }}", entryDir))));
   }
   aliases.std = [STD_DIR];
+  // The bundled HTTP server module (`~import "$orisha"`), unless koru.json names another.
+  aliases.orisha ??= [join(STD_DIR, "orisha")];
   return aliases;
 }
 

@@ -145,6 +145,17 @@ export class FlowParser {
   ): Omit<Continuation, "body" | "span"> | undefined {
     let rest = text;
     let when: string | undefined;
+    if (rest.startsWith("[")) {
+      // A route pattern (`| [GET /users/:id] p |>`, `| [*] |>`) names the branch.
+      const close = rest.indexOf("]");
+      const binding = close < 0 ? undefined : rest.slice(close + 1).trim();
+      if (close < 0 || (binding !== "" && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(binding!))) {
+        this.diags.push(error("PARSE001", `invalid route continuation '| ${text}'`, span));
+        return undefined;
+      }
+      const branch = `[${rest.slice(1, close).trim().replace(/\s+/g, " ")}]`;
+      return { branch, catchAll, ...(binding ? { binding } : {}), bindingAnnotations: [] };
+    }
     const whenAt = /(^|\s)when\s/.exec(rest);
     if (whenAt) {
       when = rest.slice(whenAt.index + whenAt[0].length).trim();

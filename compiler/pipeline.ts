@@ -11,6 +11,7 @@ import { type EmitHooks, emitProgram, mergeHooks } from "./emit/program.js";
 import { instrumentationHooks, observabilityFromImports } from "./instrument.js";
 import { loadProgram } from "./modules.js";
 import type { SourceMap } from "./source-map.js";
+import { runtimeHooks } from "./std/runtime.js";
 import { tapHooks } from "./std/taps.js";
 import { STD_LOWERINGS } from "./std/transforms.js";
 import { Symbols } from "./symbols.js";
@@ -163,6 +164,17 @@ const instrumentPass: Pass = {
   },
 };
 
+/** `$std/runtime` register blocks become scope tables of comptime shims (only when imported). */
+const runtimePass: Pass = {
+  name: "runtime",
+  run(ctx) {
+    const runtime = runtimeHooks(ctx.program!, symbolsOf(ctx));
+    ctx.diagnostics.push(...runtime.diagnostics);
+    ctx.hooks.push(runtime.hooks);
+    ctx.runtimeFiles.push(...runtime.runtimeFiles);
+  },
+};
+
 const emitPass: Pass = {
   name: "emit",
   run(ctx) {
@@ -214,6 +226,7 @@ export const BUILTIN_PASSES: readonly Pass[] = [
   autoDischargePass,
   tapsPass,
   instrumentPass,
+  runtimePass,
   emitPass,
   zigBuildPass,
 ];

@@ -2,7 +2,7 @@
 // with Zig's errors mapped back to the .kz lines they came from.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { packageRoot } from "../modules.js";
 import { lookup, type SourceMap } from "../source-map.js";
@@ -49,7 +49,10 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
   writeFileSync(join(tmp, "main.zig"), req.zig);
-  for (const r of runtime) writeFileSync(join(tmp, r.name), r.text);
+  for (const r of runtime) {
+    mkdirSync(dirname(join(tmp, r.name)), { recursive: true });
+    writeFileSync(join(tmp, r.name), r.text);
+  }
   const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(tmp, name)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
   const result = await runProcess(zig.path, args, { cwd: tmp, stdin: "ignore", ...(req.signal ? { signal: req.signal } : {}) });
   if (result.exitCode !== 0) {
