@@ -10,6 +10,7 @@ export { type Diagnostic, error, hasErrors, type Level, render, sortDiagnostics 
 export type { InvocationProbe, Lowering, Lowerings, TransitionHooks } from "./emit/flow.js";
 export type { EmitHooks } from "./emit/program.js";
 export { packageRoot } from "./modules.js";
+export { COMPILER_ID, VERSION } from "./version.js";
 export {
   BUILTIN_PASS_NAMES,
   BUILTIN_PASSES,
