@@ -9,6 +9,7 @@ import { loadProgram } from "./modules.js";
 import type { CompileOptions, CompileResult } from "./pipeline.js";
 import { tapHooks } from "./std/taps.js";
 import { Symbols } from "./symbols.js";
+import { variantSelectionHooks } from "./variant-selection.js";
 
 function pass<T>(name: string, opts: CompileOptions, file: string, run: () => T): T {
   opts.onPass?.({ type: "pass_start", pass: name, file });
@@ -40,7 +41,9 @@ export function compileSource(source: string | undefined, path: string, opts: Co
   }
   const fromImports = observabilityFromImports(discharged.program);
   const observe = instrumentationHooks({ ccp: !!opts.ccp || fromImports.ccp, profile: !!opts.profile || fromImports.profile });
-  const hooks = mergeHooks(tapHooks(discharged.program, discharged.symbols), observe.hooks);
+  const selection = opts.ignoreVariantSelection ? { hooks: {}, diagnostics: [] } : variantSelectionHooks(path, discharged.symbols);
+  diagnostics.push(...selection.diagnostics);
+  const hooks = mergeHooks(tapHooks(discharged.program, discharged.symbols), observe.hooks, selection.hooks, opts.emitHooks ?? {});
   const emitted = pass("emit", opts, path, () => emitProgram(discharged.program, discharged.symbols, hooks));
   diagnostics.push(...emitted.diagnostics);
   return {

@@ -21,6 +21,10 @@ export interface CompileOptions {
   /** Stop after checks; produce no Zig. */
   checkOnly?: boolean;
   onPass?: (event: PassEvent) => void;
+  /** Build every event's baseline, whatever koru.variants.json selects (the variant harness). */
+  ignoreVariantSelection?: boolean;
+  /** More emitter hooks, merged after the built-in ones (the variant harness's own main). */
+  emitHooks?: import("./emit/program.js").EmitHooks;
 }
 
 export interface CompileResult {
