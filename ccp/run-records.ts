@@ -2,7 +2,7 @@
 // meta.json, transitions.jsonl, stats.json and trace.json (when profiled). Hotspot
 // analysis and the MCP resources read these; docs/run-records.md describes them.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EdgeStats } from "./records.js";
 
@@ -15,6 +15,10 @@ export interface RunMeta {
   exit_code: number | null;
   signal?: string;
   timed_out?: boolean;
+  /** The run was cancelled (CCP `cancel`, an aborted operation). */
+  cancelled?: boolean;
+  /** The program could not be started. */
+  spawn_error?: string;
   started_at: string;
   wall_ms: number;
   compile_ms?: number;
@@ -55,11 +59,7 @@ export function runDir(workspace: string, runId: string): string {
 }
 
 /** Write a JSON file atomically: a reader never sees half a file. */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
-}
+export { writeJsonAtomic } from "../compiler/toolchain/atomic.js";
 
 export function ensureRunDir(workspace: string, runId: string): string {
   const dir = runDir(workspace, runId);

@@ -1,11 +1,11 @@
 // Run an instrumented binary: the recorder writes JSONL on fd 3 (never stdout), the
 // program's own stdout/stderr are relayed as `program_output`, and everything lands in a
 // run record folder. Every line handed to `emit` is a CCP message.
-import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { type ProcessResult, runProcess } from "../compiler/toolchain/process.js";
 import type { EdgeStats } from "./records.js";
 import { ensureRunDir, newRunId, type RunMeta, type RunStats, writeJsonAtomic } from "./run-records.js";
 
@@ -27,6 +27,8 @@ export interface RunOptions {
   transitionCap?: number;
   profile?: boolean;
   id?: string | number;
+  /** Aborting kills the program (its whole process group); the run is then `cancelled`. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -35,6 +37,9 @@ export interface RunResult {
   exitCode: number | null;
   signal?: string;
   timedOut: boolean;
+  cancelled: boolean;
+  /** Set when the program could not be started (not executable, noexec mount, ...). */
+  spawnError?: string;
   wallMs: number;
   stats: RunStats;
 }
@@ -53,21 +58,20 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, KORU_CCP_FD: "3" };
   if (opts.transitionCap !== undefined) env.KORU_CCP_MAX_TRANSITIONS = String(opts.transitionCap);
   if (opts.profile) env.KORU_PROFILE_FILE = join(dir, "trace.json");
-  const child = spawn(opts.exe, opts.args ?? [], { stdio: ["pipe", "pipe", "pipe", "pipe"], env });
-  child.stdin.on("error", () => {});
-  child.stdin.end(opts.stdin ?? "");
-
-  const relay = (stream: Readable, name: "stdout" | "stderr") => {
+  const relay = (stream: Readable | null, name: "stdout" | "stderr") => {
+    if (!stream) return;
     stream.setEncoding("utf8");
     stream.on("data", (text: string) => opts.emit(withId({ type: "program_output", run_id: runId, stream: name, text })));
   };
-  relay(child.stdout, "stdout");
-  relay(child.stderr, "stderr");
-
-  const records = createInterface({ input: child.stdio[3] as Readable, crlfDelay: Number.POSITIVE_INFINITY });
   // Transition lines are relayed as text with the run id (and command id) spliced in.
   const tail = `,"run_id":${JSON.stringify(runId)}${opts.id !== undefined ? `,"id":${JSON.stringify(opts.id)}` : ""}}`;
-  records.on("line", (line) => {
+  let recordsDone: Promise<void> = Promise.resolve();
+  const readRecords = (input: Readable) => {
+    const records = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    recordsDone = new Promise<void>((resolve) => records.on("close", resolve));
+    records.on("line", (line) => onRecord(line));
+  };
+  const onRecord = (line: string) => {
     if (line.startsWith('{"type":"transition"') && line.endsWith("}")) {
       transitions.write(`${line}\n`);
       if (opts.streamTransitions === false) return;
@@ -92,21 +96,21 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
       summary = rec as unknown as typeof summary;
       opts.emit(withId({ ...rec, run_id: runId }));
     }
-  });
-  const recordsDone = new Promise<void>((resolve) => records.on("close", resolve));
+  };
 
-  let timedOut = false;
-  const timer =
-    opts.timeoutMs !== undefined
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill("SIGKILL");
-        }, opts.timeoutMs)
-      : undefined;
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on("close", (c, s) => resolve([c, s])),
-  );
-  if (timer) clearTimeout(timer);
+  const proc: ProcessResult = await runProcess(opts.exe, opts.args ?? [], {
+    env,
+    input: opts.stdin ?? "",
+    extraPipes: 1,
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onSpawn: (child) => {
+      relay(child.stdout, "stdout");
+      relay(child.stderr, "stderr");
+      if (child.extra[0]) readRecords(child.extra[0]);
+    },
+  });
+  const { exitCode: code, signal, timedOut, cancelled, spawnError } = proc;
   await recordsDone;
   await new Promise<void>((resolve) => transitions.end(resolve));
   const wallMs = Math.round((performance.now() - t0) * 1000) / 1000;
@@ -128,19 +132,34 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
     exit_code: code,
     ...(signal ? { signal } : {}),
     ...(timedOut ? { timed_out: true } : {}),
+    ...(cancelled ? { cancelled: true } : {}),
+    ...(spawnError !== undefined ? { spawn_error: spawnError } : {}),
     started_at: started.toISOString(),
     wall_ms: wallMs,
   };
   writeJsonAtomic(join(dir, "meta.json"), meta);
-  opts.emit(
-    withId({
-      type: "run_done",
-      run_id: runId,
-      exit_code: code,
-      ...(signal ? { signal } : {}),
-      ...(timedOut ? { timed_out: true } : {}),
-      wall_ms: wallMs,
-    }),
-  );
-  return { runId, dir, exitCode: code, ...(signal ? { signal } : {}), timedOut, wallMs, stats };
+  // A program that never started has no run to report: the caller answers with an error.
+  if (spawnError === undefined) {
+    opts.emit(
+      withId({
+        type: "run_done",
+        run_id: runId,
+        exit_code: code,
+        ...(signal ? { signal } : {}),
+        ...(timedOut ? { timed_out: true } : {}),
+        wall_ms: wallMs,
+      }),
+    );
+  }
+  return {
+    runId,
+    dir,
+    exitCode: code,
+    ...(signal ? { signal } : {}),
+    timedOut,
+    cancelled,
+    ...(spawnError !== undefined ? { spawnError } : {}),
+    wallMs,
+    stats,
+  };
 }

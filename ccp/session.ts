@@ -1,14 +1,16 @@
 // A CCP session: the state a daemon (or `--accept-commands`) keeps between commands and
 // the handler of every command. Commands run one at a time, in arrival order; each
 // message answering a command carries its `id`.
-import { chmodSync, copyFileSync, readFileSync, renameSync } from "node:fs";
-import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { readFileSync, realpathSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
 import type { Program } from "../compiler/ast.js";
 import { programJson } from "../compiler/ast-json.js";
 import { buildExecutable, type Optimize } from "../compiler/build/zig-build.js";
 import { compileSource, parseOnly } from "../compiler/compile.js";
 import { Symbols } from "../compiler/symbols.js";
+import { copyFileAtomic } from "../compiler/toolchain/atomic.js";
 import { findZig } from "../compiler/toolchain/zig.js";
+import { confine, WorkspaceError } from "../compiler/workspace.js";
 import type { Command } from "./commands.js";
 import type { EventInfo } from "./fields.js";
 import { detectHotspots, type ProgramInfo } from "./hotspots.js";
@@ -53,13 +55,17 @@ export class Session {
   private lastEntry: string | undefined;
   private lastProgram: Program | undefined;
   exited = false;
+  /** The workspace root as a real path: every path a command names must resolve inside it. */
+  readonly root: string;
 
   constructor(
-    readonly root: string,
+    root: string,
     private readonly send: Send,
     private readonly sendLine: (line: string) => void,
     readonly fixedEntry?: string,
-  ) {}
+  ) {
+    this.root = realOrSelf(resolve(root));
+  }
 
   async handle(cmd: Command): Promise<void> {
     const id = cmd.id;
@@ -143,6 +149,8 @@ export class Session {
 
   private async compile(cmd: Extract<Command, { cmd: "compile" }>, reply: Send): Promise<boolean> {
     const file = this.path(cmd.entry, "entry");
+    // Refused before any work: a build must not run for an output that will not be written.
+    const output = cmd.output !== undefined ? this.path(cmd.output, "output") : undefined;
     const t0 = performance.now();
     const result = compileSource(cmd.source, file, {
       flags: [...this.flagList(), ...(cmd.flags ?? [])],
@@ -166,16 +174,9 @@ export class Session {
       reply({ type: "compile_failed", entry: cmd.entry, error_count: 1 });
       return false;
     }
-    let output = built;
-    if (cmd.output) {
-      output = this.path(cmd.output, "output");
-      // Copy then rename: a reader never sees half a binary.
-      const tmp = `${output}.${process.pid}.tmp`;
-      copyFileSync(built, tmp);
-      chmodSync(tmp, 0o755);
-      renameSync(tmp, output);
-    }
-    reply({ type: "compiled", entry: cmd.entry, output: relative(this.root, output) || output, duration_ms: ms(t0) });
+    if (output !== undefined) copyFileAtomic(built, output, { mode: 0o755 });
+    const written = output ?? built;
+    reply({ type: "compiled", entry: cmd.entry, output: relative(this.root, written) || written, duration_ms: ms(t0) });
     return true;
   }
 
@@ -266,6 +267,9 @@ export class Session {
         zig_version: "version" in zig ? zig.version : "unknown",
       },
     });
+    if (run.spawnError !== undefined) {
+      throw new CommandError(`cannot run ${exe}: ${run.spawnError}`, "spawn_failed");
+    }
     // Hotspot analysis of this run later needs the program's shape, not just its numbers.
     writeJsonAtomic(join(run.dir, "program.json"), programInfo(result.program));
     if (req.analyze) {
@@ -308,14 +312,22 @@ export class Session {
     return [...this.flags].map(([k, v]) => (v === true ? k : `${k}=${v}`));
   }
 
-  /** A path from a command, resolved in the workspace; paths outside it are refused. */
+  /** A path from a command as a real path in the workspace; paths outside it (symlinks too) are refused. */
   private path(p: string, field: string): string {
-    const full = isAbsolute(p) ? resolve(p) : resolve(this.root, p);
-    const rel = relative(this.root, full);
-    if (rel.startsWith("..") || isAbsolute(rel)) {
-      throw new CommandError(`'${p}' is outside the workspace ${this.root}`, "outside_workspace", field);
+    try {
+      return confine(this.root, p);
+    } catch (e) {
+      if (e instanceof WorkspaceError) throw new CommandError(e.message, e.code, field);
+      throw e;
     }
-    return full;
+  }
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
   }
 }
 

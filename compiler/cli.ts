@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // koruc: the command line. Diagnostics go to stderr; in CCP modes stdout carries only
 // protocol lines.
-import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { CompileResult } from "./pipeline.js";
 
@@ -12,6 +12,7 @@ Usage:
   koruc build <file.kz> [-o <exe>] [-O <mode>] [--<flag>...]   compile to a binary
   koruc run <file.kz> [-O <mode>] [--<flag>...] [-- <args>...]  compile and run (cached)
   koruc check <file.kz>                                          parse and check only
+  koruc fmt [--check] <file.kz>...                               format in place (or only check)
   koruc emit <file.kz> [--ccp] [--profile]                       print the generated Zig
   koruc <file.kz> --ast-json                                     print the AST as JSON
   koruc --ccp <file.kz>                  compile, run instrumented, report hotspots (JSONL)
@@ -53,6 +54,7 @@ class UsageError extends Error {}
 // The CLI is the composition root: CCP modes load lazily so plain builds stay fast.
 const CCP_DAEMON = "../ccp/daemon.js";
 const CCP_ACCEPT = "../ccp/accept-commands.js";
+const PASSES_CLI = "../passes/cli/index.js";
 
 export function parseArgs(argv: string[]): Args {
   const a: Args = { flags: [], ccp: false, profile: false, astJson: false, programArgs: [], help: false, version: false };
@@ -99,6 +101,10 @@ export function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "fmt" || argv[0] === "passes") {
+    const { runPassesCli } = (await import(PASSES_CLI)) as { runPassesCli: (c: string, a: string[]) => Promise<number> };
+    return runPassesCli(argv[0], argv.slice(1));
+  }
   let a: Args;
   try {
     a = parseArgs(argv);
@@ -229,31 +235,22 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
   }
   const out = resolve(a.output ?? join(koruDir(workspace, "bin"), name));
   mkdirSync(dirname(out), { recursive: true });
-  // Copy then rename: an interrupted build never leaves half a binary at `out`.
-  const tmp = `${out}.${process.pid}.tmp`;
-  copyFileSync(built.exePath, tmp);
-  renameSync(tmp, out);
+  const { copyFileAtomic } = await import("./toolchain/atomic.js");
+  copyFileAtomic(built.exePath, out, { mode: 0o755 });
   process.stdout.write(`${out}\n`);
   return 0;
 }
 
 /** Run a binary with our stdio; its exit code becomes ours (128+n for signal n). */
-function runBinary(exe: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
-  return new Promise((done) => {
-    const child = spawn(exe, args, { stdio: "inherit", env: { ...process.env, ...env } });
-    child.on("error", (e) => {
-      process.stderr.write(`koruc: cannot run ${exe}: ${e.message}\n`);
-      done(1);
-    });
-    child.on("close", (code, signal) => {
-      if (signal) {
-        const n = (
-          { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 } as Record<string, number>
-        )[signal];
-        done(128 + (n ?? 1));
-      } else done(code ?? 1);
-    });
-  });
+async function runBinary(exe: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const { runProcess } = await import("./toolchain/process.js");
+  const r = await runProcess(exe, args, { env, stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+  if (r.spawnError !== undefined) {
+    process.stderr.write(`koruc: cannot run ${exe}: ${r.spawnError}\n`);
+    return 1;
+  }
+  if (r.signal) return 128 + (osConstants.signals[r.signal] ?? 1);
+  return r.exitCode ?? 1;
 }
 
 main(process.argv.slice(2)).then(

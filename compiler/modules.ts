@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { ImportDecl, Item, Module, Program } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { parseModule } from "./parse.js";
+import { findWorkspace, readKoruJson } from "./workspace.js";
 
 /** Our standard library always serves `$std`, whatever a koru.json says. */
 export const STD_DIR = join(packageRoot(), "compiler", "std");
@@ -40,7 +41,7 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
   const parsed = parseModule(text, entryFile, entryName);
   diagnostics.push(...parsed.diagnostics);
   const entry = filterConditional(withSidecar(parsed.module, entryFile, diagnostics, sources), flags);
-  const aliases = readAliases(dirname(resolve(entryFile)));
+  const aliases = readAliases(dirname(resolve(entryFile)), diagnostics);
   const modules: Record<string, Module> = { [entryName]: entry };
   const queue: Module[] = [entry];
   const loadImport = (path: string, from: ImportDecl | undefined): void => {
@@ -109,25 +110,19 @@ function readText(file: string, diags: Diagnostic[]): string | undefined {
   }
 }
 
-function readAliases(entryDir: string): Aliases {
+function readAliases(entryDir: string, diags: Diagnostic[]): Aliases {
   const aliases: Aliases = { app: [entryDir], root: [entryDir], lib: [join(entryDir, "lib")] };
-  for (let dir = entryDir; ; dir = dirname(dir)) {
-    const cfg = join(dir, "koru.json");
-    if (existsSync(cfg)) {
-      try {
-        const json = JSON.parse(readFileSync(cfg, "utf8")) as { paths?: Record<string, string | string[]> };
-        for (const [alias, value] of Object.entries(json.paths ?? {})) {
-          const list = Array.isArray(value) ? value : [value];
-          aliases[alias] = list.map((p) => (p === "{{ ENTRY }}" ? entryDir : resolve(dir, p.replace("{{ ENTRY }}", entryDir))));
-        }
-      } catch {
-        // A malformed koru.json leaves the defaults in place.
-      }
-      break;
-    }
-    if (dirname(dir) === dir) break;
+  const root = findWorkspace(entryDir);
+  const { config, diagnostics } = readKoruJson(root);
+  // A malformed koru.json is reported; the defaults stay in place.
+  diags.push(...diagnostics);
+  for (const [alias, value] of Object.entries(config.paths ?? {})) {
+    const list = Array.isArray(value) ? value : [value];
+    aliases[alias] = list.map((p) => (p === "{{ ENTRY }}" ? entryDir : resolve(root, p.replace("{{ ENTRY }}", entryDir))));
   }
   aliases.std = [STD_DIR];
+  // The bundled HTTP server module (`~import "$orisha"`), unless koru.json names another.
+  aliases.orisha ??= [join(STD_DIR, "orisha")];
   return aliases;
 }
 

@@ -1,6 +1,6 @@
 // Flows: a chain of steps (`a() |> b()`) and the continuations that handle the
 // branches of its last step, nested by indentation.
-import type { Arg, Chain, Constructor, ConstructorValue, Continuation, EventRef, Invocation, Span, Step } from "./ast.js";
+import type { Arg, Chain, Constructor, ConstructorValue, Continuation, EventRef, Invocation, Mutable, Span, Step } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import type { Lines } from "./lines.js";
 import {
@@ -84,7 +84,7 @@ export class FlowParser {
       if (level === undefined) level = ind;
       if (ind > level && conts.length > 0) {
         const last = conts[conts.length - 1];
-        last.body.continuations.push(...this.parseContinuations(level));
+        (last.body.continuations as Continuation[]).push(...this.parseContinuations(level));
         continue;
       }
       this.lines.next();
@@ -145,6 +145,17 @@ export class FlowParser {
   ): Omit<Continuation, "body" | "span"> | undefined {
     let rest = text;
     let when: string | undefined;
+    if (rest.startsWith("[")) {
+      // A route pattern (`| [GET /users/:id] p |>`, `| [*] |>`) names the branch.
+      const close = rest.indexOf("]");
+      const binding = close < 0 ? undefined : rest.slice(close + 1).trim();
+      if (close < 0 || (binding !== "" && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(binding!))) {
+        this.diags.push(error("PARSE001", `invalid route continuation '| ${text}'`, span));
+        return undefined;
+      }
+      const branch = `[${rest.slice(1, close).trim().replace(/\s+/g, " ")}]`;
+      return { branch, catchAll, ...(binding ? { binding } : {}), bindingAnnotations: [] };
+    }
     const whenAt = /(^|\s)when\s/.exec(rest);
     if (whenAt) {
       when = rest.slice(whenAt.index + whenAt[0].length).trim();
@@ -260,7 +271,7 @@ export class FlowParser {
     } else {
       rest = afterPath;
     }
-    const inv: Invocation = { kind: "invoke", target: parseRef(refText, span), args, span };
+    const inv: Mutable<Invocation> = { kind: "invoke", target: parseRef(refText, span), args, span };
     if (variant) inv.variant = variant;
     const tail = rest.trim();
     if (tail !== "") {

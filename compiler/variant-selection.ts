@@ -6,7 +6,7 @@ import { type Diagnostic, error } from "./diagnostics.js";
 import type { EmitHooks } from "./emit/program.js";
 import type { Symbols } from "./symbols.js";
 import { findVariant } from "./variant-tags.js";
-import { workspaceOf } from "./workspace.js";
+import { findWorkspace } from "./workspace.js";
 
 export const SELECTION_FILE = "koru.variants.json";
 
@@ -38,7 +38,7 @@ export function readSelection(workspace: string): { selection: VariantSelection;
 
 /** The emitter hook that makes builds call the selected variants of the entry file's workspace. */
 export function variantSelectionHooks(entryFile: string, symbols: Symbols): { hooks: EmitHooks; diagnostics: Diagnostic[] } {
-  const workspace = workspaceOf(entryFile);
+  const workspace = findWorkspace(entryFile);
   const { selection, diagnostics } = readSelection(workspace);
   const file = selectionPath(workspace);
   for (const [event, tag] of Object.entries(selection.selected)) {

@@ -2,9 +2,9 @@
 // cases of an event, and inputs recorded from real runs (`koruc run --capture`). Both are files
 // of [u32 little-endian length][case bytes] records, the bytes the harness builds a case from.
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { koruDir } from "../compiler/workspace.js";
+import { koruDir } from "../compiler/index.js";
 import { regressionsPath, safeName } from "./evidence.js";
-import { withLock, writeFileAtomic } from "./fs.js";
+import { withLock, writeAtomic } from "./fs.js";
 
 export function recordedInputsPath(workspace: string, event: string): string {
   return koruDir(workspace, "captures", `${safeName(event)}.bin`);
@@ -45,7 +45,7 @@ export async function appendCorpus(path: string, records: Buffer[]): Promise<voi
     const have = readRecords(path);
     const seen = new Set(have.map((r) => r.toString("hex")));
     const fresh = records.filter((r) => !seen.has(r.toString("hex")));
-    if (fresh.length) writeFileAtomic(path, encodeRecords([...have, ...fresh]));
+    if (fresh.length) writeAtomic(path, encodeRecords([...have, ...fresh]));
   });
 }
 
@@ -65,7 +65,7 @@ export async function writeCorpus(workspace: string, event: string): Promise<Cor
   const recorded = readRecords(recordedFile);
   if (regressions.length + recorded.length === 0) return { regressions: 0, recorded: 0, cleanup: () => {} };
   const file = koruDir(workspace, "variants", safeName(event), `corpus-${process.pid}-${Date.now()}.bin`);
-  writeFileAtomic(file, encodeRecords([...regressions, ...recorded]));
+  writeAtomic(file, encodeRecords([...regressions, ...recorded]));
   return {
     file,
     ...(recorded.length ? { recordedFile } : {}),

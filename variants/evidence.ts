@@ -1,11 +1,12 @@
 // The evidence record of one variant (JSON under .koru/evidence/<event>/<tag>.json) and its
 // Markdown review: everything a person needs to accept or refuse the switch.
+
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { koruDir } from "../compiler/workspace.js";
+import { koruDir } from "../compiler/index.js";
 import type { BenchResult } from "./bench.js";
-import { writeFileAtomic } from "./fs.js";
+import { writeAtomic } from "./fs.js";
 import type { TierResult } from "./harness/run.js";
 import type { ScanFinding } from "./harness/scan.js";
 
@@ -53,7 +54,7 @@ export function sha256(text: string): string {
 
 export function writeEvidence(workspace: string, ev: Evidence): string {
   const path = evidencePath(workspace, ev.event, ev.tag);
-  writeFileAtomic(path, `${JSON.stringify(ev, null, 2)}\n`);
+  writeAtomic(path, `${JSON.stringify(ev, null, 2)}\n`);
   return path;
 }
 

@@ -1,20 +1,8 @@
-// Writes that never leave a half file and never lose a concurrent writer's change: a lock file
-// (O_EXCL) around read-modify-write, and temp file + rename for the write itself.
-import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+// Concurrent writers never lose a change: a lock file (O_EXCL) around read-modify-write; the
+// write itself is compiler/toolchain/atomic.ts's temp file + rename.
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+import { writeFileAtomic } from "../compiler/index.js";
 
 /** A lock held longer than this belongs to a writer that died: it is broken. */
 const STALE_LOCK_MS = 30_000;
@@ -44,4 +32,10 @@ export async function withLock<T>(path: string, fn: () => T | Promise<T>, timeou
   } finally {
     rmSync(lock, { force: true });
   }
+}
+
+/** Temp file + rename (compiler/toolchain/atomic.ts), creating the folder first. */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, data);
 }

@@ -4,16 +4,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildExecutable } from "../compiler/build/zig-build.js";
-import { type Diagnostic, hasErrors } from "../compiler/diagnostics.js";
-import { packageRoot, sidecarOf } from "../compiler/modules.js";
-import { findZig } from "../compiler/toolchain/zig.js";
-import { readSelection, selectionPath } from "../compiler/variant-selection.js";
-import { canonicalTag, tagName } from "../compiler/variant-tags.js";
+import { buildExecutable, canonicalTag, type Diagnostic, findZig, hasErrors, packageRoot, readSelection, selectionPath, sidecarOf, tagName } from "../compiler/index.js";
 import { type BenchResult, runBench } from "./bench.js";
 import { appendCorpus, writeCorpus } from "./corpus.js";
 import { type Evidence, evidencePath, readEvidence, regressionsPath, renderReview, sha256, staleReason, type Verdict, writeEvidence } from "./evidence.js";
-import { withLock, writeFileAtomic } from "./fs.js";
+import { withLock, writeAtomic } from "./fs.js";
 import { declaredPolicy, policyText } from "./harness/float-policy.js";
 import { generateHarness, HARNESS_RUNTIME, moduleVars } from "./harness/generate.js";
 import { runTier, type TierResult } from "./harness/run.js";
@@ -63,13 +58,13 @@ export async function proposeVariant(input: ProposeInput): Promise<OpResult<{ ev
     const sep = head.endsWith("\n") ? "\n" : "\n\n";
     const text = `${head}${sep}~proc ${target.sym.decl.path.join(".")}|${tag} {\n${body.join("\n")}\n}\n`;
     const line = text.split("\n").length - body.length - 2;
-    writeFileAtomic(sidecar, text);
+    writeAtomic(sidecar, text);
     // The new proc must check; otherwise the sidecar is put back as it was.
     const check = loadTarget(input.file, input.event);
     const found = check.ok ? findTag(check, tag) : undefined;
     if (!check.ok || !found?.ok) {
       if (before === undefined) rmSync(sidecar, { force: true });
-      else writeFileAtomic(sidecar, before);
+      else writeAtomic(sidecar, before);
       return { ok: false as const, diagnostics: !check.ok ? check.diagnostics : found && !found.ok ? found.diagnostics : [] };
     }
     return { ok: true as const, event: target.sym.canonical, tag, sidecar, line };
@@ -157,7 +152,7 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
   const tiers: TierResult[] = [];
   const caseMs = input.caseMs ?? 2000;
   const totalMs = input.totalMs ?? 120_000;
-  const progress = (p: { tier: string; phase: string; done: number; total: number }) =>
+  const onTier = (p: { tier: string; phase: string; done: number; total: number }) =>
     input.onProgress?.({ stage: p.tier as "smoke" | "gate", message: `${p.tier} ${p.phase}: ${p.done}/${p.total}`, done: p.done, total: p.total });
   // Smoke: a seed the caller knows. Gate: a seed drawn now, after the variant was submitted.
   const smokeSeed = BigInt(input.seed ?? 1);
@@ -168,7 +163,7 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
   ];
   for (const p of plan) {
     input.onProgress?.({ stage: p.tier, message: `${p.tier} tier: seed ${p.seed}, ${p.cases} random cases` });
-    const r = await runTier({ exe, variantIndex: index, tier: p.tier, seed: p.seed, cases: p.cases, ...(corpus.file ? { corpusFile: corpus.file } : {}), caseMs, totalMs, ...sig(input) });
+    const r = await runTier({ exe, variantIndex: index, tier: p.tier, seed: p.seed, cases: p.cases, ...(corpus.file ? { corpusFile: corpus.file } : {}), caseMs, totalMs, onProgress: onTier, ...sig(input) });
     if (!r.ok) {
       corpus.cleanup();
       return { ok: false, diagnostics: [usage("KORU070", `variant test stopped: ${r.message}`, target.file)] };
@@ -414,7 +409,7 @@ async function updateSelection(workspace: string, event: string, tag: string | n
     if (tag === null) delete selection.selected[event];
     else selection.selected[event] = tag;
     const sorted = Object.fromEntries(Object.entries(selection.selected).sort(([a], [b]) => a.localeCompare(b)));
-    writeFileAtomic(file, `${JSON.stringify({ selected: sorted }, null, 2)}\n`);
+    writeAtomic(file, `${JSON.stringify({ selected: sorted }, null, 2)}\n`);
     return previous;
   });
 }

@@ -1,6 +1,6 @@
-// Child processes of the variant harness: an argument array (never a shell), a time limit,
-// cancellation, the whole process group killed. Failures are values.
-import { execa } from "execa";
+// Child processes of the variant harness go through the compiler's runProcess (an argument
+// array, a time limit, cancellation, the whole process group killed; failures are values).
+import { runProcess } from "../compiler/index.js";
 
 export interface ChildResult {
   exitCode: number | null;
@@ -13,30 +13,20 @@ export interface ChildResult {
 }
 
 export async function runChild(file: string, args: string[], opts: { cwd?: string; timeoutMs?: number; signal?: AbortSignal }): Promise<ChildResult> {
-  const t0 = performance.now();
-  try {
-    const r = await execa(file, args, {
-      cwd: opts.cwd,
-      reject: false,
-      stdin: "ignore",
-      detached: true,
-      cleanup: true,
-      maxBuffer: 256 * 1024 * 1024,
-      ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
-      ...(opts.signal ? { cancelSignal: opts.signal } : {}),
-      killSignal: "SIGKILL",
-    });
-    const spawnError = r.failed && r.exitCode === undefined && !r.timedOut && !r.isCanceled && !r.signal ? r.shortMessage : undefined;
-    return {
-      exitCode: r.exitCode ?? null,
-      stdout: String(r.stdout ?? ""),
-      stderr: String(r.stderr ?? ""),
-      timedOut: !!r.timedOut,
-      cancelled: !!r.isCanceled,
-      durationMs: performance.now() - t0,
-      ...(spawnError ? { spawnError } : {}),
-    };
-  } catch (e) {
-    return { exitCode: null, stdout: "", stderr: "", timedOut: false, cancelled: false, durationMs: performance.now() - t0, spawnError: String(e) };
-  }
+  const r = await runProcess(file, args, {
+    stdin: "ignore",
+    maxBuffer: 256 * 1024 * 1024,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return {
+    exitCode: r.exitCode,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    timedOut: r.timedOut,
+    cancelled: r.cancelled,
+    durationMs: r.durationMs,
+    ...(r.spawnError ? { spawnError: r.spawnError } : {}),
+  };
 }

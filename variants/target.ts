@@ -2,12 +2,8 @@
 // `input:blur` (the entry module), with its baseline proc and its variants.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { ProcDecl, Program } from "../compiler/ast.js";
-import { type Diagnostic, error, hasErrors } from "../compiler/diagnostics.js";
-import { compileSource } from "../compiler/pipeline.js";
-import { type EventSymbol, Symbols } from "../compiler/symbols.js";
-import { findVariant } from "../compiler/variant-tags.js";
-import { workspaceOf } from "../compiler/workspace.js";
+import type { ProcDecl, Program } from "../compiler/index.js";
+import { compileSource, type Diagnostic, type EventSymbol, error, findVariant, findWorkspace, hasErrors, Symbols } from "../compiler/index.js";
 
 export interface Target {
   file: string;
@@ -36,7 +32,7 @@ export function loadWorkspace(file: string): Loaded<Workspace> {
     return { ok: false, diagnostics: compiled.diagnostics.length ? compiled.diagnostics : [usage("KORU002", `cannot load ${file}`, path)] };
   }
   const program = compiled.program;
-  return { ok: true, file: path, workspace: workspaceOf(path), program, symbols: new Symbols(program), sources: compiled.sources };
+  return { ok: true, file: path, workspace: findWorkspace(path), program, symbols: new Symbols(program), sources: compiled.sources };
 }
 
 export function loadTarget(file: string, event: string): Loaded<Target> {

@@ -1,12 +1,12 @@
 // Build generated Zig into a native binary, cached by content under .koru/build/<hash>/,
 // with Zig's errors mapped back to the .kz lines they came from.
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { packageRoot } from "../modules.js";
 import { lookup, type SourceMap } from "../source-map.js";
+import { runProcess } from "../toolchain/process.js";
 import { findZig } from "../toolchain/zig.js";
 import { koruDir } from "../workspace.js";
 
@@ -22,6 +22,8 @@ export interface BuildRequest {
   sourceMap?: SourceMap;
   /** Executable file name (default: `main`). */
   name?: string;
+  /** Aborting stops zig build-exe (its whole process group) and removes the private build folder. */
+  signal?: AbortSignal;
 }
 
 export type BuildResult =
@@ -47,10 +49,18 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
   writeFileSync(join(tmp, "main.zig"), req.zig);
-  for (const r of runtime) writeFileSync(join(tmp, r.name), r.text);
+  for (const r of runtime) {
+    mkdirSync(dirname(join(tmp, r.name)), { recursive: true });
+    writeFileSync(join(tmp, r.name), r.text);
+  }
   const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(tmp, name)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
-  const result = await run(zig.path, args, tmp);
-  if (result.code !== 0) {
+  const result = await runProcess(zig.path, args, { cwd: tmp, stdin: "ignore", ...(req.signal ? { signal: req.signal } : {}) });
+  if (result.exitCode !== 0) {
+    if (result.cancelled || result.spawnError) {
+      rmSync(tmp, { recursive: true, force: true });
+      const why = result.cancelled ? "cancelled" : `cannot run ${zig.path}: ${result.spawnError}`;
+      return { ok: false, diagnostics: [error("ZIG000", `zig build-exe ${why}`, { file: "<toolchain>", line: 1, col: 0 })] };
+    }
     const diagnostics = zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig"));
     rmSync(tmp, { recursive: true, force: true });
     return { ok: false, diagnostics };
@@ -62,15 +72,6 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
     rmSync(tmp, { recursive: true, force: true }); // Another build finished first.
   }
   return { ok: true, exePath: resolve(exePath), dir, cached: false };
-}
-
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; stderr: string }> {
-  return new Promise((done) => {
-    execFile(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, _stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      done({ code, stderr: String(stderr) });
-    });
-  });
 }
 
 const ZIG_MESSAGE = /^(.+?):(\d+):(\d+): (error|note): (.*)$/;

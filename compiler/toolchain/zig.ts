@@ -1,9 +1,9 @@
 // Find Zig 0.15.2: KORU_ZIG, then `zig` on PATH, then the project-local install made by
 // `npm run setup` (.tools/zig). Never installs anything itself.
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../modules.js";
+import { runProcessSync } from "./process.js";
 
 export const ZIG_VERSION = "0.15.2";
 
@@ -12,11 +12,8 @@ export type ZigLookup = { path: string; version: string } | { error: string };
 let memo: ZigLookup | undefined;
 
 function versionOf(zig: string): string | undefined {
-  try {
-    return execFileSync(zig, ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  } catch {
-    return undefined;
-  }
+  const r = runProcessSync(zig, ["version"], { timeoutMs: 10_000 });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
 export function findZig(): ZigLookup {

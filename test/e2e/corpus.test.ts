@@ -1,10 +1,10 @@
 // The end-to-end corpus: every folder in test/e2e is a small Koru program built and run by
 // the real koruc (dist/compiler/cli.js). See test/e2e/README.md for the folder layout.
-import { spawn } from "node:child_process";
 import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runProcess } from "../../compiler/toolchain/process.js";
 import { KORUC, ROOT } from "../helpers.js";
 
 const CORPUS = join(ROOT, "test", "e2e");
@@ -25,27 +25,21 @@ interface Outcome {
 }
 
 /** Run a command; with `mergedTo`, stdout and stderr share one file, in write order. */
-function run(cmd: string, args: string[], cwd: string, mergedTo?: string): Promise<Outcome> {
-  return new Promise((done, fail) => {
-    const fd = mergedTo === undefined ? undefined : openSync(mergedTo, "w");
-    const child = spawn(cmd, args, { cwd, stdio: fd === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", fd, fd] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on("data", (b: Buffer) => out.push(b));
-    child.stderr?.on("data", (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      if (fd !== undefined) closeSync(fd);
-      fail(e);
+async function run(cmd: string, args: string[], cwd: string, mergedTo?: string): Promise<Outcome> {
+  const fd = mergedTo === undefined ? undefined : openSync(mergedTo, "w");
+  try {
+    const r = await runProcess(cmd, args, {
+      cwd,
+      stdin: "ignore",
+      timeoutMs: RUN_TIMEOUT_MS,
+      ...(fd !== undefined ? { stdout: fd, stderr: fd } : {}),
     });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (fd !== undefined) closeSync(fd);
-      const merged = mergedTo === undefined ? undefined : readFileSync(mergedTo, "utf8");
-      done({ code, signal, stdout: merged ?? Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
-    });
-  });
+    if (r.spawnError !== undefined) throw new Error(`cannot run ${cmd}: ${r.spawnError}`);
+    const merged = mergedTo === undefined ? undefined : readFileSync(mergedTo, "utf8");
+    return { code: r.exitCode, signal: r.signal, stdout: merged ?? r.stdout, stderr: r.stderr };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** At most `n` holders at once. */

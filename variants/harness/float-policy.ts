@@ -2,8 +2,8 @@
 // lines right above it:   // koru:float ulp(4)   |   // koru:float abs_rel(1e-12, 1e-9)
 // Default `exact`: equal values, NaN equals NaN, +0 equals -0; `bitwise` compares bits.
 import { readFileSync } from "node:fs";
-import type { ProcDecl } from "../../compiler/ast.js";
-import { type Diagnostic, error } from "../../compiler/diagnostics.js";
+import type { ProcDecl } from "../../compiler/index.js";
+import { type Diagnostic, error } from "../../compiler/index.js";
 
 export type FloatPolicy = { kind: "exact" } | { kind: "bitwise" } | { kind: "ulp"; n: number } | { kind: "abs_rel"; abs: number; rel: number };
 

@@ -2,12 +2,8 @@
 // `main` that hands the baseline and every variant of the event to zig-runtime's harness.
 // One build per event serves every variant (chosen by argument).
 import { readFileSync } from "node:fs";
-import type { Module, ProcDecl } from "../../compiler/ast.js";
-import { variantIdent } from "../../compiler/emit/flow.js";
-import { eventStructName, namespaceOf } from "../../compiler/emit/program.js";
-import type { ZigWriter } from "../../compiler/emit/zig-writer.js";
-import { type CompileResult, compileSource } from "../../compiler/pipeline.js";
-import { depthDelta } from "../../compiler/scan.js";
+import type { Module, Pass, ProcDecl, ZigWriter } from "../../compiler/index.js";
+import { type CompileResult, compileSource, depthDelta, eventStructName, namespaceOf, variantIdent } from "../../compiler/index.js";
 import type { Target } from "../target.js";
 import { type FloatPolicy, policyZig } from "./float-policy.js";
 
@@ -61,9 +57,16 @@ export function generateHarness(target: Target, policy: FloatPolicy): HarnessSou
     w.line(`__koru_vh.Harness(E.Input, E.Output, __koru_state.State).main(E.handler, &.{ ${variants.join(", ")} }, .{ .load_state = __koru_state.load, .save_state = __koru_state.save }, ${policyZig(policy)});`);
     w.close();
   };
+  // The harness pass replaces the program's flows and `main` with the harness's own.
+  const harnessPass: Pass = {
+    name: "variant_harness",
+    run(ctx) {
+      ctx.hooks.push({ omitFlow: () => true, mainStart: (w) => w.line("__koru_harness_main();"), epilogue });
+    },
+  };
   const compiled = compileSource(readFileSync(target.file, "utf8"), target.file, {
     ignoreVariantSelection: true,
-    emitHooks: { omitFlow: () => true, mainStart: (w) => w.line("__koru_harness_main();"), epilogue },
+    insert: [{ pass: harnessPass, before: "emit" }],
   });
   return { compiled, tags, state };
 }

@@ -1,7 +1,7 @@
 // Static scan of a variant's Zig: what a variant must not do to look faster or to pass
 // (read clocks or the environment, keep state between calls, start threads, run assembly,
 // call the baseline or the harness). Findings reject the variant with the reason.
-import type { ProcDecl } from "../../compiler/ast.js";
+import type { ProcDecl } from "../../compiler/index.js";
 
 export interface ScanFinding {
   rule: string;

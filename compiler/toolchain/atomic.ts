@@ -1,0 +1,44 @@
+// Write or copy a file so that a reader sees either the old content or the whole new one,
+// never half of it: write a temporary file beside the target, then rename it into place.
+// The temporary file is removed on every failure, so a refused or failed write leaves nothing.
+import { chmodSync, constants, copyFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+export interface AtomicOptions {
+  /** File mode of the result (e.g. 0o755 for a binary); default: the umask's. */
+  mode?: number;
+}
+
+let counter = 0;
+
+/** A hidden, unique temporary name in the target's own folder (rename never crosses devices). */
+function tempBeside(path: string): string {
+  counter = (counter + 1) % 1_000_000;
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${counter}.tmp`);
+}
+
+function replaceWith(tmp: string, path: string, opts: AtomicOptions, fill: () => void): void {
+  try {
+    fill();
+    if (opts.mode !== undefined) chmodSync(tmp, opts.mode);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array, opts: AtomicOptions = {}): void {
+  const tmp = tempBeside(path);
+  replaceWith(tmp, path, opts, () => writeFileSync(tmp, data, { flag: "wx" }));
+}
+
+export function copyFileAtomic(src: string, dst: string, opts: AtomicOptions = {}): void {
+  const tmp = tempBeside(dst);
+  replaceWith(tmp, dst, opts, () => copyFileSync(src, tmp, constants.COPYFILE_EXCL));
+}
+
+/** JSON (two-space indented, newline-terminated), written atomically. */
+export function writeJsonAtomic(path: string, value: unknown, opts: AtomicOptions = {}): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, opts);
+}
