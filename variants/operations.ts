@@ -409,7 +409,9 @@ async function updateSelection(workspace: string, event: string, tag: string | n
     if (tag === null) delete selection.selected[event];
     else selection.selected[event] = tag;
     const sorted = Object.fromEntries(Object.entries(selection.selected).sort(([a], [b]) => a.localeCompare(b)));
-    writeAtomic(file, `${JSON.stringify({ selected: sorted }, null, 2)}\n`);
+    // Nothing selected: no file, so a workspace that never selected anything looks the same.
+    if (Object.keys(sorted).length === 0) rmSync(file, { force: true });
+    else writeAtomic(file, `${JSON.stringify({ selected: sorted }, null, 2)}\n`);
     return previous;
   });
 }

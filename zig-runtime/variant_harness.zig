@@ -682,7 +682,8 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
 
             _ = std.Thread.spawn(.{}, watchdog, .{args.case_ms * std.time.ns_per_ms}) catch {};
             const space = comptime spaceBits(Case);
-            const exhaustive = space != null and space.? <= 20;
+            const exhaustive = comptime space != null and space.? <= 20;
+            const space_cases: u64 = comptime if (exhaustive) @as(u64, 1) << @intCast(space.?) else 0;
             emit("{{\"t\":\"start\",\"variant\":\"{s}\",\"space_bits\":{?d},\"exhaustive\":{},\"edge_cases\":{d},\"corpus\":{d}}}", .{
                 variants[args.variant].tag, space, exhaustive, edgeCount(), corpus.len,
             });
@@ -701,7 +702,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                     0 => corpus.len,
                     1 => edgeCount(),
                     2 => args.cases,
-                    else => @as(u64, 1) << @intCast(space.?),
+                    else => space_cases,
                 };
                 where.phase.store(phase, .seq_cst);
                 var i: u64 = first;

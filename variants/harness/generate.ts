@@ -48,8 +48,9 @@ export function generateHarness(target: Target, policy: FloatPolicy): HarnessSou
     w.line("pub const panic = __koru_std.debug.FullPanic(__koru_vh.panicHandler);");
     w.open("const __koru_state = struct {");
     w.line(`pub const State = struct { ${state.map((v) => `${v}: @TypeOf(${ns}.${v}),`).join(" ")} };`);
-    w.line(`fn load(s: *const State) void { _ = s; ${state.map((v) => `${ns}.${v} = s.${v};`).join(" ")} }`);
-    w.line(`fn save(s: *State) void { _ = s; ${state.map((v) => `s.${v} = ${ns}.${v};`).join(" ")} }`);
+    const unused = state.length ? "" : "_ = s; ";
+    w.line(`fn load(s: *const State) void { ${unused}${state.map((v) => `${ns}.${v} = s.${v};`).join(" ")} }`);
+    w.line(`fn save(s: *State) void { ${unused}${state.map((v) => `s.${v} = ${ns}.${v};`).join(" ")} }`);
     w.close("};");
     w.open("fn __koru_harness_main() void {");
     w.line(`const E = ${ev};`);
