@@ -14,14 +14,14 @@ export function checkVariants(program: Program, symbols: Symbols): Diagnostic[] 
       const name = [item.target.module, item.target.path.join(".")].filter(Boolean).join(":");
       const sym = symbols.lookup(item.target, mod);
       if (!sym) {
-        diags.push(error("KORU060", `variant '${item.variant}' of unknown event '${name}'`, item.span, { hint: "declare the event with ~event first" }));
+        diags.push(error("KORU070", `variant '${item.variant}' of unknown event '${name}'`, item.span, { hint: "declare the event with ~event first" }));
         continue;
       }
       const key = `${sym.canonical}|${canonicalTag(item.variant)}`;
       const first = seen.get(key);
       if (first) {
         diags.push(
-          error("KORU061", `duplicate variant tag '${item.variant}' for event '${sym.canonical}'`, item.span, {
+          error("KORU071", `duplicate variant tag '${item.variant}' for event '${sym.canonical}'`, item.span, {
             hint: `the first is at ${first.span.file}:${first.span.line}; give this one another tag`,
           }),
         );
@@ -30,13 +30,13 @@ export function checkVariants(program: Program, symbols: Symbols): Diagnostic[] 
       seen.set(key, item);
       if (sym.subflow && !sym.proc) {
         diags.push(
-          error("KORU063", `variant '${item.variant}' of event '${sym.canonical}', which is implemented by a subflow`, item.span, {
+          error("KORU073", `variant '${item.variant}' of event '${sym.canonical}', which is implemented by a subflow`, item.span, {
             hint: "variants replace a Zig proc; write the baseline as ~proc first",
           }),
         );
       } else if (!sym.proc) {
         diags.push(
-          error("KORU062", `variant '${item.variant}' of event '${sym.canonical}' has no baseline proc`, item.span, {
+          error("KORU072", `variant '${item.variant}' of event '${sym.canonical}' has no baseline proc`, item.span, {
             hint: `write the baseline first: ~proc ${name} { ... }`,
           }),
         );

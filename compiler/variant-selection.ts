@@ -32,7 +32,7 @@ export function readSelection(workspace: string): { selection: VariantSelection;
     for (const [k, v] of Object.entries(selected)) if (typeof v === "string") out[k] = v;
     return { selection: { selected: out }, diagnostics: [] };
   } catch (e) {
-    return { ...empty, diagnostics: [error("KORU065", `malformed ${SELECTION_FILE}: ${(e as Error).message}`, { file, line: 1, col: 1 })] };
+    return { ...empty, diagnostics: [error("KORU075", `malformed ${SELECTION_FILE}: ${(e as Error).message}`, { file, line: 1, col: 1 })] };
   }
 }
 
@@ -47,7 +47,7 @@ export function variantSelectionHooks(entryFile: string, symbols: Symbols): { ho
     if (!sym) continue;
     if (!findVariant(sym.variants, tag).ok) {
       diagnostics.push(
-        error("KORU064", `${SELECTION_FILE} selects variant '${tag}' of '${event}', which has no such variant`, { file, line: 1, col: 1 }, {
+        error("KORU074", `${SELECTION_FILE} selects variant '${tag}' of '${event}', which has no such variant`, { file, line: 1, col: 1 }, {
           hint: "add the variant to the module's .variants.kz, or revert the selection",
         }),
       );

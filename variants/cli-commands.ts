@@ -59,7 +59,7 @@ function printDiagnostics(diags: Diagnostic[]): void {
 }
 
 /** A refusal is a verdict (exit 1); anything else that failed is usage or build (exit 2). */
-const REFUSALS = new Set(["KORU073"]);
+const REFUSALS = new Set(["KORU084"]);
 
 function failed(diags: Diagnostic[]): number {
   printDiagnostics(diags);

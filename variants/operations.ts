@@ -46,9 +46,9 @@ export async function proposeVariant(input: ProposeInput): Promise<OpResult<{ ev
   if (!target.ok) return target;
   const tag = canonicalTag(input.tag);
   if (!/^[A-Za-z_][A-Za-z0-9_]*\([A-Za-z_][A-Za-z0-9_]*\)$/.test(tag)) {
-    return { ok: false, diagnostics: [usage("KORU068", `invalid variant tag '${input.tag}'`, target.file, "a tag is a name (ai_opt_1) or target(name) (zig(ai_opt_1))")] };
+    return { ok: false, diagnostics: [usage("KORU078", `invalid variant tag '${input.tag}'`, target.file, "a tag is a name (ai_opt_1) or target(name) (zig(ai_opt_1))")] };
   }
-  if (tagName(tag) === "baseline") return { ok: false, diagnostics: [usage("KORU068", "'baseline' names the baseline proc; pick another tag", target.file)] };
+  if (tagName(tag) === "baseline") return { ok: false, diagnostics: [usage("KORU078", "'baseline' names the baseline proc; pick another tag", target.file)] };
   const moduleFile = target.sym.module.file;
   const sidecar = sidecarOf(moduleFile);
   return withLock(sidecar, () => {
@@ -166,7 +166,7 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
     const r = await runTier({ exe, variantIndex: index, tier: p.tier, seed: p.seed, cases: p.cases, ...(corpus.file ? { corpusFile: corpus.file } : {}), caseMs, totalMs, onProgress: onTier, ...sig(input) });
     if (!r.ok) {
       corpus.cleanup();
-      return { ok: false, diagnostics: [usage("KORU070", `variant test stopped: ${r.message}`, target.file)] };
+      return { ok: false, diagnostics: [usage("KORU080", `variant test stopped: ${r.message}`, target.file)] };
     }
     tiers.push(r.result);
     // A failing smoke tier already rejects: the gate would only repeat it.
@@ -297,7 +297,7 @@ async function benchWith(input: Common & { pairs?: number; seed?: number; event:
     ...sig(input),
   });
   prep.corpus.cleanup();
-  if (!r.ok) return { ok: false, diagnostics: [usage("KORU071", `benchmark failed: ${r.message}`, prep.target.file)] };
+  if (!r.ok) return { ok: false, diagnostics: [usage("KORU081", `benchmark failed: ${r.message}`, prep.target.file)] };
   return { ok: true, bench: { ...r.result, buildMs: prep.build.ms } };
 }
 
@@ -325,7 +325,7 @@ async function prepare(input: Common & { event: string; tag: string }, optimize:
   const ms = Math.round(performance.now() - t0);
   if (!built.ok) {
     const shape = built.diagnostics.map((d) => /koru-harness: (cannot (?:generate|compare)[^"]*)/.exec(d.message)?.[1]).find(Boolean);
-    if (shape) return { ok: false as const, diagnostics: [usage("KORU069", `the harness ${shape} (an input of '${target.sym.canonical}')`, target.baseline.span.file)] };
+    if (shape) return { ok: false as const, diagnostics: [usage("KORU079", `the harness ${shape} (an input of '${target.sym.canonical}')`, target.baseline.span.file)] };
     return { ok: false as const, diagnostics: built.diagnostics };
   }
   const proc = t.proc;
@@ -363,7 +363,7 @@ export async function reviewVariant(input: Common & { event: string; tag: string
   const t = findTag(target, input.tag);
   if (!t.ok) return t;
   const ev = readEvidence(target.workspace, target.sym.canonical, t.tag);
-  if (!ev) return { ok: false, diagnostics: [usage("KORU072", `no evidence for ${t.tag} of ${target.sym.canonical}: run 'koruc variants test' first`, target.file)] };
+  if (!ev) return { ok: false, diagnostics: [usage("KORU082", `no evidence for ${t.tag} of ${target.sym.canonical}: run 'koruc variants test' first`, target.file)] };
   const stale = staleReason(ev, procText(target, target.baseline), procText(target, t.proc));
   const markdown = (stale ? `> STALE: ${stale}; test again before selecting.\n\n` : "") + renderReview(ev);
   return { ok: true, markdown, evidence: ev };
@@ -387,7 +387,7 @@ export async function selectVariant(input: SelectInput): Promise<OpResult<{ even
     : (staleReason(ev, procText(target, target.baseline), procText(target, t.proc)) ??
       (ev.verdict === "accepted" ? undefined : `its evidence says ${ev.verdict}: ${ev.reasons.join("; ")}`));
   if (why && !input.force) {
-    return { ok: false, diagnostics: [usage("KORU073", `refusing to select ${t.tag} of ${target.sym.canonical}: ${why}`, evidencePath(target.workspace, target.sym.canonical, t.tag), "pass --force to select it anyway")] };
+    return { ok: false, diagnostics: [usage("KORU084", `refusing to select ${t.tag} of ${target.sym.canonical}: ${why}`, evidencePath(target.workspace, target.sym.canonical, t.tag), "pass --force to select it anyway")] };
   }
   const previous = await updateSelection(target.workspace, target.sym.canonical, t.tag);
   return { ok: true, event: target.sym.canonical, tag: t.tag, previous, forced: !!why };

@@ -43,9 +43,9 @@ export function loadTarget(file: string, event: string): Loaded<Target> {
 
 export function targetIn(ws: Workspace, event: string): Loaded<Target> {
   const sym = findEvent(ws.symbols, ws.program, event);
-  if (!sym) return { ok: false, diagnostics: [usage("KORU066", `no event '${event}' in ${ws.file}`, ws.file, "name it as in the source (`blur`) or canonically (`blur:blur`)")] };
+  if (!sym) return { ok: false, diagnostics: [usage("KORU076", `no event '${event}' in ${ws.file}`, ws.file, "name it as in the source (`blur`) or canonically (`blur:blur`)")] };
   if (!sym.proc || sym.subflow) {
-    return { ok: false, diagnostics: [usage("KORU062", `event '${sym.canonical}' has no baseline proc to vary`, sym.decl.span.file)] };
+    return { ok: false, diagnostics: [usage("KORU072", `event '${sym.canonical}' has no baseline proc to vary`, sym.decl.span.file)] };
   }
   return { ok: true, ...ws, sym, baseline: sym.proc };
 }

@@ -54,7 +54,7 @@ export function declaredPolicy(baseline: ProcDecl, source?: string): { policy: F
     if (policy) return { policy, diagnostics: [] };
     return {
       policy: { kind: "exact" },
-      diagnostics: [error("KORU067", `unknown float policy '${m[1]}'`, { file: baseline.span.file, line: i + 1, col: 1 }, { hint: "use exact, bitwise, ulp(n) or abs_rel(abs, rel)" })],
+      diagnostics: [error("KORU077", `unknown float policy '${m[1]}'`, { file: baseline.span.file, line: i + 1, col: 1 }, { hint: "use exact, bitwise, ulp(n) or abs_rel(abs, rel)" })],
     };
   }
   return { policy: { kind: "exact" }, diagnostics: [] };
