@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // koruc: the command line. Diagnostics go to stderr; in CCP modes stdout carries only
 // protocol lines.
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import type { CompileResult } from "./pipeline.js";
+import type { Diagnostic } from "./diagnostics.js";
+import type { CompileResult, PassInsertion } from "./pipeline.js";
 
 const HELP = `koruc - the Koru compiler (Koru -> Zig -> native binary, Zig 0.15.2)
 
@@ -13,6 +14,7 @@ Usage:
   koruc run <file.kz> [-O <mode>] [--<flag>...] [-- <args>...]  compile and run (cached)
   koruc check <file.kz>                                          parse and check only
   koruc fmt [--check] <file.kz>...                               format in place (or only check)
+  koruc passes list|add|review|apply|remove ...                  compiler passes (koruc passes for help)
   koruc emit <file.kz> [--ccp] [--profile]                       print the generated Zig
   koruc <file.kz> --ast-json                                     print the AST as JSON
   koruc --ccp <file.kz>                  compile, run instrumented, report hotspots (JSONL)
@@ -55,6 +57,7 @@ class UsageError extends Error {}
 const CCP_DAEMON = "../ccp/daemon.js";
 const CCP_ACCEPT = "../ccp/accept-commands.js";
 const PASSES_CLI = "../passes/cli/index.js";
+const PASSES_WORKSPACE = "../passes/workspace/operations.js";
 
 export function parseArgs(argv: string[]): Args {
   const a: Args = { flags: [], ccp: false, profile: false, astJson: false, programArgs: [], help: false, version: false };
@@ -172,7 +175,21 @@ export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "so
 
 async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
   const { compileFile } = await import("./compile.js");
-  return compileFile(a.file!, { flags: a.flags, ccp: a.ccp, profile: a.profile, checkOnly });
+  const passes = await workspacePasses(a.file!);
+  const result = compileFile(a.file!, { flags: a.flags, ccp: a.ccp, profile: a.profile, checkOnly, insert: passes.insert });
+  if (passes.diagnostics.length === 0) return result;
+  return { ...result, ok: false, diagnostics: [...passes.diagnostics, ...result.diagnostics], zig: undefined };
+}
+
+/** The workspace's applied passes (koru.passes.json); passes/ is loaded only when there are some. */
+async function workspacePasses(file: string): Promise<{ insert: PassInsertion[]; diagnostics: Diagnostic[] }> {
+  const { findWorkspace } = await import("./workspace.js");
+  const root = findWorkspace(file);
+  if (!existsSync(join(root, "koru.passes.json"))) return { insert: [], diagnostics: [] };
+  const { workspacePassInsertions } = (await import(PASSES_WORKSPACE)) as {
+    workspacePassInsertions: (root: string) => { insert: PassInsertion[]; diagnostics: Diagnostic[] };
+  };
+  return workspacePassInsertions(root);
 }
 
 async function astJson(a: Args): Promise<number> {
