@@ -88,12 +88,15 @@ export async function runPasses(argv: string[], io: CliIo, cwd = process.cwd()):
         if (!r.ok) return fail(io, r);
         if (r.stale) io.err(`warning: ${r.stale}; the diff is of the reviewed version\n`);
         io.out(r.diff === "" ? `pass '${name}' changes no program\n` : r.diff);
-        io.err(`verdict: ${r.evidence.verdict}${r.evidence.reasons.length ? ` (${r.evidence.reasons.join("; ")})` : ""}\n`);
+        io.err(
+          `verdict: ${r.evidence.verdict}${r.evidence.reasons.length ? ` (${r.evidence.reasons.join("; ")})` : ""}\n`,
+        );
         return 0;
       }
       const r = command === "apply" ? applyPass({ workspace, name }) : removePass({ workspace, name });
       if (!r.ok) return fail(io, r);
-      io.out(`${command === "apply" ? "applied" : "removed"} '${name}'; passes: ${r.passes.map((p) => p.name).join(", ") || "none"}\n`);
+      const names = r.passes.map((p) => p.name).join(", ") || "none";
+      io.out(`${command === "apply" ? "applied" : "removed"} '${name}'; passes: ${names}\n`);
       return 0;
     }
     default:

@@ -69,7 +69,9 @@ export interface ProposePassResult {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -93,10 +95,15 @@ function passSource(input: ProposePassInput): { name: string; source: string; fi
     try {
       path = confine(root, isAbsolute(input.file) ? input.file : `${root}/${input.file}`, { mustExist: true });
     } catch (e) {
-      return { ok: false, code: e instanceof WorkspaceError && e.code === "not_found" ? "not_found" : "bad_request", error: (e as Error).message };
+      return {
+        ok: false,
+        code: e instanceof WorkspaceError && e.code === "not_found" ? "not_found" : "bad_request",
+        error: (e as Error).message,
+      };
     }
     const name = input.name ?? basename(path).replace(/\.(m?js)$/, "");
-    if (!PASS_NAME.test(name)) return { ok: false, code: "bad_request", error: `'${name}' is not a pass name (letters, digits, _)` };
+    if (!PASS_NAME.test(name))
+      return { ok: false, code: "bad_request", error: `'${name}' is not a pass name (letters, digits, _)` };
     return { name, source: readFileSync(path, "utf8"), file: rel(root, path) };
   }
   const name = input.name;
@@ -116,7 +123,11 @@ interface Compiled {
 
 function compileWith(file: string, insert: PassInsertion[]): Compiled {
   const r = compileSource(undefined, file, { insert });
-  return { ...(r.program ? { program: r.program } : {}), ...(r.zig !== undefined ? { zig: r.zig } : {}), diagnostics: r.diagnostics };
+  return {
+    ...(r.program ? { program: r.program } : {}),
+    ...(r.zig !== undefined ? { zig: r.zig } : {}),
+    diagnostics: r.diagnostics,
+  };
 }
 
 /** Build `file` (with `insert`) and run it: exit code and stdout, or why it could not. */
@@ -156,9 +167,14 @@ export async function proposePass(input: ProposePassInput): Promise<ProposePassR
   const limits = input.limits ?? DEFAULT_LIMITS;
   const pass = sandboxedPass(name, source, limits);
   const at = insertion(pass, position);
-  if (!at) return { ok: false, code: "bad_request", error: `position '${position}' is not after:<pass> or before:<pass>` };
+  if (!at)
+    return { ok: false, code: "bad_request", error: `position '${position}' is not after:<pass> or before:<pass>` };
   if (!BUILTIN_PASS_NAMES.includes("after" in at ? at.after : at.before)) {
-    return { ok: false, code: "bad_request", error: `no built-in pass '${position.split(":")[1]}' (passes: ${BUILTIN_PASS_NAMES.join(", ")})` };
+    return {
+      ok: false,
+      code: "bad_request",
+      error: `no built-in pass '${position.split(":")[1]}' (passes: ${BUILTIN_PASS_NAMES.join(", ")})`,
+    };
   }
   const reasons: string[] = [];
   const programs: ProgramEvidence[] = [];
@@ -167,7 +183,14 @@ export async function proposePass(input: ProposePassInput): Promise<ProposePassR
     if (input.signal?.aborted) return { ok: false, code: "rejected", error: "cancelled" };
     const shown = rel(root, path);
     input.onProgress?.(`running '${name}' on ${shown}`);
-    const entry: ProgramEvidence = { file: shown, outcome: "unchanged", added: 0, removed: 0, output: "not_run", sandbox_ms: 0 };
+    const entry: ProgramEvidence = {
+      file: shown,
+      outcome: "unchanged",
+      added: 0,
+      removed: 0,
+      output: "not_run",
+      sandbox_ms: 0,
+    };
     programs.push(entry);
     const before = compileWith(path, []);
     if (!before.program || before.zig === undefined) {
@@ -210,7 +233,8 @@ export async function proposePass(input: ProposePassInput): Promise<ProposePassR
       reasons.push(`${shown}: ${entry.reason}`);
     } else if (runBefore.exitCode !== runAfter.exitCode || runBefore.stdout !== runAfter.stdout) {
       entry.output = "differs";
-      const what = runBefore.exitCode !== runAfter.exitCode ? `exit code ${runBefore.exitCode} -> ${runAfter.exitCode}` : "stdout";
+      const what =
+        runBefore.exitCode !== runAfter.exitCode ? `exit code ${runBefore.exitCode} -> ${runAfter.exitCode}` : "stdout";
       entry.reason = `output changed (${what})`;
       reasons.push(`${shown}: ${entry.reason}`);
     } else {
@@ -255,7 +279,8 @@ function staleness(root: string, evidence: { file: string; sha256: string }): st
 
 export function reviewPass(input: { workspace: string; name: string }): ReviewPassResult | PassOperationError {
   const evidence = readEvidence(input.workspace, input.name);
-  if (!evidence) return { ok: false, code: "not_found", error: `no pass '${input.name}' was proposed (koruc passes add)` };
+  if (!evidence)
+    return { ok: false, code: "not_found", error: `no pass '${input.name}' was proposed (koruc passes add)` };
   const diffPath = reviewDiffPath(input.workspace, input.name);
   const diff = existsSync(diffPath) ? readFileSync(diffPath, "utf8") : "";
   const stale = staleness(input.workspace, evidence);
@@ -273,7 +298,8 @@ export interface ApplyPassResult {
 export function applyPass(input: { workspace: string; name: string }): ApplyPassResult | PassOperationError {
   const root = input.workspace;
   const evidence = readEvidence(root, input.name);
-  if (!evidence) return { ok: false, code: "not_found", error: `no pass '${input.name}' was proposed (koruc passes add)` };
+  if (!evidence)
+    return { ok: false, code: "not_found", error: `no pass '${input.name}' was proposed (koruc passes add)` };
   if (evidence.verdict === "rejected") {
     return { ok: false, code: "rejected", error: `pass '${input.name}' was rejected: ${evidence.reasons.join("; ")}` };
   }
@@ -281,7 +307,12 @@ export function applyPass(input: { workspace: string; name: string }): ApplyPass
   if (stale) return { ok: false, code: "stale", error: `${stale}: run 'koruc passes add' again before applying` };
   const { config, diagnostics } = readPassesJson(root);
   if (diagnostics.length) return { ok: false, code: "bad_request", error: diagnostics[0].message };
-  const entry: AppliedPass = { name: evidence.name, file: evidence.file, sha256: evidence.sha256, position: evidence.position };
+  const entry: AppliedPass = {
+    name: evidence.name,
+    file: evidence.file,
+    sha256: evidence.sha256,
+    position: evidence.position,
+  };
   const passes = config.passes.some((p) => p.name === entry.name)
     ? config.passes.map((p) => (p.name === entry.name ? entry : p))
     : [...config.passes, entry];
@@ -315,7 +346,11 @@ export interface ListedPass {
 }
 
 /** The pipeline as a build of this workspace runs it, then passes proposed but not applied. */
-export function listPasses(input: { workspace: string }): { ok: true; passes: ListedPass[]; diagnostics: Diagnostic[] } {
+export function listPasses(input: { workspace: string }): {
+  ok: true;
+  passes: ListedPass[];
+  diagnostics: Diagnostic[];
+} {
   const root = input.workspace;
   const { config, diagnostics } = readPassesJson(root);
   const passes: ListedPass[] = BUILTIN_PASS_NAMES.map((name) => ({ name, kind: "builtin" as const }));
@@ -352,7 +387,10 @@ export function listPasses(input: { workspace: string }): { ok: true; passes: Li
 function evidenceNames(root: string): string[] {
   const dir = dirname(evidencePath(root, "x"));
   try {
-    return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => f.slice(0, -5))
+      .sort();
   } catch {
     return [];
   }
@@ -369,7 +407,9 @@ export function workspacePassInsertions(root: string): { insert: PassInsertion[]
     const stale = staleness(root, p);
     const file = `${root}/koru.passes.json`;
     if (stale) {
-      diagnostics.push(passError("notReviewed", p.name, `is stale: ${stale}; review it again (koruc passes add)`, file));
+      diagnostics.push(
+        passError("notReviewed", p.name, `is stale: ${stale}; review it again (koruc passes add)`, file),
+      );
       continue;
     }
     const source = readFileSync(`${root}/${p.file}`, "utf8");

@@ -50,7 +50,9 @@ describe("inserted passes in the pipeline", () => {
     const r = compileWith(
       programPass("break_it", (p) =>
         mapSteps(p, (s) =>
-          s.kind === "invoke" && s.target.path[0] === "greet" ? { ...s, target: { ...s.target, path: ["nowhere"] } } : s,
+          s.kind === "invoke" && s.target.path[0] === "greet"
+            ? { ...s, target: { ...s.target, path: ["nowhere"] } }
+            : s,
         ),
       ),
       { before: "emit" },
