@@ -137,7 +137,7 @@ async function buildAndRun(
   insert: PassInsertion[],
   timeoutMs: number,
   signal?: AbortSignal,
-): Promise<{ ok: true; exitCode: number | null; stdout: string } | { ok: false; why: string }> {
+): Promise<{ ok: true; exitCode: number | null; stdout: string; stderr: string } | { ok: false; why: string }> {
   const built = await compileProgram(file, {
     insert,
     build: { workspace: root, name: "pass_check" },
@@ -150,7 +150,15 @@ async function buildAndRun(
   const run = await runProcess(built.exePath, [], { cwd: dirname(file), timeoutMs, ...(signal ? { signal } : {}) });
   if (run.timedOut) return { ok: false, why: `the program ran past ${timeoutMs} ms` };
   if (run.spawnError) return { ok: false, why: run.spawnError };
-  return { ok: true, exitCode: run.exitCode, stdout: run.stdout };
+  return { ok: true, exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** What differs between two runs (exit code, stdout, stderr), or "" when nothing does. */
+function differs(a: { exitCode: number | null; stdout: string; stderr: string }, b: typeof a): string {
+  if (a.exitCode !== b.exitCode) return `exit code ${a.exitCode} -> ${b.exitCode}`;
+  if (a.stdout !== b.stdout) return "stdout";
+  if (a.stderr !== b.stderr) return "stderr";
+  return "";
 }
 
 /**
@@ -231,11 +239,9 @@ export async function proposePass(input: ProposePassInput): Promise<ProposePassR
       entry.output = "failed";
       entry.reason = `could not build and run it with the pass: ${runAfter.why}`;
       reasons.push(`${shown}: ${entry.reason}`);
-    } else if (runBefore.exitCode !== runAfter.exitCode || runBefore.stdout !== runAfter.stdout) {
+    } else if (differs(runBefore, runAfter)) {
       entry.output = "differs";
-      const what =
-        runBefore.exitCode !== runAfter.exitCode ? `exit code ${runBefore.exitCode} -> ${runAfter.exitCode}` : "stdout";
-      entry.reason = `output changed (${what})`;
+      entry.reason = `output changed (${differs(runBefore, runAfter)})`;
       reasons.push(`${shown}: ${entry.reason}`);
     } else {
       entry.output = "identical";
