@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "./diagnostics.js";
+import { parseCcpSpec } from "./instrument.js";
 import type { CompileResult, PassInsertion } from "./pipeline.js";
 
 const HELP = `koruc - the Koru compiler (Koru -> Zig -> native binary, Zig 0.15.2)
@@ -26,6 +27,8 @@ Options:
   -o <exe>       output path for 'build' (default: .koru/bin/<name> in the workspace)
   --ccp          with 'build'/'run'/'emit': instrument every event invocation; 'run'
                  then prints CCP JSONL on stdout (program output relayed as program_output)
+  --ccp=<mode>   counts (default: exact counts, sampled time), timing (every call timed),
+                 transitions[:N[:uniform]] (timing + raw lines: the first N or a uniform sample)
   --profile      with 'build'/'run': write a Chrome trace (.koru/runs/<id>/trace.json)
   --<flag>       any other flag is a compiler flag; it keeps '~[flag]import' lines
   -h, --help     this help
@@ -43,6 +46,7 @@ interface Args {
   optimize?: string;
   flags: string[];
   ccp: boolean;
+  ccpSpec?: import("./instrument.js").CcpSpec;
   profile: boolean;
   astJson: boolean;
   acceptCommands?: string;
@@ -73,6 +77,11 @@ export function parseArgs(argv: string[]): Args {
     else if (arg === "-O") a.optimize = need(argv, ++i, arg);
     else if (arg.startsWith("-O") && arg.length > 2) a.optimize = arg.slice(2);
     else if (arg === "--ccp") a.ccp = true;
+    else if (arg.startsWith("--ccp=")) {
+      const spec = parseCcpSpec(arg.slice("--ccp=".length));
+      if (typeof spec === "string") throw new UsageError(spec);
+      [a.ccp, a.ccpSpec] = [true, spec];
+    }
     else if (arg === "--profile") a.profile = true;
     else if (arg === "--ast-json") a.astJson = true;
     else if (arg.startsWith("--accept-commands")) {
@@ -135,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
     const { runFileWithCcp } = await import("../ccp/run-file.js");
-    return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: true, profile: a.profile });
+    return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: true, profile: a.profile, ccp: a.ccpSpec });
   }
   if (!a.file) return usage(a.command ? `'${a.command}' needs a .kz file` : "no input file");
   if (a.astJson) return astJson(a);
@@ -147,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
     case "run":
       if (a.ccp) {
         const { runFileWithCcp } = await import("../ccp/run-file.js");
-        return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: false, profile: a.profile });
+        return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: false, profile: a.profile, ccp: a.ccpSpec });
       }
       return build(a, true);
     default:
@@ -176,7 +185,14 @@ export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "so
 async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
   const { compileFile } = await import("./compile.js");
   const passes = await workspacePasses(a.file!);
-  const result = compileFile(a.file!, { flags: a.flags, ccp: a.ccp, profile: a.profile, checkOnly, insert: passes.insert });
+  const result = compileFile(a.file!, {
+    flags: a.flags,
+    ccp: a.ccp,
+    ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),
+    profile: a.profile,
+    checkOnly,
+    insert: passes.insert,
+  });
   if (passes.diagnostics.length === 0) return result;
   return { ...result, ok: false, diagnostics: [...passes.diagnostics, ...result.diagnostics], zig: undefined };
 }
