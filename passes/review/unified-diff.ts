@@ -56,7 +56,10 @@ function backtrack(trace: Int32Array[], a: readonly string[], b: readonly string
     const prevK = down ? k + 1 : k - 1;
     const prevX = v[max + prevK];
     const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) ops.push({ kind: "same", text: a[--x] }), y--;
+    while (x > prevX && y > prevY) {
+      ops.push({ kind: "same", text: a[--x] });
+      y--;
+    }
     if (d > 0) {
       if (down) ops.push({ kind: "add", text: b[--y] });
       else ops.push({ kind: "del", text: a[--x] });
