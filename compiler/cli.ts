@@ -62,6 +62,7 @@ const CCP_DAEMON = "../ccp/daemon.js";
 const CCP_ACCEPT = "../ccp/accept-commands.js";
 const PASSES_CLI = "../passes/cli/index.js";
 const PASSES_WORKSPACE = "../passes/workspace/operations.js";
+const CCP_SESSION = "../ccp/session.js";
 
 export function parseArgs(argv: string[]): Args {
   const a: Args = { flags: [], ccp: false, profile: false, astJson: false, programArgs: [], help: false, version: false };
@@ -140,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (a.ccp && !a.command && !a.astJson) {
     if (!a.file) {
+      await offerPassProposals();
       const { runDaemon } = (await import(CCP_DAEMON)) as { runDaemon: (i: NodeJS.ReadableStream, o: NodeJS.WritableStream, l: NodeJS.WritableStream) => Promise<number> };
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
@@ -195,6 +197,19 @@ async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
   });
   if (passes.diagnostics.length === 0) return result;
   return { ...result, ok: false, diagnostics: [...passes.diagnostics, ...result.diagnostics], zig: undefined };
+}
+
+/** CCP `add_pass` with a body proposes an agent-written pass through passes/ (loaded on first use). */
+async function offerPassProposals(): Promise<void> {
+  const { registerPassProposals } = (await import(CCP_SESSION)) as typeof import("../ccp/session.js");
+  registerPassProposals({
+    propose: async (input) => {
+      const { proposePass } = (await import(PASSES_WORKSPACE)) as {
+        proposePass: import("../ccp/session.js").PassProposals["propose"];
+      };
+      return proposePass(input);
+    },
+  });
 }
 
 /** The workspace's applied passes (koru.passes.json); passes/ is loaded only when there are some. */
