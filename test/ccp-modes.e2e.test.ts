@@ -148,17 +148,21 @@ describe("recorder modes", () => {
       expect(shares[mode], mode).toBeGreaterThanOrEqual(0.95);
     }
     expect(Math.abs(shares.counts - shares.timing)).toBeLessThanOrEqual(0.05);
-    // Sampled time of the simulation: median of 3 runs.
-    const sampled = [0, 1, 2].map(() => hotspots(run("counts")).find((h) => h.data.event_name === "nbody:advance")!.data.self_ms);
-    sampled.sort((a, b) => a - b);
-    // The plain binary's CPU time, from the shell's children times (getrusage), 5 runs.
+    // Sampled time of the simulation against the plain binary's CPU time (bash's `times`:
+    // getrusage of its children), alternated 4 times, the least of each: on a shared machine
+    // contention only adds time, to either side.
     const built = spawnSync(process.execPath, [KORUC, "build", "nbody.kz", "-O", "ReleaseFast", "-o", "plain"], { cwd: dir });
     expect(built.status).toBe(0);
-    const timed = spawnSync("bash", ["-c", "for i in 1 2 3 4 5; do ./plain 200000 >/dev/null; done; times"], { cwd: dir, encoding: "utf8" });
-    const children = timed.stdout.trim().split("\n")[1] ?? "";
-    const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((s, m) => s + Number(m[1]) * 60 + Number(m[2]), 0);
-    const plainMs = (cpu * 1000) / 5;
-    expect(plainMs).toBeGreaterThan(0);
-    expect(Math.abs(sampled[1] - plainMs) / plainMs, `sampled ${sampled[1]} ms, plain ${plainMs} ms`).toBeLessThanOrEqual(0.1);
+    let sampled = Number.POSITIVE_INFINITY;
+    let plainMs = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 4; i++) {
+      const hot = hotspots(run("counts")).find((h) => h.data.event_name === "nbody:advance");
+      sampled = Math.min(sampled, hot?.data.self_ms ?? Number.POSITIVE_INFINITY);
+      const timed = spawnSync("bash", ["-c", "./plain 200000 >/dev/null; times"], { cwd: dir, encoding: "utf8" });
+      const children = timed.stdout.trim().split("\n")[1] ?? "";
+      const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+      if (cpu > 0) plainMs = Math.min(plainMs, cpu * 1000);
+    }
+    expect(Math.abs(sampled - plainMs) / plainMs, `sampled ${sampled} ms, plain ${plainMs} ms`).toBeLessThanOrEqual(0.1);
   }, 600_000);
 });
