@@ -1,6 +1,6 @@
 // Flows: a chain of steps (`a() |> b()`) and the continuations that handle the
 // branches of its last step, nested by indentation.
-import type { Arg, Chain, Constructor, ConstructorValue, Continuation, EventRef, Invocation, Span, Step } from "./ast.js";
+import type { Arg, Chain, Constructor, ConstructorValue, Continuation, EventRef, Invocation, Mutable, Span, Step } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import type { Lines } from "./lines.js";
 import {
@@ -55,8 +55,12 @@ export class FlowParser {
   completeText(text: string, onlyBlocks = false): string {
     let full = text;
     if (onlyBlocks && !/\{\s*(\/\/.*)?$/.test(full)) return full;
-    while (depthDelta(full) > 0 && this.lines.hasNext()) {
-      full += `\n${this.lines.next()!.text}`;
+    // Depth is summed line by line: a `//` comment ends its own line, not the rest of the block.
+    let depth = full.split("\n").reduce((d, l) => d + depthDelta(l), 0);
+    while (depth > 0 && this.lines.hasNext()) {
+      const next = this.lines.next()!.text;
+      full += `\n${next}`;
+      depth += depthDelta(next);
     }
     return full;
   }
@@ -124,7 +128,7 @@ export class FlowParser {
       if (level === undefined) level = ind;
       if (ind > level && conts.length > 0) {
         const last = conts[conts.length - 1];
-        last.body.continuations.push(...this.parseContinuations(level));
+        (last.body.continuations as Continuation[]).push(...this.parseContinuations(level));
         continue;
       }
       this.lines.next();
@@ -311,7 +315,7 @@ export class FlowParser {
     } else {
       rest = afterPath;
     }
-    const inv: Invocation = { kind: "invoke", target: parseRef(refText, span), args, span };
+    const inv: Mutable<Invocation> = { kind: "invoke", target: parseRef(refText, span), args, span };
     if (variant) inv.variant = variant;
     const tail = rest.trim();
     if (tail !== "") {

@@ -21,6 +21,13 @@ export interface ParseResult {
 /** Characters Zig refuses anywhere in a source file (controls other than tab, LF, CR). */
 const NOT_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 
+/** The item with its span's end: the last line the parser consumed for it. */
+function withEnd(item: Item, lines: Lines): Item {
+  const last = lines.peek(-1);
+  if (!last || last.number < item.span.line) return item;
+  return { ...item, span: { ...item.span, endLine: last.number, endCol: last.text.length + 1 } } as Item;
+}
+
 export function parseModule(source: string, file: string, moduleName: string): ParseResult {
   const diags: Diagnostic[] = [];
   const binary = notText(source, file);
@@ -38,7 +45,7 @@ export function parseModule(source: string, file: string, moduleName: string): P
       host.afterKoru();
       const first = lines.position - 1;
       const item = parseItem(trimmed.slice(1), line.text, span, lines, flows, diags, doc.length ? doc.join("\n") : undefined);
-      if (item && !tooDeep(item, lines, first, diags)) items.push(item);
+      if (item && !tooDeep(item, lines, first, diags)) items.push(withEnd(item, lines));
       doc = [];
       continue;
     }
@@ -55,7 +62,7 @@ export function parseModule(source: string, file: string, moduleName: string): P
     }
     if (trimmed.startsWith("//")) doc.push(trimmed.replace(/^\/\/\s?/, ""));
     else doc = [];
-    items.push({ kind: "host", text: line.text, span });
+    items.push({ kind: "host", text: line.text, span: { ...span, endLine: line.number, endCol: line.text.length + 1 } });
   }
   return { module: { name: moduleName, file, items }, diagnostics: diags };
 }
