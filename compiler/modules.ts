@@ -87,7 +87,8 @@ function filterConditional(mod: Module, flags: string[]): Module {
 function readText(file: string, diags: Diagnostic[]): string | undefined {
   const read = readSourceFile(file);
   if ("text" in read) return read.text;
-  diags.push(error("KORU002", `cannot read '${file}': ${read.error}`, { file, line: read.line ?? 1, col: read.col ?? 1 }));
+  const at = { file, line: read.line ?? 1, col: read.col ?? 1 };
+  diags.push(error("KORU002", `cannot read '${file}': ${read.error}`, at));
   return undefined;
 }
 
@@ -135,16 +136,21 @@ function resolveImport(
     return [];
   }
   if (rest.split("/").includes("..")) {
-    diags.push(error("KORU002", `import path '${path}' climbs out of '$${alias}'`, at, { hint: "name the folder with an alias in koru.json" }));
+    const hint = "name the folder with an alias in koru.json";
+    diags.push(error("KORU002", `import path '${path}' climbs out of '$${alias}'`, at, { hint }));
     return [];
   }
   const name = moduleNameOf(path);
   for (const base of bases) {
     const target = rest === "" ? base : join(base, rest);
     // What an import loads stays in its alias folder or the workspace: no symlink leads out.
-    const escapes = (file: string) => !isInside(realOrSelf(base), realOrSelf(file)) && !isInside(root, realOrSelf(file));
+    const escapes = (file: string) => {
+      const real = realOrSelf(file);
+      return !isInside(realOrSelf(base), real) && !isInside(root, real);
+    };
     if ([target, `${target}.kz`].some((t) => existsSync(t) && escapes(t))) {
-      diags.push(error("KORU002", `import '${path}' leads outside the workspace`, at, { hint: "a symbolic link points out of it" }));
+      const hint = "a symbolic link points out of it";
+      diags.push(error("KORU002", `import '${path}' leads outside the workspace`, at, { hint }));
       return [];
     }
     const found: { name: string; file: string }[] = [];
@@ -152,7 +158,8 @@ function resolveImport(
     else if (target.endsWith(".kz") && existsSync(target)) found.push({ name, file: target });
     if (existsSync(target) && statSync(target).isDirectory()) {
       for (const f of readdirSync(target).sort()) {
-        if (f.endsWith(".kz") && !escapes(join(target, f))) found.push({ name: `${name}.${f.slice(0, -3)}`, file: join(target, f) });
+        if (!f.endsWith(".kz") || escapes(join(target, f))) continue;
+        found.push({ name: `${name}.${f.slice(0, -3)}`, file: join(target, f) });
       }
     }
     if (found.length > 0) return found;
