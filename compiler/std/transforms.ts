@@ -5,8 +5,6 @@ import type { Lowering, Lowerings } from "../emit/flow.js";
 import { toZigValue } from "../emit/values.js";
 import { zigIdent } from "../emit/zig-writer.js";
 import { findTopLevel, splitTopLevel } from "../scan.js";
-import { lowerFmtLn } from "./fmt.js";
-import { lowerRouter } from "./orisha.js";
 import { templateToPrint } from "./template.js";
 
 type LowerFn = Lowering["lower"];
@@ -14,10 +12,6 @@ type LowerFn = Lowering["lower"];
 const LOWER: Record<string, LowerFn> = {
   // A tap declaration runs nowhere itself: std/taps.ts weaves its handlers into other flows.
   "std.taps:tap": () => {},
-  // Register blocks become scope tables (std/runtime.ts); the flow itself runs nothing.
-  "std.runtime:register": () => {},
-  "std.fmt:ln": lowerFmtLn,
-  "orisha:router": lowerRouter,
   "std.io:print.ln": (fe, inv) => {
     const arg = exprArg(inv);
     const origin = fe.origin(inv.span);
