@@ -25,6 +25,7 @@ export {
   symbolsOf,
 } from "./pipeline.js";
 export type { Origin, SourceMap } from "./source-map.js";
+export { type RegisteredScope, readScopes, type ScopeVocabulary, scopeVocabulary } from "./std/runtime.js";
 export { type EventSymbol, isTransform, type Resolution, Symbols } from "./symbols.js";
 export { type AtomicOptions, copyFileAtomic, writeFileAtomic, writeJsonAtomic } from "./toolchain/atomic.js";
 export {
