@@ -4,13 +4,11 @@
 // (`__koru_rt.entry(<event struct>, name, event, cost, obligations)`).
 import type { EventDecl, FlowItem, Invocation, Module, Payload, Program, Span } from "../ast.js";
 import { type Diagnostic, error } from "../diagnostics.js";
-import type { Lowering } from "../emit/flow.js";
 import type { EmitHooks } from "../emit/program.js";
 import { namespaceOf } from "../emit/program.js";
 import { parseRef } from "../parse-flow.js";
 import type { EventSymbol, Symbols } from "../symbols.js";
-import { lowerFmtLn, RT } from "./fmt.js";
-import { lowerRouter } from "./orisha.js";
+import { RT } from "./fmt.js";
 
 export const REGISTER_EVENT = "std.runtime:register";
 
@@ -171,7 +169,6 @@ export function runtimeHooks(program: Program, symbols: Symbols): { hooks: EmitH
   const { scopes, diagnostics } = readScopes(program, symbols);
   const tableName = (i: number) => `__koru_scope_${i}`;
   const hooks: EmitHooks = {
-    lowerings: RUNTIME_LOWERINGS,
     prelude: (w) => w.line(`const ${RT} = @import("runtime/koru_runtime.zig");`),
     omitFlow: (item, mod) => isRegister(item, symbols, mod) !== undefined,
     moduleEnd: (fe, mod) => {
@@ -192,14 +189,6 @@ export function runtimeHooks(program: Program, symbols: Symbols): { hooks: EmitH
   };
   return { hooks, diagnostics, runtimeFiles: RUNTIME_FILES };
 }
-
-/** Lowerings of the runtime's `[transform]` events, registered with the scope tables. */
-const RUNTIME_LOWERINGS = new Map<string, Lowering>([
-  // A register block becomes a scope table (moduleEnd above); its flow runs nothing.
-  [REGISTER_EVENT, { lower: () => {} }],
-  ["std.fmt:ln", { lower: lowerFmtLn }],
-  ["orisha:router", { lower: lowerRouter }],
-]);
 
 /** Phantom obligations of an event: `[state!]` on a branch payload creates, `[!state]` on an input discharges. */
 function obligations(sym: EventSymbol): string {

@@ -5,6 +5,8 @@ import type { Lowering, Lowerings } from "../emit/flow.js";
 import { toZigValue } from "../emit/values.js";
 import { zigIdent } from "../emit/zig-writer.js";
 import { findTopLevel, splitTopLevel } from "../scan.js";
+import { lowerFmtLn } from "./fmt.js";
+import { lowerRouter } from "./orisha.js";
 import { templateToPrint } from "./template.js";
 
 type LowerFn = Lowering["lower"];
@@ -12,6 +14,10 @@ type LowerFn = Lowering["lower"];
 const LOWER: Record<string, LowerFn> = {
   // A tap declaration runs nowhere itself: std/taps.ts weaves its handlers into other flows.
   "std.taps:tap": () => {},
+  // Register blocks become scope tables (std/runtime.ts); the flow itself runs nothing.
+  "std.runtime:register": () => {},
+  "std.fmt:ln": lowerFmtLn,
+  "orisha:router": lowerRouter,
   "std.io:print.ln": (fe, inv) => {
     const arg = exprArg(inv);
     const origin = fe.origin(inv.span);
@@ -104,6 +110,9 @@ export const STD_LOWERINGS: Lowerings = new Map<string, Lowering>([
   ["std.control:for", { lower: LOWER["std.control:for"], terminates: terminatesThrough("done") }],
   ["std.control:capture", { lower: LOWER["std.control:capture"], terminates: terminatesThrough("captured") }],
   ["std.control:const", { lower: LOWER["std.control:const"], terminates: terminatesThrough("as") }],
+  ["std.runtime:register", { lower: LOWER["std.runtime:register"] }],
+  ["std.fmt:ln", { lower: LOWER["std.fmt:ln"] }],
+  ["orisha:router", { lower: LOWER["orisha:router"] }],
 ]);
 
 /** `struct { total: @TypeOf(@as(i32, 0)) }` for the literal `{ total: @as(i32, 0) }`. */
