@@ -124,6 +124,7 @@ test "denied, invalid, parse errors" {
     try expectRun("", null, "parse_error empty flow: expected an event invocation like add(a: 1, b: 2) at line 1, column 1");
     try expectRun("add(a: 1, b: 2) x", null, "parse_error unexpected text after the invocation; continuations go on new lines starting with | at line 1, column 17");
     try expectRun("add(a: 1, b: \xff)", null, "parse_error source is not valid UTF-8 at line 1, column 14");
+    try expectRun("add(a: 1, b: -\"x\")", null, "validation_error cannot negate a string at line 1, column 14");
     try expectRun("add(a: 1, b: 1 / 0)", null, "validation_error division by zero at line 1, column 16");
     try expectRun("add(a: 9223372036854775807, b: 1 * 2 * 9223372036854775807)", null, "validation_error integer overflow at line 1, column 38");
     var arena = std.heap.ArenaAllocator.init(std.testing.allocator);
