@@ -57,7 +57,7 @@ describe("koru-mcp lifecycle", () => {
       ["prompts/get", { name: "explain_event", arguments: { event: "greet", entry: "hello.kz" } }],
       ["no/such/method", {}],
     ];
-    requests.forEach(([method, params], i) => s.send({ jsonrpc: "2.0", id: i + 2, method, params }));
+    for (const [i, [method, params]] of requests.entries()) s.send({ jsonrpc: "2.0", id: i + 2, method, params });
     await s.waitFor(requests.length + 1);
     s.child.stdin.end();
     expect(await Promise.race([s.exited, new Promise((r) => setTimeout(() => r("still running"), 5000))])).toBe(0);
