@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileSource } from "../compiler/pipeline.js";
+import { compileSource } from "../compiler/compile.js";
 import { median } from "./timing.js";
 
 const rounds = Number(process.argv[2] ?? 5);

@@ -1,6 +1,7 @@
 // What the compiler produces today fits the protocol's messages unchanged.
 import { describe, expect, it } from "vitest";
-import { compileSource, type PassEvent, parseOnly } from "../compiler/pipeline.js";
+import { compileSource, parseOnly } from "../compiler/compile.js";
+import type { PassEvent } from "../compiler/pipeline.js";
 import { checkAgainst } from "./jsonl.js";
 import { diagnosticMessage, Message } from "./messages.js";
 

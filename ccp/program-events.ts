@@ -1,23 +1,19 @@
 // What hotspot analysis needs to know about a program's events, read off its AST.
 import type { Chain, Program } from "../compiler/ast.js";
 import { Symbols } from "../compiler/symbols.js";
+import { walkChain, walkProgram } from "../compiler/walk.js";
 import type { ProgramInfo } from "./hotspots.js";
 
 export function programInfo(program: Program): ProgramInfo {
   const symbols = new Symbols(program);
   const anchors = new Set<string>();
-  const visit = (chain: Chain, mod: Program["entry"]) => {
-    for (const step of chain.steps) {
-      if (step.kind === "invoke" && step.label) {
-        const r = symbols.resolve(step.target, mod);
-        if (r.ok) anchors.add(r.symbol.canonical);
-      }
-    }
-    for (const c of chain.continuations) visit(c.body, mod);
-  };
-  for (const mod of new Set(Object.values(program.modules))) {
-    for (const item of mod.items) if (item.kind === "flow" || item.kind === "subflow") visit(item.body, mod);
-  }
+  walkProgram(program, {
+    step(step, ctx) {
+      if (step.kind !== "invoke" || !step.label) return;
+      const r = symbols.resolve(step.target, ctx.module);
+      if (r.ok) anchors.add(r.symbol.canonical);
+    },
+  });
   return {
     events: [...symbols.events.values()].map((sym) => ({
       name: sym.canonical,
@@ -29,5 +25,7 @@ export function programInfo(program: Program): ProgramInfo {
 }
 
 function countConts(chain: Chain): number {
-  return chain.continuations.reduce((n, c) => n + 1 + countConts(c.body), 0);
+  let n = 0;
+  walkChain(chain, { continuation: () => void n++ }, { module: { name: "", file: "", items: [] }, item: { kind: "host", text: "", span: chain.span } });
+  return n;
 }

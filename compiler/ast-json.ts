@@ -5,7 +5,7 @@ import type { Module, Program } from "./ast.js";
 export interface ProgramJson {
   entry: Module;
   modules: Record<string, Module>;
-  flags: string[];
+  flags: readonly string[];
 }
 
 export function programJson(program: Program): ProgramJson {

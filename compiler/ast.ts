@@ -1,32 +1,38 @@
 // The Koru AST: plain, JSON-serializable objects. Every node carries a span.
 // Passes never mutate a tree; they return a new one.
 
+/** A node under construction (parsers fill fields in before handing the node out). */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** 1-based line and column in a .kz file. */
 export interface Span {
-  file: string;
-  line: number;
-  col: number;
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  /** Where the node ends (its last line, and the column after its last character); set on items. */
+  readonly endLine?: number;
+  readonly endCol?: number;
 }
 
 /** A reference to an event: `greet`, `print.ln`, `std.io:print.ln`. */
 export interface EventRef {
   /** Module path before the colon (`std.io`), absent when unqualified. */
-  module?: string;
+  readonly module?: string;
   /** Dotted event path segments (`["print", "ln"]`). */
-  path: string[];
-  span: Span;
+  readonly path: readonly string[];
+  readonly span: Span;
 }
 
 /** A named, typed field of an input shape or a struct payload. */
 export interface Field {
-  name: string;
+  readonly name: string;
   /** Zig type text with phantom annotations stripped. */
-  type: string;
+  readonly type: string;
   /** Phantom state text inside the trailing brackets (`opened!`), if any. */
-  phantom?: string;
+  readonly phantom?: string;
   /** Default value text (`= null`), if any. */
-  defaultValue?: string;
-  span: Span;
+  readonly defaultValue?: string;
+  readonly span: Span;
 }
 
 export type Payload =
@@ -36,152 +42,152 @@ export type Payload =
   | { kind: "wildcard" };
 
 export interface BranchDecl {
-  name: string;
-  optional: boolean;
-  payload: Payload;
-  span: Span;
+  readonly name: string;
+  readonly optional: boolean;
+  readonly payload: Payload;
+  readonly span: Span;
 }
 
 export interface HostLine {
-  kind: "host";
-  text: string;
-  span: Span;
+  readonly kind: "host";
+  readonly text: string;
+  readonly span: Span;
 }
 
 export interface EventDecl {
-  kind: "event";
-  path: string[];
-  pub: boolean;
-  annotations: string[];
-  input: Field[];
-  branches: BranchDecl[];
+  readonly kind: "event";
+  readonly path: readonly string[];
+  readonly pub: boolean;
+  readonly annotations: readonly string[];
+  readonly input: readonly Field[];
+  readonly branches: readonly BranchDecl[];
   /** `//` comment lines directly above the declaration. */
-  doc?: string;
-  span: Span;
+  readonly doc?: string;
+  readonly span: Span;
 }
 
 export interface ProcDecl {
-  kind: "proc";
-  target: EventRef;
+  readonly kind: "proc";
+  readonly target: EventRef;
   /** Variant tag after `|` (`blur|zig(ai_opt_1)` → `zig(ai_opt_1)`); absent for the baseline. */
-  variant?: string;
-  annotations: string[];
+  readonly variant?: string;
+  readonly annotations: readonly string[];
   /** Zig body text between the braces, lines as written. */
-  body: string;
+  readonly body: string;
   /** Line of the first body line (the line after `{`, or the `{` line for one-liners). */
-  bodyLine: number;
-  span: Span;
+  readonly bodyLine: number;
+  readonly span: Span;
 }
 
 /** `~name = ...`: an implementation written as a flow or an immediate branch constructor. */
 export interface SubflowImpl {
-  kind: "subflow";
-  target: EventRef;
-  annotations: string[];
-  body: Chain;
-  span: Span;
+  readonly kind: "subflow";
+  readonly target: EventRef;
+  readonly annotations: readonly string[];
+  readonly body: Chain;
+  readonly span: Span;
 }
 
 export interface FlowItem {
-  kind: "flow";
-  annotations: string[];
-  body: Chain;
-  span: Span;
+  readonly kind: "flow";
+  readonly annotations: readonly string[];
+  readonly body: Chain;
+  readonly span: Span;
 }
 
 export interface ImportDecl {
-  kind: "import";
+  readonly kind: "import";
   /** Path as written, without quotes (`$std/io`). */
-  path: string;
-  annotations: string[];
-  span: Span;
+  readonly path: string;
+  readonly annotations: readonly string[];
+  readonly span: Span;
 }
 
 export interface ModuleAnnotation {
-  kind: "module_annotation";
-  annotations: string[];
-  span: Span;
+  readonly kind: "module_annotation";
+  readonly annotations: readonly string[];
+  readonly span: Span;
 }
 
 export type Item = HostLine | EventDecl | ProcDecl | SubflowImpl | FlowItem | ImportDecl | ModuleAnnotation;
 
 /** Steps run in order; continuations handle the branches of the last step. */
 export interface Chain {
-  steps: Step[];
-  continuations: Continuation[];
-  span: Span;
+  readonly steps: readonly Step[];
+  readonly continuations: readonly Continuation[];
+  readonly span: Span;
 }
 
 export interface Arg {
   /** Absent for a positional argument. */
-  name?: string;
+  readonly name?: string;
   /** Zig expression text (after Koru literal sugar is kept as written). */
-  value: string;
-  span: Span;
+  readonly value: string;
+  readonly span: Span;
 }
 
 export interface Invocation {
-  kind: "invoke";
-  target: EventRef;
-  variant?: string;
-  args: Arg[];
+  readonly kind: "invoke";
+  readonly target: EventRef;
+  readonly variant?: string;
+  readonly args: readonly Arg[];
   /** `#label ev(...)` makes this invocation a label anchor. */
-  label?: string;
+  readonly label?: string;
   /** Raw text of a Source block `{ ... }` following the invocation. */
-  source?: string;
-  span: Span;
+  readonly source?: string;
+  readonly span: Span;
 }
 
 export type ConstructorValue =
   | { kind: "none" }
   | { kind: "expr"; expr: string }
-  | { kind: "fields"; fields: { name: string; value: string; span: Span }[] };
+  | { kind: "fields"; fields: readonly { readonly name: string; readonly value: string; readonly span: Span }[] };
 
 /** `done value`, `result { a: 1, b: 2 }`, `continue`: builds a branch of the enclosing event. */
 export interface Constructor {
-  kind: "construct";
-  branch: string;
-  value: ConstructorValue;
-  span: Span;
+  readonly kind: "construct";
+  readonly branch: string;
+  readonly value: ConstructorValue;
+  readonly span: Span;
 }
 
 export interface LabelJump {
-  kind: "jump";
-  label: string;
-  args: Arg[];
-  span: Span;
+  readonly kind: "jump";
+  readonly label: string;
+  readonly args: readonly Arg[];
+  readonly span: Span;
 }
 
 export interface Discard {
-  kind: "discard";
-  span: Span;
+  readonly kind: "discard";
+  readonly span: Span;
 }
 
 export type Step = Invocation | Constructor | LabelJump | Discard;
 
 export interface Continuation {
   /** Branch name; for `|?` the metatype (`Profile`) or empty. */
-  branch: string;
+  readonly branch: string;
   /** `|?`: handles every optional branch not handled otherwise. */
-  catchAll: boolean;
-  binding?: string;
-  bindingAnnotations: string[];
-  when?: string;
-  body: Chain;
-  span: Span;
+  readonly catchAll: boolean;
+  readonly binding?: string;
+  readonly bindingAnnotations: readonly string[];
+  readonly when?: string;
+  readonly body: Chain;
+  readonly span: Span;
 }
 
 export interface Module {
   /** Canonical module name: `input` for the entry file, `std.io`, `app.helper`. */
-  name: string;
-  file: string;
-  items: Item[];
+  readonly name: string;
+  readonly file: string;
+  readonly items: readonly Item[];
 }
 
 export interface Program {
-  entry: Module;
+  readonly entry: Module;
   /** Every module by canonical name, the entry included. */
-  modules: Record<string, Module>;
+  readonly modules: Readonly<Record<string, Module>>;
   /** Compiler flags (`--profile` → `profile`). */
-  flags: string[];
+  readonly flags: readonly string[];
 }

@@ -58,7 +58,7 @@ class Checker {
     }
   }
 
-  private step(step: Step, ctx: Ctx, conts: Continuation[]): EventSymbol | undefined {
+  private step(step: Step, ctx: Ctx, conts: readonly Continuation[]): EventSymbol | undefined {
     switch (step.kind) {
       case "discard":
         return undefined;
@@ -87,7 +87,7 @@ class Checker {
         const r = this.symbols.resolve(step.target, ctx.module);
         if (r.ok) {
           if (step.variant && step.variant !== "zig" && !r.symbol.variants.has(step.variant)) {
-            this.diags.push(error("KORU040", `event '${r.symbol.canonical}' has no variant '${step.variant}'`, at(step.span)));
+            this.diags.push(error("KORU047", `event '${r.symbol.canonical}' has no variant '${step.variant}'`, at(step.span)));
           }
           return r.symbol;
         }
@@ -115,7 +115,7 @@ class Checker {
     return r.ok && r.symbol.decl.annotations.includes("transform");
   }
 
-  private continuations(inv: Invocation, sym: EventSymbol | undefined, conts: Continuation[], ctx: Ctx, flowSpan: Span): void {
+  private continuations(inv: Invocation, sym: EventSymbol | undefined, conts: readonly Continuation[], ctx: Ctx, flowSpan: Span): void {
     if (!sym) return;
     if (sym.canonical === TAP_EVENT) return this.tapHandlers(inv, conts, ctx);
     const transform = sym.decl.annotations.includes("transform");
@@ -182,7 +182,7 @@ class Checker {
   }
 
   /** A tap's handlers name branches of its source event (or a metatype), not branches of `tap`. */
-  private tapHandlers(inv: Invocation, conts: Continuation[], ctx: Ctx): void {
+  private tapHandlers(inv: Invocation, conts: readonly Continuation[], ctx: Ctx): void {
     const source = tapSourceEvent(inv, this.symbols, ctx.module);
     for (const c of conts) {
       if (source && !c.catchAll && !isMetatype(c.branch) && !source.decl.branches.some((b) => b.name === c.branch)) {
@@ -216,7 +216,7 @@ function chainUses(chain: Chain, name: string): boolean {
 }
 
 function stepUses(step: Step, name: string): boolean {
-  const args = (list: Arg[]) => list.some((a) => mentionsIdent(a.value, name) || templateMentions(a.value, name));
+  const args = (list: readonly Arg[]) => list.some((a) => mentionsIdent(a.value, name) || templateMentions(a.value, name));
   switch (step.kind) {
     case "invoke":
       return args(step.args) || (step.source !== undefined && templateMentions(step.source, name));

@@ -313,7 +313,7 @@ class Discharger {
     return sameList(continuations, chain.continuations) ? chain : { ...chain, continuations };
   }
 
-  private continuations(inv: Invocation, sym: EventSymbol, conts: Continuation[], state: PathState, env: Env): Continuation[] {
+  private continuations(inv: Invocation, sym: EventSymbol, conts: readonly Continuation[], state: PathState, env: Env): Continuation[] {
     const out = conts.map((c) => this.continuation(sym, c, this.branchState(inv, sym, c, state), env));
     if (conts.some((c) => c.catchAll)) return out;
     // Unhandled optional branches end the path too: give them a body when something is due there.

@@ -4,10 +4,26 @@
 export type * from "./ast.js";
 export { type ProgramJson, programJson } from "./ast-json.js";
 export { type BuildRequest, type BuildResult, buildExecutable, OPTIMIZE_MODES, type Optimize } from "./build/zig-build.js";
-export { compileFile, compileSource, parseOnly } from "./compile.js";
+export { compileFile, compileProgram, compileSource, parseOnly } from "./compile.js";
+export { DIAGNOSTIC_CODES, type DiagnosticCode, type DiagnosticCodeInfo, isDiagnosticCode } from "./diagnostic-codes.js";
 export { type Diagnostic, error, hasErrors, type Level, render, sortDiagnostics } from "./diagnostics.js";
+export type { InvocationProbe, Lowering, Lowerings, TransitionHooks } from "./emit/flow.js";
+export type { EmitHooks } from "./emit/program.js";
 export { packageRoot } from "./modules.js";
-export type { CompileOptions, CompileResult, PassEvent } from "./pipeline.js";
+export {
+  BUILTIN_PASS_NAMES,
+  BUILTIN_PASSES,
+  type BuildOptions,
+  CHECK_ONLY_LAST,
+  type CompileOptions,
+  type CompileResult,
+  type Pass,
+  type PassContext,
+  type PassEvent,
+  type PassInsertion,
+  passList,
+  symbolsOf,
+} from "./pipeline.js";
 export type { Origin, SourceMap } from "./source-map.js";
 export { type EventSymbol, isTransform, type Resolution, Symbols } from "./symbols.js";
 export { type AtomicOptions, copyFileAtomic, writeFileAtomic, writeJsonAtomic } from "./toolchain/atomic.js";
@@ -23,6 +39,7 @@ export {
   type StdioTarget,
 } from "./toolchain/process.js";
 export { findZig, ZIG_VERSION, type ZigLookup } from "./toolchain/zig.js";
+export { itemChain, type Visitor, type WalkContext, walkChain, walkModule, walkProgram } from "./walk.js";
 export {
   type ConfineOptions,
   confine,

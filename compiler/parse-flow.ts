@@ -1,6 +1,6 @@
 // Flows: a chain of steps (`a() |> b()`) and the continuations that handle the
 // branches of its last step, nested by indentation.
-import type { Arg, Chain, Constructor, ConstructorValue, Continuation, EventRef, Invocation, Span, Step } from "./ast.js";
+import type { Arg, Chain, Constructor, ConstructorValue, Continuation, EventRef, Invocation, Mutable, Span, Step } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import type { Lines } from "./lines.js";
 import {
@@ -84,7 +84,7 @@ export class FlowParser {
       if (level === undefined) level = ind;
       if (ind > level && conts.length > 0) {
         const last = conts[conts.length - 1];
-        last.body.continuations.push(...this.parseContinuations(level));
+        (last.body.continuations as Continuation[]).push(...this.parseContinuations(level));
         continue;
       }
       this.lines.next();
@@ -271,7 +271,7 @@ export class FlowParser {
     } else {
       rest = afterPath;
     }
-    const inv: Invocation = { kind: "invoke", target: parseRef(refText, span), args, span };
+    const inv: Mutable<Invocation> = { kind: "invoke", target: parseRef(refText, span), args, span };
     if (variant) inv.variant = variant;
     const tail = rest.trim();
     if (tail !== "") {

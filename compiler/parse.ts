@@ -12,6 +12,13 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
+/** The item with its span's end: the last line the parser consumed for it. */
+function withEnd(item: Item, lines: Lines): Item {
+  const last = lines.peek(-1);
+  if (!last || last.number < item.span.line) return item;
+  return { ...item, span: { ...item.span, endLine: last.number, endCol: last.text.length + 1 } } as Item;
+}
+
 export function parseModule(source: string, file: string, moduleName: string): ParseResult {
   const lines = new Lines(file, source);
   const diags: Diagnostic[] = [];
@@ -24,7 +31,7 @@ export function parseModule(source: string, file: string, moduleName: string): P
     const span: Span = { file, line: line.number, col: 1 };
     if (trimmed.startsWith("~")) {
       const item = parseItem(trimmed.slice(1), line.text, span, lines, flows, diags, doc.length ? doc.join("\n") : undefined);
-      if (item) items.push(item);
+      if (item) items.push(withEnd(item, lines));
       doc = [];
       continue;
     }
@@ -34,7 +41,7 @@ export function parseModule(source: string, file: string, moduleName: string): P
     }
     if (trimmed.startsWith("//")) doc.push(trimmed.replace(/^\/\/\s?/, ""));
     else doc = [];
-    items.push({ kind: "host", text: line.text, span });
+    items.push({ kind: "host", text: line.text, span: { ...span, endLine: line.number, endCol: line.text.length + 1 } });
   }
   return { module: { name: moduleName, file, items }, diagnostics: diags };
 }

@@ -4,7 +4,6 @@ import type { Arg, Chain, Constructor, Continuation, Invocation, LabelJump, Modu
 import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
 import type { Origin } from "../source-map.js";
-import { lowerTransform, transformTerminates } from "../std/transforms.js";
 import type { EventSymbol, Symbols } from "../symbols.js";
 import { toZigValue } from "./values.js";
 import { type ZigWriter, zigIdent } from "./zig-writer.js";
@@ -63,7 +62,22 @@ export interface TransitionHooks {
   ): void;
 }
 
+/**
+ * How a `[transform]` event becomes Zig: the standard library registers its lowerings
+ * (compiler/std/transforms.ts) through the `emit` pass; the emitter knows none by name.
+ */
+export interface Lowering {
+  lower(fe: FlowEmitter, inv: Invocation, conts: readonly Continuation[], scope: Scope): void;
+  /** Whether the lowered code always leaves its block (default: never). */
+  terminates?(fe: FlowEmitter, inv: Invocation, conts: readonly Continuation[], scope: Scope): boolean;
+}
+
+/** Lowerings by the canonical name of the transform event (`std.io:print.ln`). */
+export type Lowerings = ReadonlyMap<string, Lowering>;
+
 export class FlowEmitter {
+  /** Lowerings of `[transform]` events, registered by the `emit` pass. */
+  lowerings: Lowerings = new Map();
   private counter = 0;
   /** Set by the taps pass when the program declares taps. */
   hooks?: TransitionHooks;
@@ -116,7 +130,9 @@ export class FlowEmitter {
     if (last.kind !== "invoke" || last.label) return false;
     const sym = this.resolve(last, scope);
     if (!sym) return false;
-    if (sym.decl.annotations.includes("transform")) return transformTerminates(this, last, sym, chain.continuations, scope);
+    if (sym.decl.annotations.includes("transform")) {
+      return this.lowerings.get(sym.canonical)?.terminates?.(this, last, chain.continuations, scope) ?? false;
+    }
     if (sym.decl.branches.length === 0 || chain.continuations.length === 0) return false;
     const handled = new Set(chain.continuations.filter((c) => !c.catchAll).map((c) => c.branch));
     const catchAll = chain.continuations.some((c) => c.catchAll);
@@ -133,7 +149,7 @@ export class FlowEmitter {
     return r.ok ? r.symbol : undefined;
   }
 
-  private emitStep(step: Step, conts: Continuation[], scope: Scope, next: Step | undefined): void {
+  private emitStep(step: Step, conts: readonly Continuation[], scope: Scope, next: Step | undefined): void {
     switch (step.kind) {
       case "discard":
         return;
@@ -146,7 +162,7 @@ export class FlowEmitter {
     }
   }
 
-  private emitInvocation(inv: Invocation, conts: Continuation[], scope: Scope, next: Step | undefined): void {
+  private emitInvocation(inv: Invocation, conts: readonly Continuation[], scope: Scope, next: Step | undefined): void {
     const sym = this.resolve(inv, scope);
     if (!sym) {
       this.w.line("unreachable; // unresolved event", this.origin(inv.span));
@@ -154,7 +170,7 @@ export class FlowEmitter {
     }
     if (sym.decl.annotations.includes("transform")) {
       this.chainedNext = "false";
-      lowerTransform(this, inv, sym, conts, scope);
+      this.lowerTransform(inv, sym, conts, scope);
       // A branchless transform (`print.ln`) at the end of a flow is a terminal void transition.
       if (next === undefined && conts.length === 0 && sym.decl.branches.length === 0 && this.hooks?.watches(sym, scope)) {
         this.hooks.emitTransition(this, sym, "", undefined, undefined, scope, inv);
@@ -176,12 +192,25 @@ export class FlowEmitter {
     this.emitSwitch(result, sym, conts, scope, undefined, inv);
   }
 
+  private lowerTransform(inv: Invocation, sym: EventSymbol, conts: readonly Continuation[], scope: Scope): void {
+    const lowering = this.lowerings.get(sym.canonical);
+    if (!lowering) {
+      this.diags.push(
+        error("KORU048", `transform event '${sym.canonical}' is not supported by this compiler`, { ...inv.span, col: 0 }, {
+          hint: "user-written [transform] procs run Zig at compile time, which koruc does not do",
+        }),
+      );
+      return;
+    }
+    lowering.lower(this, inv, conts, scope);
+  }
+
   /** The handler call expression, wrapped by the probe when observability is on. */
   call(
     sym: EventSymbol,
     inv: Invocation,
     input: string,
-    conts: Continuation[],
+    conts: readonly Continuation[],
     scope?: Scope,
     nextDestination?: string,
   ): string {
@@ -218,7 +247,7 @@ export class FlowEmitter {
   }
 
   /** `.{ .a = 1, .b = x }` for the event's Input, positional args matched by index. */
-  inputLiteral(sym: EventSymbol, args: Arg[]): string {
+  inputLiteral(sym: EventSymbol, args: readonly Arg[]): string {
     const parts: string[] = [];
     args.forEach((arg, i) => {
       const field = this.fieldFor(sym, arg, i);
@@ -244,7 +273,7 @@ export class FlowEmitter {
     return fields[index] ?? fields.find((f) => f.type === "Expression");
   }
 
-  emitSwitch(result: string, sym: EventSymbol, conts: Continuation[], scope: Scope, loop: LabelInfo | undefined, site?: Invocation): void {
+  emitSwitch(result: string, sym: EventSymbol, conts: readonly Continuation[], scope: Scope, loop: LabelInfo | undefined, site?: Invocation): void {
     if (sym.decl.branches.length === 0) {
       // A void event has nothing to switch on; its continuations run in sequence.
       for (const c of conts) this.emitBody(c, scope, loop);
@@ -353,7 +382,7 @@ export class FlowEmitter {
     if (loop && !this.terminates(c.body, scope)) this.w.line(`break :${loop.zigLabel};`);
   }
 
-  private emitLabelLoop(inv: Invocation, sym: EventSymbol, conts: Continuation[], scope: Scope): void {
+  private emitLabelLoop(inv: Invocation, sym: EventSymbol, conts: readonly Continuation[], scope: Scope): void {
     const zigLabel = this.fresh(`label_${inv.label}`);
     const label: LabelInfo = { name: inv.label!, zigLabel, stateVar: `${zigLabel}_input`, symbol: sym };
     const origin = this.origin(inv.span);

@@ -1,19 +1,17 @@
 // Native lowering of the standard library's `[transform]` events: `std.io:print.ln`,
 // `std.io:print.blk`, `std.control:if`, `for`, `capture`, `const`, and `std.taps:tap`.
-import type { Continuation, Invocation } from "../ast.js";
-import { error } from "../diagnostics.js";
-import type { FlowEmitter, Scope } from "../emit/flow.js";
+import type { Invocation } from "../ast.js";
+import type { Lowering, Lowerings } from "../emit/flow.js";
 import { toZigValue } from "../emit/values.js";
 import { zigIdent } from "../emit/zig-writer.js";
 import { findTopLevel, splitTopLevel } from "../scan.js";
-import type { EventSymbol } from "../symbols.js";
 import { lowerFmtLn } from "./fmt.js";
 import { lowerRouter } from "./orisha.js";
 import { templateToPrint } from "./template.js";
 
-type Lowering = (fe: FlowEmitter, inv: Invocation, conts: Continuation[], scope: Scope) => void;
+type LowerFn = Lowering["lower"];
 
-const LOWERINGS: Record<string, Lowering> = {
+const LOWER: Record<string, LowerFn> = {
   // A tap declaration runs nowhere itself: std/taps.ts weaves its handlers into other flows.
   "std.taps:tap": () => {},
   // Register blocks become scope tables (std/runtime.ts); the flow itself runs nothing.
@@ -94,42 +92,25 @@ const LOWERINGS: Record<string, Lowering> = {
   },
 };
 
-export function lowerTransform(fe: FlowEmitter, inv: Invocation, sym: EventSymbol, conts: Continuation[], scope: Scope): void {
-  const lowering = LOWERINGS[sym.canonical];
-  if (!lowering) {
-    fe.diags.push(
-      error("KORU040", `transform event '${sym.canonical}' is not supported by this compiler`, { ...inv.span, col: 0 }, {
-        hint: "user-written [transform] procs run Zig at compile time, which koruc does not do",
-      }),
-    );
-    return;
-  }
-  lowering(fe, inv, conts, scope);
+/** Whether a lowered control event always leaves its block (for loop and return analysis). */
+function terminatesThrough(...branches: string[]): Lowering["terminates"] {
+  return (fe, _inv, conts, scope) =>
+    branches.every((name) => {
+      const c = conts.find((k) => k.branch === name);
+      return !!c && fe.terminates(c.body, scope);
+    });
 }
 
-/** Whether the lowered transform always leaves its block (for loop and return analysis). */
-export function transformTerminates(
-  fe: FlowEmitter,
-  _inv: Invocation,
-  sym: EventSymbol,
-  conts: Continuation[],
-  scope: Scope,
-): boolean {
-  if (sym.canonical === "std.control:if") {
-    const then = conts.find((c) => c.branch === "then");
-    const otherwise = conts.find((c) => c.branch === "else");
-    return !!then && !!otherwise && fe.terminates(then.body, scope) && fe.terminates(otherwise.body, scope);
-  }
-  if (sym.canonical === "std.control:for" || sym.canonical === "std.control:capture") {
-    const after = conts.find((c) => c.branch === (sym.canonical === "std.control:for" ? "done" : "captured"));
-    return !!after && fe.terminates(after.body, scope);
-  }
-  if (sym.canonical === "std.control:const") {
-    const as = conts.find((c) => c.branch === "as");
-    return !!as && fe.terminates(as.body, scope);
-  }
-  return false;
-}
+/** The standard library's lowerings, registered into the emitter by the `emit` pass. */
+export const STD_LOWERINGS: Lowerings = new Map<string, Lowering>([
+  ["std.taps:tap", { lower: LOWER["std.taps:tap"] }],
+  ["std.io:print.ln", { lower: LOWER["std.io:print.ln"] }],
+  ["std.io:print.blk", { lower: LOWER["std.io:print.blk"] }],
+  ["std.control:if", { lower: LOWER["std.control:if"], terminates: terminatesThrough("then", "else") }],
+  ["std.control:for", { lower: LOWER["std.control:for"], terminates: terminatesThrough("done") }],
+  ["std.control:capture", { lower: LOWER["std.control:capture"], terminates: terminatesThrough("captured") }],
+  ["std.control:const", { lower: LOWER["std.control:const"], terminates: terminatesThrough("as") }],
+]);
 
 /** `struct { total: @TypeOf(@as(i32, 0)) }` for the literal `{ total: @as(i32, 0) }`. */
 function literalType(literal: string): string {

@@ -51,7 +51,7 @@ export function printModule(module: Module): string {
   return printItemsText(module.items);
 }
 
-export function printItemsText(items: Item[]): string {
+export function printItemsText(items: readonly Item[]): string {
   const sink = new TextSink();
   for (const item of items) emitItem(item, sink);
   return sink.parts.join("\n");
@@ -95,7 +95,7 @@ export function emitItem(item: Item, out: LineSink): void {
 }
 
 /** `[a|b] ` before a declaration or flow (`~[opaque] event e {}`). */
-function annotationPrefix(annotations: string[]): string {
+function annotationPrefix(annotations: readonly string[]): string {
   return annotations.length ? `[${annotations.join("|")}] ` : "";
 }
 
@@ -111,7 +111,7 @@ function emitEvent(e: EventDecl, out: LineSink): void {
   for (const b of e.branches) out.line(branchText(b), false, b.span.line);
 }
 
-function fieldList(fields: Field[]): string {
+function fieldList(fields: readonly Field[]): string {
   if (fields.length === 0) return "";
   let text = " ";
   for (let i = 0; i < fields.length; i++) text += (i ? ", " : "") + fieldText(fields[i]);
@@ -161,7 +161,7 @@ function emitContinuation(c: Continuation, depth: number, out: LineSink): void {
   for (const n of c.body.continuations) emitContinuation(n, depth + 1, out);
 }
 
-function emitSteps(head: string, pad: string, steps: Step[], out: LineSink, from: number, also?: number): void {
+function emitSteps(head: string, pad: string, steps: readonly Step[], out: LineSink, from: number, also?: number): void {
   let text = head;
   let first = true;
   for (let i = 0; i < steps.length; i++) {
@@ -195,7 +195,7 @@ export function stepText(step: Step): string {
   }
 }
 
-function argList(args: Arg[]): string {
+function argList(args: readonly Arg[]): string {
   let text = "";
   for (let i = 0; i < args.length; i++) {
     const a = args[i];

@@ -1,0 +1,30 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DIAGNOSTIC_CODES } from "./diagnostic-codes.js";
+
+const here = new URL(".", import.meta.url).pathname;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") && e.name !== "diagnostic-codes.ts" ? [p] : [];
+  });
+}
+
+describe("the diagnostics catalog", () => {
+  const used = new Map<string, string[]>();
+  for (const file of sources(here)) {
+    for (const m of readFileSync(file, "utf8").matchAll(/"((?:KORU|PARSE|ZIG)\d{3})"/g)) {
+      used.set(m[1], [...(used.get(m[1]) ?? []), file.slice(here.length)]);
+    }
+  }
+  it("lists every code the compiler emits", () => {
+    const missing = [...used.keys()].filter((c) => !(c in DIAGNOSTIC_CODES));
+    expect(missing).toEqual([]);
+  });
+  it("lists no code the compiler never emits", () => {
+    expect(Object.keys(DIAGNOSTIC_CODES).filter((c) => !used.has(c))).toEqual([]);
+  });
+});

@@ -1,0 +1,43 @@
+// Every diagnostic code the compiler emits, with its one meaning. Codes shared with the
+// upstream Koru compiler keep upstream's meaning; codes upstream has none for are ours
+// (marked `upstream: false`). A test checks that every code used in compiler/ is listed here.
+
+export interface DiagnosticCodeInfo {
+  /** What the code means: one code, one meaning. */
+  readonly meaning: string;
+  /** The upstream compiler uses this code for the same error. */
+  readonly upstream: boolean;
+}
+
+export const DIAGNOSTIC_CODES = {
+  PARSE001: { meaning: "a flow, step, continuation or label that cannot be parsed", upstream: true },
+  PARSE003: { meaning: "a malformed construct (declaration, shape, annotation, import path)", upstream: true },
+  PARSE004: { meaning: "unbalanced braces in an event or payload shape", upstream: true },
+  KORU002: { meaning: "an import cannot be resolved (unknown alias, missing module, unreadable file)", upstream: true },
+  KORU005: { meaning: "koru.json is malformed or cannot be read", upstream: false },
+  KORU010: { meaning: "a stray continuation line (a `|` or `|>` without a construct to continue)", upstream: true },
+  KORU021: { meaning: "an unknown branch: in a continuation, or a branch constructor where none is valid", upstream: true },
+  KORU022: { meaning: "a branch that must be handled has no continuation", upstream: true },
+  KORU030: { meaning: "a shape or obligation mismatch (payload without binding, resource not discharged)", upstream: true },
+  KORU032: { meaning: "an outer-scope resource cannot be auto-discharged inside a loop", upstream: true },
+  KORU033: { meaning: "an invalid phantom annotation (issuing on an input, consuming on an output)", upstream: true },
+  KORU040: { meaning: "an unknown event, an implementation of one, or an unknown module in a phantom type", upstream: true },
+  KORU041: { meaning: "an unknown label", upstream: true },
+  KORU044: { meaning: "a private event used from another module", upstream: true },
+  KORU047: { meaning: "an invocation names a variant the event does not have", upstream: false },
+  KORU048: { meaning: "a [transform] event this compiler cannot lower", upstream: false },
+  KORU050: { meaning: "a branch with several when-clauses and no else case", upstream: true },
+  KORU083: { meaning: "[!] on an event with branches (it must be single-outcome)", upstream: true },
+  KORU094: { meaning: "a pass cannot be inserted into the pipeline (unknown anchor, name taken)", upstream: false },
+  KORU095: { meaning: "two passes install an invocation probe (only one can wrap each call)", upstream: false },
+  KORU096: { meaning: "a compiler pass failed while running", upstream: false },
+  KORU100: { meaning: "an unused binding", upstream: true },
+  ZIG000: { meaning: "the Zig toolchain cannot be found or run", upstream: false },
+  ZIG001: { meaning: "zig build-exe reported an error (mapped to the .kz line when possible)", upstream: false },
+} as const satisfies Record<string, DiagnosticCodeInfo>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export function isDiagnosticCode(code: string): code is DiagnosticCode {
+  return Object.hasOwn(DIAGNOSTIC_CODES, code);
+}
