@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { listRuns, readRunMeta, runDir } from "../ccp/run-records.js";
 import { programJson } from "../compiler/ast-json.js";
+import { type ScopeVocabulary, scopeVocabulary } from "../compiler/std/runtime.js";
+import { Symbols } from "../compiler/symbols.js";
 import { findEvent, procText } from "./events.js";
 import { describeEvents, parseProgram } from "./ops.js";
 import type { Services } from "./services.js";
@@ -75,6 +77,14 @@ function readBounded(path: string, what: string): string {
   const size = statSync(path).size;
   if (size > MAX_RESOURCE_BYTES) throw new ToolError(`${what} is ${size} bytes, more than a resource carries; read it from disk`);
   return readFileSync(path, "utf8");
+}
+
+/** The flow interpreter's registered scopes of the default entry program. */
+function scopes(services: Services): ScopeVocabulary[] {
+  const entry = services.entry();
+  const parsed = parseProgram(entry);
+  if (!parsed.program) throw new ToolError(`${services.rel(entry)} does not parse`);
+  return scopeVocabulary(parsed.program, new Symbols(parsed.program));
 }
 
 export const RESOURCES: ResourceDef[] = [
@@ -233,6 +243,39 @@ export const RESOURCES: ResourceDef[] = [
       if (/[/\\]|^\.\.?$/.test(event) || /[/\\]|^\.\.?$/.test(tag)) throw new ToolError("event and tag name no folders");
       const file = services.path(join(".koru", "evidence", event, `${tag}.json`));
       return readBounded(file, `evidence for ${event} ${tag} (test the variant first)`);
+    },
+  },
+  {
+    name: "scopes",
+    title: "Flow interpreter scopes",
+    description:
+      "Every scope registered with ~std.runtime:register in the default entry program: for each, the names flows may " +
+      "call (aliases), their input shapes, branches and budget costs.",
+    mimeType: JSON_MIME,
+    uri: "koru://scopes",
+    template: false,
+    read: (services) => json(scopes(services)),
+  },
+  {
+    name: "scope",
+    title: "Flow interpreter scope",
+    description: "The vocabulary of one registered scope: names, input shapes, branches, costs.",
+    mimeType: JSON_MIME,
+    uri: "koru://scopes/{scope}",
+    template: true,
+    list: (services) => {
+      try {
+        return scopes(services).map((s) => ({ uri: `koru://scopes/${encodeURIComponent(s.scope)}`, name: `scope ${s.scope}`, mimeType: JSON_MIME }));
+      } catch {
+        return [];
+      }
+    },
+    read(services, _uri, vars) {
+      const name = param(vars, "scope");
+      const all = scopes(services);
+      const scope = all.find((s) => s.scope === name);
+      if (!scope) throw new ToolError(`no scope '${name}'; registered: ${all.map((s) => s.scope).join(", ") || "none"}`);
+      return json(scope);
     },
   },
   {
