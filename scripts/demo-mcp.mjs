@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The main job: a scripted agent drives koru-mcp through the SDK's Client over stdio, on a copy
-// of examples/nbody: analyze -> hotspots -> the optimize_hotspot prompt -> propose the variant
+// of a bundled example: analyze -> hotspots -> the optimize_hotspot prompt -> propose the variant
 // that ships with the example (as an agent would have written it) -> test -> benchmark ->
 // review -> select -> rebuild -> run, then prints a report. The example folder is never modified.
-// Usage: node scripts/demo-mcp.mjs [steps=200000]
+// The example is examples/nbody when it ships a variant for its hot event, else examples/blur.
+// Usage: node scripts/demo-mcp.mjs [nbody|blur] [program argument]
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -12,19 +13,26 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const steps = process.argv[2] ?? "200000";
-const example = join(root, "examples", "nbody");
+
+/** The bundled examples and the variant text each ships (the first that exists wins). */
+const EXAMPLES = [
+  { name: "nbody", arg: "200000", variants: ["proposals/advance_fast.zig", "proposals/fast.zig", "proposals/good.zig", "advance.variant.kz"] },
+  { name: "blur", arg: "200", variants: ["proposals/simd16.zig"] },
+];
+const wanted = process.argv[2];
+const chosen =
+  EXAMPLES.find((e) => e.name === wanted) ??
+  EXAMPLES.find((e) => e.variants.some((v) => existsSync(join(root, "examples", e.name, v)))) ??
+  EXAMPLES[0];
+const steps = process.argv[3] ?? chosen.arg;
+const example = join(root, "examples", chosen.name);
 const say = (text) => process.stdout.write(`${text}\n`);
 const indent = (text, n = 4) => text.split("\n").map((l) => `${" ".repeat(n)}${l}`).join("\n");
 
-/** The variant an agent wrote for the hot event: a file shipped beside the example. */
+/** The variant an agent wrote for the hot event: a file shipped with the example. */
 function shippedVariant() {
-  for (const name of readdirSync(example).sort()) {
-    if (/\.(variant|proposal)\.kz$|^variant.*\.kz$|\.agent\.kz$/.test(name) && !name.endsWith(".variants.kz")) {
-      return { file: name, text: readFileSync(join(example, name), "utf8") };
-    }
-  }
-  return undefined;
+  const file = chosen.variants.find((v) => existsSync(join(example, v)));
+  return file ? { file, text: readFileSync(join(example, file), "utf8") } : undefined;
 }
 
 const ws = mkdtempSync(join(tmpdir(), "koru-mcp-demo-"));
@@ -42,7 +50,7 @@ const client = new Client({ name: "koru-demo-agent", version: "1.0.0" });
 await client.connect(transport);
 const { tools } = await client.listTools();
 const has = (name) => tools.some((t) => t.name === name);
-say(`== koru-mcp demo: a scripted agent optimizes examples/nbody over MCP (stdio)`);
+say(`== koru-mcp demo: a scripted agent optimizes examples/${chosen.name} over MCP (stdio)`);
 say(`agent: connected to ${client.getServerVersion()?.name} ${client.getServerVersion()?.version}, ${tools.length} tools, workspace ${ws}`);
 
 let lastProgress = "";
@@ -91,7 +99,7 @@ try {
   if (!has("propose_variant")) {
     report.skipped = "this build of koru-mcp has no variant tools yet (variants/ has not landed)";
   } else if (!variant) {
-    report.skipped = "examples/nbody ships no variant text for the agent to propose";
+    report.skipped = `examples/${chosen.name} ships no variant text for the agent to propose`;
   } else {
     const event = hot.event_name;
     say(`\nagent -> propose_variant {event: ${event}, source: <${variant.file}>}`);
