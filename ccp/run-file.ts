@@ -2,6 +2,7 @@
 // file, its messages written as JSONL on stdout (hotspots at the end for `--ccp app.kz`).
 import type { Writable } from "node:stream";
 import type { Optimize } from "../compiler/build/zig-build.js";
+import type { CcpSpec } from "../compiler/instrument.js";
 import { workspaceOf } from "../compiler/workspace.js";
 import { Session } from "./session.js";
 
@@ -11,6 +12,8 @@ export interface RunFileOptions {
   args?: string[];
   hotspots: boolean;
   profile?: boolean;
+  /** `--ccp=<mode>`; default counts. */
+  ccp?: CcpSpec | undefined;
   out?: Writable;
 }
 
@@ -26,6 +29,7 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
       optimize: (opts.optimize ?? "ReleaseSafe") as Optimize,
       // The analysis mode reports statistics and hotspots; raw transitions stay in the run folder.
       streamTransitions: !opts.hotspots,
+      ccp: opts.ccp ?? { mode: "counts" },
       profile: !!opts.profile,
       ...(opts.hotspots ? { analyze: {} } : {}),
     },

@@ -46,8 +46,12 @@ export class FlowParser {
   completeText(text: string, onlyBlocks = false): string {
     let full = text;
     if (onlyBlocks && !/\{\s*(\/\/.*)?$/.test(full)) return full;
-    while (depthDelta(full) > 0 && this.lines.hasNext()) {
-      full += `\n${this.lines.next()!.text}`;
+    // Depth is summed line by line: a `//` comment ends its own line, not the rest of the block.
+    let depth = full.split("\n").reduce((d, l) => d + depthDelta(l), 0);
+    while (depth > 0 && this.lines.hasNext()) {
+      const next = this.lines.next()!.text;
+      full += `\n${next}`;
+      depth += depthDelta(next);
     }
     return full;
   }
