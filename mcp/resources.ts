@@ -3,10 +3,9 @@
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { describeScopes, renderVocabulary, type ScopeVocabulary } from "../ccp/operations/eval-flow.js";
 import { listRuns, readRunMeta, runDir } from "../ccp/run-records.js";
 import { programJson } from "../compiler/ast-json.js";
-import { type ScopeVocabulary, scopeVocabulary } from "../compiler/std/runtime.js";
-import { Symbols } from "../compiler/symbols.js";
 import { findEvent, procText } from "./events.js";
 import { describeEvents, parseProgram } from "./ops.js";
 import type { Services } from "./services.js";
@@ -82,9 +81,9 @@ function readBounded(path: string, what: string): string {
 /** The flow interpreter's registered scopes of the default entry program. */
 function scopes(services: Services): ScopeVocabulary[] {
   const entry = services.entry();
-  const parsed = parseProgram(entry);
-  if (!parsed.program) throw new ToolError(`${services.rel(entry)} does not parse`);
-  return scopeVocabulary(parsed.program, new Symbols(parsed.program));
+  const r = describeScopes(entry);
+  if (!r.ok) throw new ToolError(`${services.rel(entry)} does not check: ${r.diagnostics[0]?.message ?? "errors"}; call check`);
+  return r.scopes;
 }
 
 export const RESOURCES: ResourceDef[] = [
@@ -249,12 +248,12 @@ export const RESOURCES: ResourceDef[] = [
     name: "scopes",
     title: "Flow interpreter scopes",
     description:
-      "Every scope registered with ~std.runtime:register in the default entry program: for each, the names flows may " +
-      "call (aliases), their input shapes, branches and budget costs.",
-    mimeType: JSON_MIME,
+      "Every scope registered with ~std.runtime:register in the default entry program, as Markdown: the names flows " +
+      "may call (aliases), their input shapes, branches and budget costs, and how to write a flow (for eval_flow).",
+    mimeType: "text/markdown",
     uri: "koru://scopes",
     template: false,
-    read: (services) => json(scopes(services)),
+    read: (services) => renderVocabulary(scopes(services)),
   },
   {
     name: "scope",

@@ -111,8 +111,9 @@ describe("flow interpreter vocabulary", () => {
     const { ROOT } = await import("./helpers.js");
     const src = readFileSync(join(ROOT, "examples", "interpreter-server", "main.kz"), "utf8");
     const s = await connect(workspace({ "main.kz": src }), { args: ["--no-watch"] });
-    const all = JSON.parse(((await s.client.readResource({ uri: "koru://scopes" })).contents[0] as { text: string }).text);
-    expect(all.map((x: { scope: string }) => x.scope)).toEqual(["api"]);
+    const all = ((await s.client.readResource({ uri: "koru://scopes" })).contents[0] as { text: string }).text;
+    expect(all).toContain("# scope `api`");
+    expect(all).toMatch(/\| `add` \| 2 \| a: i64, b: i64 \|/);
     const api = JSON.parse(((await s.client.readResource({ uri: "koru://scopes/api" })).contents[0] as { text: string }).text);
     const add = api.events.find((e: { name: string }) => e.name === "add");
     expect(add).toMatchObject({ cost: 2, inputs: [{ name: "a", type: "i64" }, { name: "b", type: "i64" }], branches: [{ name: "sum" }] });
