@@ -7,7 +7,7 @@ import { describeScopes, renderVocabulary, type ScopeVocabulary } from "../ccp/o
 import { listRuns, readRunMeta, runDir } from "../ccp/run-records.js";
 import { programJson } from "../compiler/ast-json.js";
 import { findEvent, procText } from "./events.js";
-import { describeEvents, parseProgram } from "./ops.js";
+import { describeEvents, parseProgram, runHotspots } from "./ops.js";
 import type { Services } from "./services.js";
 import { ToolError } from "./tool.js";
 import { jobView } from "./tools/jobs.js";
@@ -164,11 +164,15 @@ export const RESOURCES: ResourceDef[] = [
   {
     name: "run_hotspots",
     title: "Run hotspots",
-    description: "Statistics per event transition of a run (stats.json): what get_hotspots analyses.",
+    description: "Every event of a run with its share of the run's time and optimization candidates, largest first; and the run's statistics per transition (stats.json).",
     mimeType: JSON_MIME,
     uri: "koru://runs/{id}/hotspots",
     template: true,
-    read: (services, _uri, vars) => readBounded(join(runDir(services.root, runId(vars)), "stats.json"), "the run's statistics"),
+    async read(services, _uri, vars) {
+      const id = runId(vars);
+      const stats = JSON.parse(readBounded(join(runDir(services.root, id), "stats.json"), "the run's statistics"));
+      return json({ run_id: id, hotspots: await runHotspots(services, id, { minShare: 0, limit: 1000 }), stats });
+    },
   },
   {
     name: "run_transitions",
