@@ -1,8 +1,11 @@
 // `koruc run --ccp app.kz` and `koruc --ccp app.kz`: the daemon's `run` / `analyze` on one
 // file, its messages written as JSONL on stdout (hotspots at the end for `--ccp app.kz`).
+
+import { realpathSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import type { Writable } from "node:stream";
-import type { Optimize } from "../compiler/build/zig-build.js";
-import { workspaceOf } from "../compiler/workspace.js";
+import type { Optimize } from "../compiler/index.js";
+import { findWorkspace } from "../compiler/index.js";
 import { Session } from "./session.js";
 
 export interface RunFileOptions {
@@ -17,10 +20,15 @@ export interface RunFileOptions {
 export async function runFileWithCcp(file: string, opts: RunFileOptions): Promise<number> {
   const out = opts.out ?? process.stdout;
   const send = (m: Record<string, unknown>) => out.write(`${JSON.stringify(m)}\n`);
-  const session = new Session(workspaceOf(file), send, (line) => out.write(`${line}\n`), file);
+  // The file is named relative to the current folder, not to its workspace: resolve it here,
+  // once (`koruc --ccp hello/hello.kz` from the folder above must not look in hello/hello/).
+  const full = resolve(file);
+  const root = findWorkspace(full);
+  const entry = relative(root, realpathSync(full));
+  const session = new Session(root, send, (line) => out.write(`${line}\n`), entry);
   const code = await session.runProgram(
     {
-      entry: file,
+      entry,
       args: opts.args ?? [],
       flags: opts.flags ?? [],
       optimize: (opts.optimize ?? "ReleaseSafe") as Optimize,

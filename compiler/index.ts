@@ -10,7 +10,6 @@ export { type Diagnostic, error, hasErrors, type Level, render, sortDiagnostics 
 export type { InvocationProbe, Lowering, Lowerings, TransitionHooks } from "./emit/flow.js";
 export type { EmitHooks } from "./emit/program.js";
 export { packageRoot } from "./modules.js";
-export { COMPILER_ID, VERSION } from "./version.js";
 export {
   BUILTIN_PASS_NAMES,
   BUILTIN_PASSES,
@@ -40,6 +39,7 @@ export {
   type StdioTarget,
 } from "./toolchain/process.js";
 export { findZig, ZIG_VERSION, type ZigLookup } from "./toolchain/zig.js";
+export { COMPILER_ID, VERSION } from "./version.js";
 export { itemChain, type Visitor, type WalkContext, walkChain, walkModule, walkProgram } from "./walk.js";
 export {
   type ConfineOptions,
