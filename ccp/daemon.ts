@@ -9,6 +9,7 @@ import { commandFromLine, readyMessage } from "./answers.js";
 import type { Command } from "./commands.js";
 import type { Id } from "./fields.js";
 import { readJsonl } from "./jsonl.js";
+import { Lifecycle } from "./lifecycle.js";
 import { errorMessage } from "./messages.js";
 import { RawIds } from "./raw-ids.js";
 import { Session } from "./session.js";
@@ -44,6 +45,10 @@ export async function serve(
     out.write(`${line}\n`);
   };
   const session = new Session(opts.root ?? process.cwd(), send, sendLine, opts.entry);
+  // A signal or a client that stops reading cancels the running command and ends the loop.
+  const life = new Lifecycle(output).install(() => input.destroy());
+  session.signal = life.signal;
+  session.flow = life.flow;
   if (opts.greet !== false) send(readyMessage(COMPILER_ID) as unknown as Record<string, unknown>);
 
   const queue: Job[] = [];
@@ -52,15 +57,15 @@ export async function serve(
   // One worker at a time; it clears itself in the same step that finds the queue empty, so a
   // command queued right after is never left waiting for the next line.
   const startWorker = () => {
-    if (worker || queue.length === 0 || session.exited) return;
+    if (worker || queue.length === 0 || session.exited || life.stopping) return;
     worker = (async () => {
       try {
-        while (queue.length > 0 && !session.exited) {
+        while (queue.length > 0 && !session.exited && !life.stopping) {
           running = queue.shift()!;
           await session.handle(running.command, running.controller.signal);
           ids.release(running.command.id);
           running = undefined;
-          await writer.drain();
+          await life.drained();
         }
       } finally {
         worker = undefined;
@@ -86,32 +91,40 @@ export async function serve(
     ids.release(command.id);
   };
 
-  for await (const line of readJsonl(input)) {
-    const answer = commandFromLine(line);
-    const text = line.ok ? line.text : "";
-    if (!answer.ok) {
-      const id = ids.idFor(answer.error.id, text);
-      send({ ...answer.error, ...(id !== undefined ? { id } : {}) } as unknown as Record<string, unknown>);
-      ids.release(id);
-      continue;
+  try {
+    for await (const line of readJsonl(input)) {
+      if (life.stopping) break;
+      const answer = commandFromLine(line);
+      const text = line.ok ? line.text : "";
+      if (!answer.ok) {
+        const id = ids.idFor(answer.error.id, text);
+        send({ ...answer.error, ...(id !== undefined ? { id } : {}) } as unknown as Record<string, unknown>);
+        ids.release(id);
+        continue;
+      }
+      if (answer.ignored.length > 0) log.write(`ccp: line ${answer.line}: ignored unknown fields ${answer.ignored.join(", ")}\n`);
+      const id = ids.idFor(answer.command.id, text);
+      const command = { ...answer.command, ...(id !== undefined ? { id } : {}) } as Command;
+      if (command.cmd === "cancel") {
+        cancel(command);
+        continue;
+      }
+      queue.push({ command, controller: new AbortController() });
+      startWorker();
+      // Nothing after `exit` is read: the daemon answers it and ends.
+      if (command.cmd === "exit") break;
+      if (session.exited) break;
     }
-    if (answer.ignored.length > 0) log.write(`ccp: line ${answer.line}: ignored unknown fields ${answer.ignored.join(", ")}\n`);
-    const id = ids.idFor(answer.command.id, text);
-    const command = { ...answer.command, ...(id !== undefined ? { id } : {}) } as Command;
-    if (command.cmd === "cancel") {
-      cancel(command);
-      continue;
-    }
-    queue.push({ command, controller: new AbortController() });
-    startWorker();
-    // Nothing after `exit` is read: the daemon answers it and ends.
-    if (command.cmd === "exit") break;
-    if (session.exited) break;
+  } catch (e) {
+    // The input destroyed under the reader when stopping; anything else is a real failure.
+    if (!life.stopping) throw e;
   }
   // Input ended (or `exit` was read): finish what is queued. A worker may have just ended
   // while new jobs were queued, so loop until the queue is empty.
   startWorker();
   while (worker) await worker;
+  await life.drained();
+  life.finish();
   return 0;
 }
 

@@ -6,8 +6,10 @@ import { realpathSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { Program } from "../compiler/ast.js";
 import { BUILTIN_PASS_NAMES, type Diagnostic, type PassEvent, programJson } from "../compiler/index.js";
+import type { CcpSpec } from "../compiler/instrument.js";
 import type { Command } from "./commands.js";
 import type { EventInfo } from "./fields.js";
+import type { FlowGate } from "./lifecycle.js";
 import { diagnosticMessage, errorMessage } from "./messages.js";
 import {
   type AnalyzeOutput,
@@ -38,6 +40,8 @@ export interface RunRequest {
   /** Relay every raw `transition` (they are always kept in the run folder). */
   streamTransitions: boolean;
   transitionCap?: number;
+  /** What the recorder measures (default counts; `transitions` when streaming them). */
+  ccp?: CcpSpec;
   profile: boolean;
   /** Report hotspots after the run. */
   analyze?: { minShare?: number | undefined; limit?: number | undefined };
@@ -49,11 +53,24 @@ export function listEvents(program: Program, module: string | undefined, include
   return listProgramEvents(program, module, includeStd);
 }
 
+/** Time limit of a `run` / `analyze` command without `timeout_ms` (docs/security.md). */
+export const DEFAULT_RUN_TIMEOUT_MS = 600_000;
+
+/** The default limit, or KORU_RUN_TIMEOUT_MS when it holds a positive number of milliseconds. */
+function defaultRunTimeout(): number {
+  const env = Number(process.env.KORU_RUN_TIMEOUT_MS);
+  return Number.isFinite(env) && env > 0 ? env : DEFAULT_RUN_TIMEOUT_MS;
+}
+
 export class Session {
   private readonly flags = new Map<string, boolean | string>();
   private lastEntry: string | undefined;
   private lastProgram: Program | undefined;
   exited = false;
+  /** Cancels the running command (a signal to the daemon, a client gone): set by the mode. */
+  signal: AbortSignal | undefined;
+  /** Output flow control for program pipes: set by the mode. */
+  flow: FlowGate | undefined;
   /** The workspace root as a real path: every path a command names must resolve inside it. */
   readonly root: string;
 
@@ -77,7 +94,10 @@ export class Session {
     }
   }
 
-  private context(reply: Send, file: string | undefined, signal?: AbortSignal): OperationContext {
+  private context(reply: Send, file: string | undefined, own?: AbortSignal): OperationContext {
+    // The command's own cancellation (CCP `cancel`) and the mode's (a signal, a client gone).
+    const signals = [own, this.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     return {
       root: this.root,
       flags: this.flagList(),
@@ -217,12 +237,14 @@ export class Session {
       profile: req.profile,
       streamTransitions: req.streamTransitions,
       ...(req.transitionCap !== undefined ? { transitionCap: req.transitionCap } : {}),
+      ...(req.ccp ? { ccp: req.ccp } : {}),
       ...(req.id !== undefined ? { id: req.id } : {}),
     };
     const ctx: RunContext = {
       ...this.context(reply, req.entry, signal),
       onRecord: reply,
       onRecordLine: this.sendLine,
+      ...(this.flow ? { flow: this.flow } : {}),
       onCompiled: (c) => {
         this.diagnostics(c.diagnostics, reply);
         if (c.program) this.remember(c.file, c.program);
@@ -244,14 +266,15 @@ export class Session {
       reply({ type: "compile_failed", entry: req.entry, error_count: Math.max(1, errorCount(r.compiled.diagnostics)) });
       return null;
     }
-    if (r.hotspots) {
-      for (const h of r.hotspots) reply(h as unknown as Record<string, unknown>);
+    if (req.analyze) {
+      const found = r.hotspots ?? [];
+      for (const h of found) reply(h as unknown as Record<string, unknown>);
       reply({
         type: "analyze_done",
         run_id: r.run.runId,
         exit_code: r.run.exitCode,
         wall_ms: r.run.wallMs,
-        hotspots: r.hotspots.length,
+        hotspots: found.length,
       });
     }
     return r.run.exitCode;
@@ -276,11 +299,15 @@ function runRequest(cmd: Extract<Command, { cmd: "run" | "analyze" }>): RunReque
     entry: cmd.entry,
     args: cmd.args ?? [],
     ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
-    ...(cmd.timeout_ms !== undefined ? { timeoutMs: cmd.timeout_ms } : {}),
+    timeoutMs: cmd.timeout_ms ?? defaultRunTimeout(),
     flags: cmd.flags ?? [],
     optimize: cmd.optimize ?? "ReleaseSafe",
     streamTransitions: cmd.cmd === "run" && cmd.record === "transitions",
     ...(cmd.cmd === "run" && cmd.max_transitions !== undefined ? { transitionCap: cmd.max_transitions } : {}),
+    ccp: {
+      mode: cmd.mode ?? (cmd.cmd === "run" && cmd.record === "transitions" ? "transitions" : "counts"),
+      ...(cmd.cmd === "run" && cmd.transition_sample ? { sample: cmd.transition_sample } : {}),
+    },
     profile: false,
     ...(cmd.cmd === "analyze" ? { analyze: { minShare: cmd.min_share, limit: cmd.limit } } : {}),
     ...(cmd.id !== undefined ? { id: cmd.id } : {}),

@@ -14,8 +14,10 @@ export const DIAGNOSTIC_CODES = {
   PARSE003: { meaning: "a malformed construct (declaration, shape, annotation, import path)", upstream: true },
   PARSE004: { meaning: "unbalanced braces in an event or payload shape", upstream: true },
   KORU002: { meaning: "an import cannot be resolved (unknown alias, missing module, unreadable file)", upstream: true },
+  KORU003: { meaning: "a source file holding control characters (binary data, not text)", upstream: false },
   KORU005: { meaning: "koru.json is malformed or cannot be read", upstream: false },
   KORU010: { meaning: "a stray continuation line (a `|` or `|>` without a construct to continue)", upstream: true },
+  KORU011: { meaning: "continuations or brackets nested past the parser's depth limit", upstream: false },
   KORU021: { meaning: "an unknown branch: in a continuation, or a branch constructor where none is valid", upstream: true },
   KORU022: { meaning: "a branch that must be handled has no continuation", upstream: true },
   KORU030: { meaning: "a shape or obligation mismatch (payload without binding, resource not discharged)", upstream: true },
@@ -27,16 +29,14 @@ export const DIAGNOSTIC_CODES = {
   KORU047: { meaning: "an invocation names a variant the event does not have", upstream: false },
   KORU048: { meaning: "a [transform] event this compiler cannot lower", upstream: false },
   KORU050: { meaning: "a branch with several when-clauses and no else case", upstream: true },
-  // $std/runtime register blocks (compiler/std/runtime.ts). Upstream uses KORU060/061 for subflow
-  // arity and recursion errors, which this compiler does not report.
-  KORU060: { meaning: "std.runtime:register without a scope name", upstream: false },
+  KORU060: { meaning: "a std.runtime:register block without a scope name", upstream: false },
   KORU061: { meaning: "a runtime scope registered twice", upstream: false },
-  KORU062: { meaning: "a runtime scope includes an unknown scope", upstream: false },
-  KORU063: { meaning: "a register line that cannot be read", upstream: false },
-  KORU064: { meaning: "a bad cost in a register line", upstream: false },
-  KORU065: { meaning: "an unknown event in a runtime scope", upstream: false },
-  KORU066: { meaning: "a registered event that cannot be called from a flow", upstream: false },
-  KORU067: { meaning: "a duplicate name in a runtime scope", upstream: false },
+  KORU062: { meaning: "a register block includes an unknown scope", upstream: false },
+  KORU063: { meaning: "a register line that is not `event`, `event(cost)` or `event -> alias(cost)`", upstream: false },
+  KORU064: { meaning: "a register cost that is not a whole number >= 0", upstream: false },
+  KORU065: { meaning: "a register line names an unknown event", upstream: false },
+  KORU066: { meaning: "a registered event that the interpreter cannot call from a flow", upstream: false },
+  KORU067: { meaning: "a duplicate name (event or alias) in one runtime scope", upstream: false },
   KORU083: { meaning: "[!] on an event with branches (it must be single-outcome)", upstream: true },
   KORU094: { meaning: "a pass cannot be inserted into the pipeline (unknown anchor, name taken)", upstream: false },
   KORU095: { meaning: "two passes install an invocation probe (only one can wrap each call)", upstream: false },
@@ -44,6 +44,7 @@ export const DIAGNOSTIC_CODES = {
   KORU100: { meaning: "an unused binding", upstream: true },
   ZIG000: { meaning: "the Zig toolchain cannot be found or run", upstream: false },
   ZIG001: { meaning: "zig build-exe reported an error (mapped to the .kz line when possible)", upstream: false },
+  ZIG002: { meaning: "zig build-exe crashed (killed by a signal)", upstream: false },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

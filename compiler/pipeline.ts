@@ -42,6 +42,8 @@ export interface PassContext {
   hooks: EmitHooks[];
   /** Files of zig-runtime/ the generated Zig needs beside it. */
   runtimeFiles: string[];
+  /** The recorder's sites when instrumented: the edges its records may name. */
+  sites?: import("./instrument.js").Site[];
   zig?: string;
   sourceMap?: SourceMap;
   /** The built binary (after `zig_build`). */
@@ -76,6 +78,8 @@ export interface CompileOptions {
   flags?: string[];
   /** Instrument every event invocation with the CCP recorder. */
   ccp?: boolean;
+  /** What the recorder measures when `ccp` is on (default "counts"). */
+  ccpMode?: import("./instrument.js").CcpMode;
   /** Write a Chrome trace of every invocation. */
   profile?: boolean;
   /** Stop after the checks (`auto_discharge`); produce no Zig. */
@@ -98,6 +102,8 @@ export interface CompileResult {
   sourceMap?: SourceMap;
   /** Zig files from zig-runtime/ that must sit beside the generated file, by file name. */
   runtimeFiles?: string[];
+  /** The recorder's sites when instrumented: the edges its records may name. */
+  sites?: import("./instrument.js").Site[];
   /** Text of every .kz file read, by path, for rendering diagnostics. */
   sources: Map<string, string>;
   /** The built binary, when the pipeline ran `zig_build`. */
@@ -150,6 +156,17 @@ const tapsPass: Pass = {
   },
 };
 
+/** `$std/runtime` register blocks: checked (unknown event, duplicate alias, bad cost) and emitted as scope tables. */
+const runtimeScopesPass: Pass = {
+  name: "runtime_scopes",
+  run(ctx) {
+    const runtime = runtimeHooks(ctx.program!, symbolsOf(ctx));
+    ctx.diagnostics.push(...runtime.diagnostics);
+    ctx.hooks.push(runtime.hooks);
+    ctx.runtimeFiles.push(...runtime.runtimeFiles);
+  },
+};
+
 /** CCP recorder and profiler probes around every event invocation (only when asked for). */
 const instrumentPass: Pass = {
   name: "instrument",
@@ -158,20 +175,11 @@ const instrumentPass: Pass = {
     const observe = instrumentationHooks({
       ccp: !!ctx.options.ccp || fromImports.ccp,
       profile: !!ctx.options.profile || fromImports.profile,
+      ...(ctx.options.ccpMode ? { mode: ctx.options.ccpMode } : {}),
     });
+    ctx.sites = observe.sites;
     ctx.hooks.push(observe.hooks);
     ctx.runtimeFiles.push(...observe.runtimeFiles);
-  },
-};
-
-/** `$std/runtime` register blocks become scope tables of comptime shims (only when imported). */
-const runtimePass: Pass = {
-  name: "runtime",
-  run(ctx) {
-    const runtime = runtimeHooks(ctx.program!, symbolsOf(ctx));
-    ctx.diagnostics.push(...runtime.diagnostics);
-    ctx.hooks.push(runtime.hooks);
-    ctx.runtimeFiles.push(...runtime.runtimeFiles);
   },
 };
 
@@ -224,9 +232,9 @@ export const BUILTIN_PASSES: readonly Pass[] = [
   parsePass,
   checkPass,
   autoDischargePass,
+  runtimeScopesPass,
   tapsPass,
   instrumentPass,
-  runtimePass,
   emitPass,
   zigBuildPass,
 ];
@@ -235,7 +243,7 @@ export const BUILTIN_PASSES: readonly Pass[] = [
 export const BUILTIN_PASS_NAMES: readonly string[] = BUILTIN_PASSES.map((p) => p.name);
 
 /** The last pass of a `checkOnly` compile. */
-export const CHECK_ONLY_LAST = "auto_discharge";
+export const CHECK_ONLY_LAST = "runtime_scopes";
 
 /** The pass list with `insert` applied in order; an unknown anchor or a duplicate name is an error value. */
 export function passList(

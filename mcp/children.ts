@@ -2,6 +2,7 @@
 // the process tree under our pid (Linux /proc). Cancellation and shutdown kill them all;
 // process groups are killed too, so grandchildren of a killed Zig build do not linger.
 import { readdirSync, readFileSync } from "node:fs";
+import { killAllProcessGroups } from "../compiler/index.js";
 
 /** Pids of every live descendant of `root`, deepest last. */
 export function descendants(root = process.pid): number[] {
@@ -39,6 +40,7 @@ export function descendants(root = process.pid): number[] {
 
 export function killDescendants(signal: NodeJS.Signals = "SIGKILL"): number {
   const pids = descendants();
+  killAllProcessGroups(signal);
   for (const pid of pids) {
     try {
       process.kill(pid, signal);

@@ -10,8 +10,17 @@ export interface CallOptions {
   sample?: (request: SamplingRequest) => Promise<string>;
 }
 
+const inputSchemas = new WeakMap<AnyTool, z.ZodObject>();
+
+/** The tool's input schema as one object, built once (zod compiles a parser per instance). */
+function inputSchema(def: AnyTool): z.ZodObject {
+  let schema = inputSchemas.get(def);
+  if (!schema) inputSchemas.set(def, (schema = z.object(def.input)));
+  return schema;
+}
+
 export async function invokeTool(def: AnyTool, rawArgs: unknown, services: Services, opts: CallOptions = {}): Promise<ToolOutput<unknown>> {
-  const parsed = z.object(def.input).safeParse(rawArgs ?? {});
+  const parsed = inputSchema(def).safeParse(rawArgs ?? {});
   if (!parsed.success) throw new ToolError(`invalid arguments for ${def.name}: ${z.prettifyError(parsed.error)}`);
   const limit = AbortSignal.timeout(def.timeoutMs);
   const signals = [limit, services.lifetime.signal, ...(opts.signal ? [opts.signal] : [])];

@@ -1,9 +1,12 @@
 // The one place mcp/ reaches the operations: today through a CCP session (the same code the
 // daemon runs), so MCP never carries its own copy of compile, run or analyze. Heavy work runs
 // through Services.exclusive; cancellation kills the processes the operation started.
+
+import { statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Command } from "../ccp/commands.js";
 import { listEvents as describeEvents, Session } from "../ccp/session.js";
-import { parseOnly } from "../compiler/compile.js";
+import { findWorkspace, parseOnly } from "../compiler/index.js";
 import { killDescendants } from "./children.js";
 import type { Services } from "./services.js";
 import { ToolError } from "./tool.js";
@@ -55,8 +58,41 @@ export function failIfError(messages: Msg[]): void {
   if (err) throw new ToolError(String(err.message));
 }
 
-export function parseProgram(entry: string) {
-  return parseOnly(entry, {});
+type Parsed = ReturnType<typeof parseOnly>;
+type Stamp = [path: string, mtimeMs: number, size: number];
+const parsedCache = new Map<string, { parsed: Parsed; stamps: Stamp[] }>();
+const CACHE_ENTRIES = 32;
+
+function stamp(path: string): Stamp {
+  try {
+    const st = statSync(path);
+    return [path, st.mtimeMs, st.size];
+  } catch {
+    return [path, -1, -1];
+  }
+}
+
+/**
+ * The parsed program (imports resolved), reused while none of the files it read changed: every
+ * source, its variant sidecar (which may appear later) and the workspace's koru.json are checked.
+ */
+export function parseProgram(entry: string): Parsed {
+  const hit = parsedCache.get(entry);
+  if (hit?.stamps.every(([p, m, size]) => {
+    const now = stamp(p);
+    return now[1] === m && now[2] === size;
+  })) {
+    return hit.parsed;
+  }
+  const parsed = parseOnly(entry, {});
+  const files = new Set<string>([entry, ...parsed.sources.keys()]);
+  for (const f of [...files]) if (f.endsWith(".kz")) files.add(f.replace(/\.kz$/, ".variants.kz"));
+  files.add(join(dirname(entry), "koru.json"));
+  files.add(join(findWorkspace(entry), "koru.json"));
+  parsedCache.delete(entry);
+  parsedCache.set(entry, { parsed, stamps: [...files].map(stamp) });
+  if (parsedCache.size > CACHE_ENTRIES) parsedCache.delete(parsedCache.keys().next().value as string);
+  return parsed;
 }
 
 export { describeEvents };

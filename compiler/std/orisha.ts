@@ -5,6 +5,7 @@
 import type { Continuation, Invocation } from "../ast.js";
 import { error } from "../diagnostics.js";
 import type { FlowEmitter, Scope } from "../emit/flow.js";
+import { zigIdent } from "../emit/zig-writer.js";
 import { RT } from "./fmt.js";
 
 export interface Route {
@@ -31,8 +32,9 @@ export function lowerRouter(fe: FlowEmitter, inv: Invocation, conts: Continuatio
       fe.diags.push(error("KORU021", `invalid route '${c.branch}': expected '[METHOD /path]' or '[*]'`, { ...c.span, col: 0 }));
       continue;
     }
-    if (c.binding && c.binding !== "_") {
-      fe.diags.push(error("KORU021", `route bindings are not supported yet: write '| ${c.branch} _ |>'`, { ...c.span, col: 0 }));
+    const params = (route.path ?? "").split("/").filter((s) => s.startsWith(":")).map((s) => s.slice(1));
+    if (c.binding && c.binding !== "_" && params.length === 0) {
+      fe.diags.push(error("KORU021", `route '${c.branch}' has no ':name' segments to bind: write '| ${c.branch} _ |>'`, { ...c.span, col: 0 }));
     }
     const tests: string[] = [];
     if (route.method) tests.push(`__koru_std.mem.eql(u8, ${req}.method, ${JSON.stringify(route.method)})`);
@@ -48,6 +50,12 @@ export function lowerRouter(fe: FlowEmitter, inv: Invocation, conts: Continuatio
     if (first) fe.w.open(`if (${cond}) {`, fe.origin(c.span));
     else fe.w.reopen(`} else if (${cond}) {`, fe.origin(c.span));
     first = false;
+    if (c.binding && c.binding !== "_" && params.length > 0) {
+      // `| [GET /users/:id] p |>` binds `p.id`, the matching path segment.
+      const fields = params.map((n) => `.${zigIdent(n)} = ${RT}.http.param(${req}.path, ${JSON.stringify(route.path)}, ${JSON.stringify(n)})`);
+      fe.w.line(`const ${zigIdent(c.binding)} = .{ ${fields.join(", ")} };`, fe.origin(c.span));
+      fe.w.line(`_ = &${zigIdent(c.binding)};`);
+    }
     fe.emitChain(c.body, scope);
   }
   if (!first) fe.w.close();

@@ -113,6 +113,9 @@ export const STD_LOWERINGS: Lowerings = new Map<string, Lowering>([
   ["std.control:for", { lower: LOWER["std.control:for"], terminates: terminatesThrough("done") }],
   ["std.control:capture", { lower: LOWER["std.control:capture"], terminates: terminatesThrough("captured") }],
   ["std.control:const", { lower: LOWER["std.control:const"], terminates: terminatesThrough("as") }],
+  ["std.runtime:register", { lower: LOWER["std.runtime:register"] }],
+  ["std.fmt:ln", { lower: LOWER["std.fmt:ln"] }],
+  ["orisha:router", { lower: LOWER["orisha:router"] }],
 ]);
 
 /** `struct { total: @TypeOf(@as(i32, 0)) }` for the literal `{ total: @as(i32, 0) }`. */

@@ -20,7 +20,9 @@ describe("koruc fmt", () => {
     expect(check.stdout).toContain("not formatted");
     expect(readFileSync(file, "utf8")).toBe(messy);
     expect(run("fmt", file).status).toBe(0);
-    expect(readFileSync(file, "utf8")).toBe("~[opaque] event go { n: i32 } // input\n| ok i32\n\n~go(n: 1)\n| ok x |> _\n");
+    expect(readFileSync(file, "utf8")).toBe(
+      "~[opaque] event go { n: i32 } // input\n| ok i32\n\n~go(n: 1)\n| ok x |> _\n",
+    );
     expect(statSync(file).mode & 0o777).toBe(0o640);
     expect(run("fmt", "--check", file).status).toBe(0);
   });

@@ -19,10 +19,12 @@ const span = { file: "gen.kz", line: 1, col: 1 };
 const ident = fc.constantFrom("a", "b", "value", "item", "count", "next_one", "x2", "ok", "done", "err_x", "r");
 const branchName = fc.constantFrom("ok", "done", "failed", "next", "result", "empty", "more");
 const path = fc.array(ident, { minLength: 1, maxLength: 2 });
-const ref: fc.Arbitrary<EventRef> = fc.record({
-  module: fc.option(fc.constantFrom("std.io", "app.helper"), { nil: undefined }),
-  path,
-}).map(({ module, path }) => (module ? { module, path, span } : { path, span }));
+const ref: fc.Arbitrary<EventRef> = fc
+  .record({
+    module: fc.option(fc.constantFrom("std.io", "app.helper"), { nil: undefined }),
+    path,
+  })
+  .map(({ module, path }) => (module ? { module, path, span } : { path, span }));
 const type = fc.constantFrom("i32", "u8", "[]const u8", "*State", "?i32", "[4]u8", "bool", "std.ArrayList(u8)");
 const expr = fc.constantFrom("1", "x + 1", '"hi"', "a.b", "n * 2", "-5", "'c'", "true", "arr[i]", "f.x >= 3");
 const annotation = fc.constantFrom("opaque", "comptime", "norun", "pure", "derive(x)");
@@ -41,9 +43,9 @@ const fields = (min: number) => fc.uniqueArray(field, { minLength: min, maxLengt
 const payload: fc.Arbitrary<Payload> = fc.oneof(
   fc.constant({ kind: "none" as const }),
   fc.constant({ kind: "wildcard" as const }),
-  fc.record({ type, phantom: fc.option(fc.constantFrom("open", "done!"), { nil: undefined }) }).map((p) =>
-    strip({ kind: "identity" as const, ...p }),
-  ),
+  fc
+    .record({ type, phantom: fc.option(fc.constantFrom("open", "done!"), { nil: undefined }) })
+    .map((p) => strip({ kind: "identity" as const, ...p })),
   fields(2).map((f) => ({ kind: "struct" as const, fields: f })),
 );
 
@@ -68,7 +70,7 @@ const arg: fc.Arbitrary<Arg> = fc
   .map((a) => strip({ ...a, span }));
 const args = fc.array(arg, { maxLength: 3 });
 const source = fc
-  .array(fc.constantFrom("line one", "  indented {{ x:d }}", "", "text: \"q\"", "end"), { minLength: 1, maxLength: 3 })
+  .array(fc.constantFrom("line one", "  indented {{ x:d }}", "", 'text: "q"', "end"), { minLength: 1, maxLength: 3 })
   .filter((ls) => ls[0] !== "" && ls[ls.length - 1] !== "" && ls.some((l) => !l.startsWith(" ") && l !== ""))
   .map((ls) => ls.join("\n"));
 
@@ -140,7 +142,7 @@ const chain = (first: fc.Arbitrary<Step>): fc.Arbitrary<Chain> =>
     .map(({ first, rest, continuations }) => ({ steps: [first, ...rest], continuations, span }));
 
 const host = fc
-  .constantFrom("", "const std = @import(\"std\");", "// a comment line", "pub const N = 4;", "// another")
+  .constantFrom("", 'const std = @import("std");', "// a comment line", "pub const N = 4;", "// another")
   .map((text) => ({ kind: "host" as const, text, span }));
 
 const procLine = fc.constantFrom(
@@ -159,9 +161,7 @@ const item: fc.Arbitrary<Item> = fc.oneof(
       target: ref,
       variant: fc.option(fc.constantFrom("zig(ai_opt_1)", "fast"), { nil: undefined }),
       annotations,
-      body: fc
-        .array(procLine, { maxLength: 3 })
-        .map((ls) => ls.join("\n")),
+      body: fc.array(procLine, { maxLength: 3 }).map((ls) => ls.join("\n")),
     })
     .map((p) => strip({ kind: "proc" as const, ...p, bodyLine: 0, span })),
   fc.record({ annotations, body: chain(invocation(true)) }).map((f) => ({ kind: "flow" as const, ...f, span })),

@@ -5,9 +5,12 @@
 const std = @import("std");
 
 threadlocal var current: ?*std.heap.ArenaAllocator = null;
+/// Counts requests on this thread, so per-request state left by an earlier request is ignored.
+pub threadlocal var request: u64 = 0;
 threadlocal var own: ?std.heap.ArenaAllocator = null;
 
 pub fn setCurrent(a: ?*std.heap.ArenaAllocator) void {
+    if (a != null) request +%= 1;
     current = a;
 }
 

@@ -10,7 +10,10 @@
 // `max_depth`, and reports the first problem with a line and column.
 const std = @import("std");
 
-pub const max_depth = 32;
+/// How deeply continuations may nest (each level is one more event in a chain).
+pub const max_depth = 256;
+/// How deeply parentheses and operators may nest inside one value.
+pub const max_expr_depth = 32;
 
 pub const BinOp = enum { add, sub, mul, div, rem };
 
@@ -68,6 +71,8 @@ pub const Continuation = struct {
 
 pub const Problem = struct {
     kind: enum { syntax, too_deep },
+    /// For `too_deep`: the limit that was passed.
+    limit: u32 = 0,
     message: []const u8,
     pos: u32,
 };
@@ -113,7 +118,7 @@ const Parser = struct {
     }
 
     fn tooDeep(self: *Parser) Error {
-        self.problem = .{ .kind = .too_deep, .message = "flow is nested too deeply", .pos = @intCast(self.i) };
+        self.problem = .{ .kind = .too_deep, .message = "flow is nested too deeply", .pos = @intCast(self.i), .limit = if (self.depth > 0) max_expr_depth else max_depth };
         return error.TooDeep;
     }
 
@@ -182,7 +187,7 @@ const Parser = struct {
         self.skipSpaces();
         if (self.peek() != '(') return self.fail(self.i, "expected '(' after the event name (write name() for no arguments)");
         self.i += 1;
-        var args: std.ArrayList(Arg) = .empty;
+        var args: std.ArrayList(Arg) = try .initCapacity(self.arena, 4);
         self.skipAll();
         while (self.peek() != ')') {
             const pos = self.i;
@@ -208,7 +213,7 @@ const Parser = struct {
 
     /// Reads `| branch binding |> node` lines, nesting by indentation.
     fn continuationLines(self: *Parser, head: *Invocation) Error!void {
-        var stack: std.ArrayList(Open) = .empty;
+        var stack: std.ArrayList(Open) = try .initCapacity(self.arena, 8);
         try stack.append(self.arena, .{ .inv = head, .conts = .empty, .level = null, .line_indent = -1 });
         while (self.i < self.src.len) {
             // At a newline (or the end): find the next non-blank, non-comment line.
@@ -238,6 +243,7 @@ const Parser = struct {
                 top.level = indent;
             }
             const cont = try self.continuation();
+            if (top.conts.capacity == 0) try top.conts.ensureTotalCapacity(self.arena, 4);
             try top.conts.append(self.arena, cont);
             if (cont.node == .invoke) {
                 if (stack.items.len >= max_depth) return self.tooDeep();
@@ -298,7 +304,7 @@ const Parser = struct {
         if (self.peek() == '{') {
             self.i += 1;
             self.skipAll();
-            var fields: std.ArrayList(FieldInit) = .empty;
+            var fields: std.ArrayList(FieldInit) = try .initCapacity(self.arena, 4);
             while (self.peek() != '}') {
                 const fpos = self.i;
                 const fname = try self.expectIdent("expected a field name in the branch constructor");
@@ -342,7 +348,7 @@ const Parser = struct {
     fn expr(self: *Parser) Error!Expr {
         self.depth += 1;
         defer self.depth -= 1;
-        if (self.depth > max_depth) return self.tooDeep();
+        if (self.depth > max_expr_depth) return self.tooDeep();
         var lhs = try self.term();
         while (true) {
             self.skipSpaces();
@@ -389,7 +395,7 @@ const Parser = struct {
     fn unary(self: *Parser) Error!Expr {
         self.depth += 1;
         defer self.depth -= 1;
-        if (self.depth > max_depth) return self.tooDeep();
+        if (self.depth > max_expr_depth) return self.tooDeep();
         const start = self.i;
         const c = self.peek();
         if (c == '-') {

@@ -87,7 +87,7 @@ pub fn serve(handler: Handler, options: Options) Served {
             continue;
         }
         _ = active.fetchAdd(1, .acq_rel);
-        const t = std.Thread.spawn(.{ .stack_size = 512 * 1024 }, connection, .{ conn.stream, handler, opts }) catch {
+        const t = std.Thread.spawn(.{ .stack_size = 2 * 1024 * 1024 }, connection, .{ conn.stream, handler, opts }) catch {
             _ = active.fetchSub(1, .acq_rel);
             conn.stream.close();
             continue;
@@ -133,19 +133,24 @@ const Conn = struct {
             self.start = 0;
         }
         if (self.end == self.buf.len) return error.HeadTooLarge;
-        var waited: u32 = 0;
-        while (true) {
-            var fds = [_]posix.pollfd{.{ .fd = self.stream.handle, .events = posix.POLL.IN, .revents = 0 }};
-            const ready = try posix.poll(&fds, 100);
-            if (ready > 0) break;
-            waited += 100;
-            if (idle_ok and stopping.load(.acquire)) return false;
-            if (waited >= self.opts.idle_timeout_ms) return false;
-        }
+        if (!try self.readable(idle_ok)) return false;
         const n = try self.stream.read(self.buf[self.end..]);
         if (n == 0) return false;
         self.end += n;
         return true;
+    }
+
+    /// Waits until the socket has data; false after the idle timeout, or at shutdown when
+    /// no request is under way (`idle_ok`).
+    fn readable(self: *Conn, idle_ok: bool) !bool {
+        var waited: u32 = 0;
+        while (true) {
+            var fds = [_]posix.pollfd{.{ .fd = self.stream.handle, .events = posix.POLL.IN, .revents = 0 }};
+            if (try posix.poll(&fds, 100) > 0) return true;
+            waited += 100;
+            if (idle_ok and stopping.load(.acquire)) return false;
+            if (waited >= self.opts.idle_timeout_ms) return false;
+        }
     }
 
     /// Reads, answers and returns whether to keep the connection open.
@@ -229,6 +234,8 @@ const Conn = struct {
             self.start += have;
             var got = have;
             while (got < content_length) {
+                // A client that stops sending its body is dropped after the idle timeout.
+                if (!try self.readable(false)) return false;
                 const n = try self.stream.read(b[got..]);
                 if (n == 0) return false;
                 got += n;
@@ -314,7 +321,20 @@ pub fn matchPath(path: []const u8, pattern: []const u8) bool {
     }
 }
 
+/// The segment of `path` at the `:name` segment of `pattern` ("" when absent).
+pub fn param(path: []const u8, pattern: []const u8, name: []const u8) []const u8 {
+    var p = std.mem.splitScalar(u8, path, '/');
+    var q = std.mem.splitScalar(u8, pattern, '/');
+    while (q.next()) |b| {
+        const a = p.next() orelse return "";
+        if (b.len > 1 and b[0] == ':' and std.mem.eql(u8, b[1..], name)) return a;
+    }
+    return "";
+}
+
 test matchPath {
+    try std.testing.expectEqualStrings("42", param("/users/42/posts/7", "/users/:id/posts/:post", "id"));
+    try std.testing.expectEqualStrings("7", param("/users/42/posts/7", "/users/:id/posts/:post", "post"));
     try std.testing.expect(matchPath("/users/42", "/users/:id"));
     try std.testing.expect(!matchPath("/users/", "/users/:id"));
     try std.testing.expect(!matchPath("/users/42/x", "/users/:id"));

@@ -60,7 +60,7 @@ pub fn run(arena: std.mem.Allocator, scopes: []const *const Scope, req: Request)
     const flow = switch (try fp.parse(arena, req.source)) {
         .flow => |f| f,
         .problem => |p| switch (p.kind) {
-            .too_deep => return .{ .too_deep = fp.max_depth },
+            .too_deep => return .{ .too_deep = p.limit },
             .syntax => return parseError(arena, req.source, p.pos, p.message),
         },
     };
@@ -71,7 +71,7 @@ pub fn run(arena: std.mem.Allocator, scopes: []const *const Scope, req: Request)
         return ctx.outcome(e);
     };
     ctx.cleanup();
-    var out: std.ArrayList(u8) = .empty;
+    var out: std.ArrayList(u8) = try .initCapacity(arena, 256);
     try value.writeJson(&out, arena, v);
     if (out.items.len > req.limits.output_bytes) return .{ .output_too_large = req.limits.output_bytes };
     var done = v;
@@ -233,7 +233,7 @@ const Ctx = struct {
             return error.Exhausted;
         };
         self.used += e.cost;
-        var args_buf: [32]?Scalar = @splat(null);
+        var args_buf: [8]?Scalar = @splat(null);
         const args: []?Scalar = if (e.inputs.len <= args_buf.len) args_buf[0..e.inputs.len] else blk: {
             const a = try self.arena.alloc(?Scalar, e.inputs.len);
             @memset(a, null);
@@ -244,10 +244,6 @@ const Ctx = struct {
         const v = e.call(self.arena, args, &problem) catch |err| switch (err) {
             error.OutOfMemory => return error.OutOfMemory,
             error.BadArgument, error.MissingArgument => {
-                const which = for (inv.args) |a| {
-                    if (std.mem.eql(u8, e.inputs[a.input].name, problem)) break a.name;
-                } else "";
-                _ = which;
                 return self.invalid(inv.pos, "bad argument for event '{s}': {s}", .{ inv.path, problem });
             },
             error.Unsupported => {

@@ -146,15 +146,23 @@ test "limits" {
     // Deep nesting, in continuations and in expressions.
     var deep: std.ArrayList(u8) = .empty;
     try deep.appendSlice(a, "add(a: 1, b: 1)\n");
-    for (0..40) |i| {
-        try deep.appendNTimes(a, ' ', i * 2);
+    for (0..300) |i| {
+        try deep.appendNTimes(a, ' ', i + 1);
         try deep.print(a, "| sum s{d} |> add(a: 1, b: 1)\n", .{i});
     }
-    try std.testing.expectEqualStrings("too_deep 32", try runJson(&arena, deep.items, null));
+    try std.testing.expectEqualStrings("too_deep 256", try runJson(&arena, deep.items, null));
     var parens: std.ArrayList(u8) = .empty;
     try parens.appendSlice(a, "add(a: ");
     try parens.appendNTimes(a, '(', 10_000);
     try std.testing.expectEqualStrings("too_deep 32", try runJson(&arena, parens.items, null));
+    // 255 nested continuations run (one stack frame each).
+    var ok: std.ArrayList(u8) = .empty;
+    try ok.appendSlice(a, "add(a: 1, b: 1)\n");
+    for (0..255) |i| {
+        try ok.appendNTimes(a, ' ', i + 1);
+        try ok.print(a, "| sum s{d} |> add(a: s{d}, b: 1)\n", .{ i, i });
+    }
+    try std.testing.expectEqualStrings("{\"branch\":\"sum\",\"value\":257} used=512", try runJson(&arena, ok.items, null));
     const r = try interp.run(a, &scopes, .{ .source = "greet(name: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\")", .scope = "api", .limits = .{ .output_bytes = 20 } });
     try std.testing.expectEqual(@as(u64, 20), r.output_too_large);
     const s = try interp.run(a, &scopes, .{ .source = "add(a: 1, b: 1)\n| sum s |> add(a: s, b: 1)", .scope = "api", .limits = .{ .steps = 1 } });

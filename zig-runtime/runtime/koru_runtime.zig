@@ -17,6 +17,7 @@ pub const RunResult = interp.RunResult;
 pub const http = @import("http.zig");
 
 threadlocal var last_run: ?RunResult = null;
+threadlocal var last_run_request: u64 = 0;
 
 /// `std.runtime:run`: the request's (or this thread's) arena, the program's scopes, and
 /// the result as the event's own Output union.
@@ -25,17 +26,23 @@ pub fn runFor(comptime Output: type, scopes: []const *const Scope, source: []con
     const r = interp.run(a, scopes, .{ .source = source, .scope = scope, .budget = budget }) catch
         RunResult{ .dispatch_error = .{ .event_name = "", .message = "out of memory" } };
     last_run = r;
+    last_run_request = arena.request;
     switch (r) {
         inline else => |payload, tag| return @unionInit(Output, @tagName(tag), payload),
     }
 }
 
-/// The answer Orisha gives for a run branch the handler does not handle: upstream
+/// The answer Orisha gives when a handler's router falls through: 404 when no route
+/// matched, else for the `std.runtime:run` branch the handler does not handle, upstream
 /// Orisha's error JSON and status for it.
 pub fn fallbackResponse() http.Response {
     const a = arena.allocator();
-    const r = last_run orelse return .{ .status = 500, .body = "{\"error\":\"unhandled\"}", .content_type = "application/json" };
+    // No route matched and nothing ran: not found.
+    const not_found: http.Response = .{ .status = 404, .body = "{\"error\":\"not_found\"}", .content_type = "application/json" };
+    const r = last_run orelse return not_found;
     last_run = null;
+    // A run of an earlier request says nothing about this one (and its memory is gone).
+    if (last_run_request != arena.request) return not_found;
     var out: std.ArrayList(u8) = .empty;
     const status: u16 = build: {
         switch (r) {

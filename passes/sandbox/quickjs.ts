@@ -1,0 +1,150 @@
+// Runs an agent-written pass in QuickJS compiled to WebAssembly: a fresh runtime per run with
+// a time limit (interrupt handler), a memory limit and a stack limit; no file system, network
+// or process (QuickJS has none unless a host adds them, and we add none), no clock (Date is
+// fixed at the epoch) and no randomness (Math.random is a fixed-seed generator). The program
+// goes in as JSON text and comes out as JSON text; nothing else crosses the boundary.
+import { getQuickJS, type QuickJSWASMModule, shouldInterruptAfterDeadline } from "quickjs-emscripten";
+import * as api from "../api.js";
+import type { PassRejection } from "../diagnostics.js";
+
+export interface SandboxLimits {
+  /** Wall time for loading the module and running the pass. */
+  timeMs: number;
+  memoryBytes: number;
+  stackBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { timeMs: 2_000, memoryBytes: 128 * 1024 * 1024, stackBytes: 1024 * 1024 };
+
+export type SandboxOutcome =
+  | { ok: true; json: string; durationMs: number }
+  | { ok: false; kind: PassRejection; reason: string; durationMs: number };
+
+// The helper API (passes/api.ts) rebuilt from its functions' text: it imports nothing, and each
+// export is a function declaration, so the module inside QuickJS is the same code.
+const API_SOURCE = Object.values(api)
+  .filter((f) => typeof f === "function")
+  .map((f) => `export ${f.toString()}`)
+  .join("\n");
+
+// Runs before the pass module: takes the clock and randomness away, fixed for every run.
+const PRELUDE = `
+const RealDate = Date;
+class FixedDate extends RealDate {
+  constructor(...args) { super(...(args.length ? args : [0])); }
+  static now() { return 0; }
+}
+globalThis.Date = FixedDate;
+let seed = 0x2545f491;
+Math.random = () => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) / 4294967296; };
+`;
+
+const MAIN = `
+import pass from "koru:pass";
+import * as api from "koru:api";
+globalThis.__koruRunPass = (text) => {
+  if (typeof pass !== "function") throw new TypeError("the pass module's default export is not a function");
+  const out = pass(JSON.parse(text), api);
+  if (out && typeof out.then === "function") throw new TypeError("the pass returned a promise; passes are synchronous");
+  const json = JSON.stringify(out);
+  if (json === undefined) throw new TypeError("the pass returned undefined");
+  return json;
+};
+`;
+
+let quickjs: Promise<QuickJSWASMModule> | undefined;
+
+/** Load the WebAssembly module once per process (about 30 ms). */
+export function loadQuickJS(): Promise<QuickJSWASMModule> {
+  quickjs ??= getQuickJS();
+  return quickjs;
+}
+
+/** Run the pass module `source` on `input` (program JSON text) under `limits`. Never throws. */
+export async function runSandboxed(
+  source: string,
+  input: string,
+  limits: SandboxLimits = DEFAULT_LIMITS,
+): Promise<SandboxOutcome> {
+  const module = await loadQuickJS();
+  return runWith(module, source, input, limits);
+}
+
+export function runWith(
+  module: QuickJSWASMModule,
+  source: string,
+  input: string,
+  limits: SandboxLimits,
+): SandboxOutcome {
+  const start = performance.now();
+  const took = () => Math.round((performance.now() - start) * 1000) / 1000;
+  const runtime = module.newRuntime();
+  runtime.setMemoryLimit(limits.memoryBytes);
+  runtime.setMaxStackSize(limits.stackBytes);
+  runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + limits.timeMs));
+  runtime.setModuleLoader((name) => {
+    if (name === "koru:pass") return source;
+    if (name === "koru:api") return API_SOURCE;
+    return { error: new Error(`cannot import '${name}': a pass may import only "koru:api"`) };
+  });
+  const context = runtime.newContext();
+  try {
+    const prelude = context.evalCode(PRELUDE, "prelude.js", { type: "global" });
+    if (prelude.error) {
+      const why = context.dump(prelude.error);
+      prelude.error.dispose();
+      return { ok: false, kind: "threw", reason: `sandbox setup failed: ${describe(why)}`, durationMs: took() };
+    }
+    prelude.value.dispose();
+    const loaded = context.evalCode(MAIN, "main.js", { type: "module" });
+    if (loaded.error) {
+      const why = context.dump(loaded.error);
+      loaded.error.dispose();
+      return { ok: false, ...classify(why, "failed to load"), durationMs: took() };
+    }
+    loaded.value.dispose();
+    runtime.executePendingJobs();
+    const fn = context.getProp(context.global, "__koruRunPass");
+    const arg = context.newString(input);
+    const result = context.callFunction(fn, context.undefined, arg);
+    fn.dispose();
+    arg.dispose();
+    if (result.error) {
+      const why = context.dump(result.error);
+      result.error.dispose();
+      return { ok: false, ...classify(why, "threw"), durationMs: took() };
+    }
+    const json = context.getString(result.value);
+    result.value.dispose();
+    return { ok: true, json, durationMs: took() };
+  } catch (e) {
+    // A failure of the sandbox itself (e.g. memory exhausted while copying handles out).
+    return { ok: false, ...classify({ message: String(e) }, "failed in the sandbox"), durationMs: took() };
+  } finally {
+    try {
+      context.dispose();
+      runtime.dispose();
+    } catch {
+      // A runtime left inconsistent by an exhausted limit: start from a fresh module next time.
+      quickjs = undefined;
+    }
+  }
+}
+
+function classify(error: unknown, verb: string): { kind: PassRejection; reason: string } {
+  const text = describe(error);
+  if (/interrupted/i.test(text)) return { kind: "timeout", reason: "ran past its time limit and was stopped" };
+  if (/out of memory|string too long|invalid array buffer length/i.test(text))
+    return { kind: "memory", reason: "ran out of its memory limit" };
+  if (/stack overflow/i.test(text)) return { kind: "memory", reason: "exceeded its stack limit (deep recursion)" };
+  if (/circular|cyclic/i.test(text)) return { kind: "invalid", reason: "returned a cyclic object" };
+  return { kind: "threw", reason: `${verb}: ${text}` };
+}
+
+function describe(error: unknown): string {
+  if (error && typeof error === "object") {
+    const e = error as { name?: unknown; message?: unknown };
+    if (typeof e.message === "string") return typeof e.name === "string" ? `${e.name}: ${e.message}` : e.message;
+  }
+  return String(error);
+}
