@@ -66,6 +66,11 @@ export const ExitCommand = command("exit", "Shut the daemon down. Answer: `exit`
 
 export const ListPassesCommand = command("list_passes", "The pipeline's passes in order. Answer: `passes`.", {});
 
+const Mode = z
+  .enum(["counts", "timing", "transitions"])
+  .optional()
+  .describe("counts (default): exact counts, sampled time; timing: every call timed; transitions: timing + raw lines.");
+
 export const RunCommand = command(
   "run",
   "Build the program instrumented and run it. Streams `program_output` and runtime records, ends with `run_done`.",
@@ -76,13 +81,18 @@ export const RunCommand = command(
       .optional()
       .describe("stats (default): `edge_stats` + `recorder_summary`; transitions: also every `transition`."),
     max_transitions: z.number().int().positive().optional().describe("Cap on streamed `transition` records."),
+    mode: Mode,
+    transition_sample: z
+      .enum(["first", "uniform"])
+      .optional()
+      .describe("transitions mode: the first max_transitions (default) or a uniform sample of them over the run."),
   },
 );
 
 export const AnalyzeCommand = command(
   "analyze",
   "Build instrumented, run a workload, report hotspots. Streams `progress`, `hotspot_detected`; ends with `analyze_done`.",
-  { ...ProgramRunFields, min_share: MinShare, limit: Limit },
+  { ...ProgramRunFields, min_share: MinShare, limit: Limit, mode: Mode },
 );
 
 export const HotspotsCommand = command(

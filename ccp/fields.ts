@@ -135,9 +135,14 @@ export const Hotspot = z
     call_count: Count,
     total_ms: z.number().nonnegative().describe("Inclusive time: from entering the event until it took a branch."),
     self_ms: z.number().nonnegative().describe("Total time minus the time spent in events it invoked."),
-    share: z.number().min(0).max(1).describe("self_ms / wall time of the run."),
+    share: z.number().min(0).max(1).describe("self_ms / the program's own time (recorder excluded; CPU time of all threads)."),
     mean_self_ns: z.number().nonnegative(),
-    max_ns: Nanos.describe("Longest single invocation (inclusive)."),
+    max_ns: Nanos.optional().describe("Longest single invocation (inclusive); absent when time was sampled."),
+    mode: z
+      .enum(["counts", "timing", "transitions"])
+      .optional()
+      .describe("Recorder mode that produced the figures: counts = exact counts, sampled time; else every call timed."),
+    samples: Count.optional().describe("counts mode: samples the run's time rests on (its resolution)."),
     branch_probabilities: z.record(z.string(), z.number().min(0).max(1)).describe("Branch name → fraction of calls."),
     optimization_candidates: z.array(OptimizationCandidate).describe("Best first; alternatives, gains do not add."),
   })

@@ -25,8 +25,12 @@ export interface ProgramEventInfo {
 export interface HotspotInput {
   edges: Iterable<EdgeStats>;
   program: ProgramInfo;
-  /** Wall time of the run (`recorder_summary.wall_ns`). */
+  /** The program's own time (`recorder_summary.program_ns`): the denominator of shares. */
   wallNs: number;
+  /** Recorder mode that produced the edges; stated on every hotspot. */
+  mode?: "counts" | "timing" | "transitions";
+  /** counts mode: samples the run's time rests on. */
+  samples?: number;
 }
 
 /** Every threshold and assumption the analysis uses (see docs/hotspots.md). */
@@ -117,8 +121,8 @@ export function eventStats(input: HotspotInput): EventStats[] {
     s.calls += count;
     s.totalNs += finite(edge.total_ns);
     s.selfNs += finite(edge.self_ns);
-    s.minNs = Math.min(s.minNs, finite(edge.min_ns));
-    s.maxNs = Math.max(s.maxNs, finite(edge.max_ns));
+    if (edge.min_ns !== undefined) s.minNs = Math.min(s.minNs, finite(edge.min_ns));
+    if (edge.max_ns !== undefined) s.maxNs = Math.max(s.maxNs, finite(edge.max_ns));
     s.branches.set(edge.branch, (s.branches.get(edge.branch) ?? 0) + count);
   }
   const events = [...byEvent.values()];
@@ -157,7 +161,9 @@ export function detectHotspots(input: HotspotInput, options: HotspotOptions = {}
         self_ms: ms(e.selfNs),
         share: round(e.share, 6),
         mean_self_ns: round(e.selfNs / e.calls, 3),
-        max_ns: e.maxNs,
+        ...(input.mode === "counts" ? {} : { max_ns: e.maxNs }),
+        ...(input.mode ? { mode: input.mode } : {}),
+        ...(input.samples !== undefined ? { samples: input.samples } : {}),
         branch_probabilities: branchProbabilities,
         optimization_candidates: candidates(e),
       },
@@ -239,7 +245,8 @@ export function confidence(e: Pick<EventStats, "calls" | "totalNs" | "maxNs">): 
   if (e.calls <= 0) return 0;
   const sample = e.calls / (e.calls + halfCalls);
   const mean = e.totalNs / e.calls;
-  const ratio = mean > 0 ? Math.max(1, e.maxNs / mean) : 1;
+  // Sampled runs have no max: no spread penalty.
+  const ratio = mean > 0 && e.maxNs > 0 ? Math.max(1, e.maxNs / mean) : 1;
   const spread = 1 / (1 + spreadWeight * Math.log10(ratio));
   return Math.min(1, Math.max(0, sample * spread));
 }

@@ -30,18 +30,29 @@ export const EdgeStatsRecord = message("edge_stats", "Exact statistics of one (s
   count: Count,
   total_ns: Nanos.describe("Sum of inclusive invocation times of `source` over this edge."),
   self_ns: Nanos.describe("total_ns minus time spent in events `source` invoked while it ran."),
-  min_ns: Nanos.describe("Shortest inclusive invocation time."),
-  max_ns: Nanos.describe("Longest inclusive invocation time."),
+  min_ns: Nanos.optional().describe("Shortest inclusive invocation time (timed modes)."),
+  max_ns: Nanos.optional().describe("Longest inclusive invocation time (timed modes)."),
+  sampled: z
+    .boolean()
+    .optional()
+    .describe("true in counts mode: total_ns/self_ns are sampled CPU time, split over the site's branches by count."),
 });
 export type EdgeStats = Omit<z.infer<typeof EdgeStatsRecord>, "type" | "id" | "run_id">;
 
+export const RecorderMode = z.enum(["counts", "timing", "transitions"]);
+
 export const RecorderSummaryRecord = message("recorder_summary", "End-of-run summary of the transition recorder.", {
   run_id: RunId,
+  mode: RecorderMode.optional().describe("What produced the figures (docs/run-records.md)."),
+  transition_sample: z.enum(["first", "uniform"]).optional().describe("Which raw transitions were kept."),
   transitions_written: Count,
   transitions_dropped: Count.describe("Raw transitions not written because the cap was reached (stats stay exact)."),
   cap: Count.describe("Maximum raw transitions the recorder writes."),
   wall_ns: Nanos.describe("Wall time from program start to exit."),
-  recorder_ns: Nanos.optional().describe("Part of wall_ns the recorder spent writing records (blocked on the reader)."),
+  recorder_ns: Nanos.optional().describe("CPU time the recorder spent (writing records, its writer and sampler threads)."),
+  program_ns: Nanos.optional().describe("The program's own time, recorder excluded: the denominator of hotspot shares."),
+  samples: Count.optional().describe("counts mode: samples taken over all threads."),
+  sample_period_ns: Nanos.optional().describe("counts mode: sampling period."),
   threads: Count,
 });
 
@@ -61,4 +72,5 @@ export const RunDoneMessage = message("run_done", "The program exited.", {
   signal: z.string().optional().describe('Signal that ended it, e.g. "SIGKILL".'),
   timed_out: z.boolean().optional(),
   wall_ms: z.number().nonnegative(),
+  records_rejected: Count.optional().describe("Lines on the record fd that were not valid recorder records (dropped)."),
 });

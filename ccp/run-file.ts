@@ -2,6 +2,7 @@
 // file, its messages written as JSONL on stdout (hotspots at the end for `--ccp app.kz`).
 import type { Writable } from "node:stream";
 import type { Optimize } from "../compiler/build/zig-build.js";
+import type { CcpSpec } from "../compiler/instrument.js";
 import { workspaceOf } from "../compiler/workspace.js";
 import { Lifecycle } from "./lifecycle.js";
 import { Session } from "./session.js";
@@ -12,6 +13,8 @@ export interface RunFileOptions {
   args?: string[];
   hotspots: boolean;
   profile?: boolean;
+  /** `--ccp=<mode>`; default counts. */
+  ccp?: CcpSpec | undefined;
   out?: Writable;
 }
 
@@ -32,6 +35,7 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
       optimize: (opts.optimize ?? "ReleaseSafe") as Optimize,
       // The analysis mode reports statistics and hotspots; raw transitions stay in the run folder.
       streamTransitions: !opts.hotspots,
+      ccp: opts.ccp ?? { mode: "counts" },
       profile: !!opts.profile,
       ...(opts.hotspots ? { analyze: {} } : {}),
     },

@@ -29,18 +29,31 @@ export interface RunMeta {
 
 export interface RunStats {
   run_id: string;
+  /** The recorder's summary arrived (false after a kill: counts are what was received). */
+  complete?: boolean;
+  /** Recorder mode: counts (sampled time), timing or transitions. */
+  mode?: "counts" | "timing" | "transitions";
   wall_ns: number;
-  /** Part of wall_ns spent writing records; hotspot shares leave it out. */
+  /** The program's own time (CPU time of its threads, recorder excluded): hotspot shares' denominator. */
+  program_ns?: number;
+  /** CPU time the recorder spent; hotspot shares leave it out. */
   recorder_ns?: number;
+  samples?: number;
+  sample_period_ns?: number;
   edges: EdgeStats[];
+  /** Lines in transitions.jsonl. */
   transitions_written: number;
   transitions_dropped: number;
+  transition_sample?: "first" | "uniform";
   cap: number;
   threads: number;
+  /** Lines on the record fd that were not valid recorder records. */
+  records_rejected?: number;
 }
 
-/** The program's own run time: wall time less what the recorder spent writing. */
+/** The program's own time: the recorder's `program_ns`, else (older runs) wall time less the recorder's. */
 export function programNs(stats: RunStats): number {
+  if (stats.program_ns !== undefined && stats.program_ns > 0) return stats.program_ns;
   return Math.max(1, stats.wall_ns - (stats.recorder_ns ?? 0));
 }
 

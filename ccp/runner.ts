@@ -1,14 +1,16 @@
 // Run an instrumented binary: the recorder writes JSONL on fd 3 (never stdout), the
 // program's own stdout/stderr are relayed as `program_output`, and everything lands in a
 // run record folder. Every line handed to `emit` is a CCP message.
+import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import type { Site } from "../compiler/instrument.js";
 import { type ProcessResult, runProcess } from "../compiler/toolchain/process.js";
 import type { FlowGate } from "./lifecycle.js";
 import { OutputDecoder, type OutputPiece } from "./program-output.js";
-import type { EdgeStats } from "./records.js";
+import { RecordReader } from "./record-reader.js";
 import { ensureRunDir, newRunId, type RunMeta, type RunStats, writeJsonAtomic } from "./run-records.js";
 
 export interface RunOptions {
@@ -27,6 +29,10 @@ export interface RunOptions {
   meta: Omit<RunMeta, "run_id" | "exit_code" | "signal" | "timed_out" | "started_at" | "wall_ms">;
   /** Maximum raw transitions the recorder writes (KORU_CCP_MAX_TRANSITIONS). */
   transitionCap?: number;
+  /** Raw transitions kept: the first `transitionCap` (default) or a uniform sample (KORU_CCP_SAMPLE). */
+  transitionSample?: "first" | "uniform";
+  /** The sites the program was instrumented with: records naming other edges are refused. */
+  knownEdges?: readonly Site[];
   profile?: boolean;
   id?: string | number;
   /** Aborting kills the program (its whole process group); the run is then `cancelled`. */
@@ -53,14 +59,12 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   const dir = ensureRunDir(opts.workspace, runId);
   const withId = (m: Record<string, unknown>) => (opts.id !== undefined ? { ...m, id: opts.id } : m);
   const transitions = createWriteStream(join(dir, "transitions.jsonl"));
-  const edges: EdgeStats[] = [];
-  let summary:
-    | { transitions_written: number; transitions_dropped: number; cap: number; wall_ns: number; recorder_ns?: number; threads: number }
-    | undefined;
+  const key = randomBytes(16).toString("hex");
   const started = new Date();
   const t0 = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, KORU_CCP_FD: "3" };
+  const env: NodeJS.ProcessEnv = { ...process.env, KORU_CCP_FD: "3", KORU_CCP_KEY: key };
   if (opts.transitionCap !== undefined) env.KORU_CCP_MAX_TRANSITIONS = String(opts.transitionCap);
+  if (opts.transitionSample) env.KORU_CCP_SAMPLE = opts.transitionSample;
   if (opts.profile) env.KORU_PROFILE_FILE = join(dir, "trace.json");
   const relay = (stream: Readable | null, name: "stdout" | "stderr") => {
     if (!stream) return;
@@ -90,32 +94,18 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
       hold(input);
     });
   };
-  const onRecord = (line: string) => {
-    if (line.startsWith('{"type":"transition"') && line.endsWith("}")) {
+  const reader = new RecordReader({
+    key,
+    ...(opts.knownEdges ? { sites: opts.knownEdges } : {}),
+    onTransition: (line) => {
       transitions.write(`${line}\n`);
       if (opts.streamTransitions === false) return;
       if (opts.emitLine) opts.emitLine(`${line.slice(0, -1)}${tail}`);
       else opts.emit(withId({ ...(JSON.parse(line) as Record<string, unknown>), run_id: runId }));
-      return;
-    }
-    let rec: Record<string, unknown>;
-    try {
-      rec = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      return; // A torn line from a crashing program: nothing to report.
-    }
-    if (rec.type === "transition") {
-      transitions.write(`${line}\n`);
-      if (opts.streamTransitions !== false) opts.emit(withId({ ...rec, run_id: runId }));
-    } else if (rec.type === "edge_stats") {
-      const { type: _t, ...edge } = rec;
-      edges.push(edge as unknown as EdgeStats);
-      opts.emit(withId({ ...rec, run_id: runId }));
-    } else if (rec.type === "recorder_summary") {
-      summary = rec as unknown as typeof summary;
-      opts.emit(withId({ ...rec, run_id: runId }));
-    }
-  };
+    },
+    onRecord: (rec) => opts.emit(withId({ ...rec, run_id: runId })),
+  });
+  const onRecord = (line: string) => reader.line(line);
 
   const proc: ProcessResult = await runProcess(opts.exe, opts.args ?? [], {
     env,
@@ -134,16 +124,7 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   await new Promise<void>((resolve) => transitions.end(resolve));
   const wallMs = Math.round((performance.now() - t0) * 1000) / 1000;
 
-  const stats: RunStats = {
-    run_id: runId,
-    wall_ns: summary?.wall_ns ?? Math.round(wallMs * 1e6),
-    recorder_ns: summary?.recorder_ns ?? 0,
-    edges,
-    transitions_written: summary?.transitions_written ?? 0,
-    transitions_dropped: summary?.transitions_dropped ?? 0,
-    cap: summary?.cap ?? opts.transitionCap ?? 1_000_000,
-    threads: summary?.threads ?? 1,
-  };
+  const stats = runStats(runId, reader, wallMs, opts.transitionCap);
   writeJsonAtomic(join(dir, "stats.json"), stats);
   const meta: RunMeta = {
     ...opts.meta,
@@ -167,6 +148,7 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
         ...(signal ? { signal } : {}),
         ...(timedOut ? { timed_out: true } : {}),
         wall_ms: wallMs,
+        ...(reader.rejected > 0 ? { records_rejected: reader.rejected } : {}),
       }),
     );
   }
@@ -180,5 +162,29 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
     ...(spawnError !== undefined ? { spawnError } : {}),
     wallMs,
     stats,
+  };
+}
+
+/**
+ * stats.json from what was actually received: after a SIGKILL there is no summary, and
+ * `transitions_written` must still count the lines transitions.jsonl holds.
+ */
+export function runStats(runId: string, reader: RecordReader, wallMs: number, cap?: number): RunStats {
+  const s = reader.summary;
+  return {
+    run_id: runId,
+    complete: s !== undefined,
+    ...(s?.mode ? { mode: s.mode } : {}),
+    wall_ns: s?.wall_ns ?? Math.round(wallMs * 1e6),
+    ...(s?.program_ns !== undefined ? { program_ns: s.program_ns } : {}),
+    recorder_ns: s?.recorder_ns ?? 0,
+    ...(s?.samples !== undefined && s.mode === "counts" ? { samples: s.samples, sample_period_ns: s.sample_period_ns ?? 0 } : {}),
+    edges: reader.edges,
+    transitions_written: reader.transitions,
+    transitions_dropped: s ? Math.max(0, s.transitions_written + s.transitions_dropped - reader.transitions) : 0,
+    ...(s?.transition_sample ? { transition_sample: s.transition_sample } : {}),
+    cap: s?.cap ?? cap ?? 1_000_000,
+    threads: s?.threads ?? 1,
+    records_rejected: reader.rejected,
   };
 }

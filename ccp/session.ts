@@ -32,6 +32,8 @@ export interface RunRequest {
   /** Relay every raw `transition` (they are always kept in the run folder). */
   streamTransitions: boolean;
   transitionCap?: number;
+  /** What the recorder measures (default counts; `transitions` when streaming them). */
+  ccp?: import("../compiler/instrument.js").CcpSpec;
   profile: boolean;
   /** Report hotspots after the run. */
   analyze?: { minShare?: number | undefined; limit?: number | undefined };
@@ -225,6 +227,10 @@ export class Session {
         optimize: (cmd.optimize ?? "ReleaseSafe") as Optimize,
         streamTransitions: cmd.cmd === "run" && cmd.record === "transitions",
         ...(cmd.cmd === "run" && cmd.max_transitions !== undefined ? { transitionCap: cmd.max_transitions } : {}),
+        ccp: {
+          mode: cmd.mode ?? (cmd.cmd === "run" && cmd.record === "transitions" ? "transitions" : "counts"),
+          ...(cmd.cmd === "run" && cmd.transition_sample ? { sample: cmd.transition_sample } : {}),
+        },
         profile: this.flags.has("profile"),
         ...(cmd.cmd === "analyze" ? { analyze: { minShare: cmd.min_share, limit: cmd.limit } } : {}),
         ...(cmd.id !== undefined ? { id: cmd.id } : {}),
@@ -245,6 +251,7 @@ export class Session {
     const result = compileSource(undefined, file, {
       flags: [...this.flagList(), ...req.flags],
       ccp: true,
+      ccpMode: req.ccp?.mode ?? (req.streamTransitions ? "transitions" : "counts"),
       profile: req.profile,
       onPass: (e) => reply({ ...e, file: req.entry }),
     });
@@ -279,6 +286,9 @@ export class Session {
       streamTransitions: req.streamTransitions,
       profile: req.profile,
       ...(req.transitionCap !== undefined ? { transitionCap: req.transitionCap } : {}),
+      ...(req.ccp?.maxTransitions !== undefined ? { transitionCap: req.ccp.maxTransitions } : {}),
+      ...(req.ccp?.sample ? { transitionSample: req.ccp.sample } : {}),
+      knownEdges: result.sites ?? [],
       ...(req.id !== undefined ? { id: req.id } : {}),
       meta: {
         program: req.entry,
@@ -319,7 +329,13 @@ export class Session {
       // Runs recorded by `koruc --ccp app.kz` carry no program.json: analyse by numbers alone.
     }
     const hot = detectHotspots(
-      { edges: stats.edges, program, wallNs: programNs(stats) },
+      {
+        edges: stats.edges,
+        program,
+        wallNs: programNs(stats),
+        ...(stats.mode ? { mode: stats.mode } : {}),
+        ...(stats.samples !== undefined ? { samples: stats.samples } : {}),
+      },
       { runId, ...(minShare !== undefined ? { minShare } : {}), ...(limit !== undefined ? { limit } : {}) },
     );
     for (const h of hot) reply(h as unknown as Record<string, unknown>);

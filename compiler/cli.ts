@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
+import { parseCcpSpec } from "./instrument.js";
 import type { CompileResult } from "./pipeline.js";
 
 const HELP = `koruc - the Koru compiler (Koru -> Zig -> native binary, Zig 0.15.2)
@@ -24,6 +25,8 @@ Options:
   -o <exe>       output path for 'build' (default: .koru/bin/<name> in the workspace)
   --ccp          with 'build'/'run'/'emit': instrument every event invocation; 'run'
                  then prints CCP JSONL on stdout (program output relayed as program_output)
+  --ccp=<mode>   counts (default: exact counts, sampled time), timing (every call timed),
+                 transitions[:N[:uniform]] (timing + raw lines: the first N or a uniform sample)
   --profile      with 'build'/'run': write a Chrome trace (.koru/runs/<id>/trace.json)
   --<flag>       any other flag is a compiler flag; it keeps '~[flag]import' lines
   -h, --help     this help
@@ -41,6 +44,7 @@ interface Args {
   optimize?: string;
   flags: string[];
   ccp: boolean;
+  ccpSpec?: import("./instrument.js").CcpSpec;
   profile: boolean;
   astJson: boolean;
   acceptCommands?: string;
@@ -70,6 +74,11 @@ export function parseArgs(argv: string[]): Args {
     else if (arg === "-O") a.optimize = need(argv, ++i, arg);
     else if (arg.startsWith("-O") && arg.length > 2) a.optimize = arg.slice(2);
     else if (arg === "--ccp") a.ccp = true;
+    else if (arg.startsWith("--ccp=")) {
+      const spec = parseCcpSpec(arg.slice("--ccp=".length));
+      if (typeof spec === "string") throw new UsageError(spec);
+      [a.ccp, a.ccpSpec] = [true, spec];
+    }
     else if (arg === "--profile") a.profile = true;
     else if (arg === "--ast-json") a.astJson = true;
     else if (arg.startsWith("--accept-commands")) {
@@ -132,7 +141,7 @@ async function main(argv: string[]): Promise<number> {
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
     const { runFileWithCcp } = await import("../ccp/run-file.js");
-    return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: true, profile: a.profile });
+    return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: true, profile: a.profile, ccp: a.ccpSpec });
   }
   if (!a.file) return usage(a.command ? `'${a.command}' needs a .kz file` : "no input file");
   if (a.astJson) return astJson(a);
@@ -144,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
     case "run":
       if (a.ccp) {
         const { runFileWithCcp } = await import("../ccp/run-file.js");
-        return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: false, profile: a.profile });
+        return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: false, profile: a.profile, ccp: a.ccpSpec });
       }
       return build(a, true);
     default:
@@ -172,7 +181,7 @@ export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "so
 
 async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
   const { compileFile } = await import("./compile.js");
-  return compileFile(a.file!, { flags: a.flags, ccp: a.ccp, profile: a.profile, checkOnly });
+  return compileFile(a.file!, { flags: a.flags, ccp: a.ccp, ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}), profile: a.profile, checkOnly });
 }
 
 async function astJson(a: Args): Promise<number> {

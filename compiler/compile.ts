@@ -31,6 +31,7 @@ function result(ctx: PassContext, cancelled = false): CompileResult {
     diagnostics: ctx.diagnostics,
     ...(ctx.program ? { program: ctx.program } : {}),
     ...(ctx.zig !== undefined ? { zig: ctx.zig, sourceMap: ctx.sourceMap ?? [], runtimeFiles: ctx.runtimeFiles } : {}),
+    ...(ctx.sites ? { sites: ctx.sites } : {}),
     sources: ctx.sources,
     ...(ctx.exePath !== undefined ? { exePath: ctx.exePath, cached: ctx.cached ?? false } : {}),
     ...(cancelled ? { cancelled } : {}),

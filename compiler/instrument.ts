@@ -6,15 +6,23 @@ import type { InvocationProbe } from "./emit/flow.js";
 import type { EmitHooks } from "./emit/program.js";
 import type { EventSymbol } from "./symbols.js";
 
+/** What the recorder measures (docs/run-records.md): counts + sampled time, every call timed, or raw lines. */
+export type CcpMode = "counts" | "timing" | "transitions";
+export const CCP_MODES: readonly CcpMode[] = ["counts", "timing", "transitions"];
+
 export interface InstrumentOptions {
   ccp: boolean;
   profile: boolean;
+  /** Default "counts". */
+  mode?: CcpMode;
 }
 
 export interface Site {
   source: string;
   branch: string;
   destination: string | null;
+  /** Index of the first site of the same invocation. */
+  invocation: number;
 }
 
 /** The modules whose import turns observability on, as upstream's `$std/ccp` does. */
@@ -23,6 +31,8 @@ export function observabilityFromImports(program: Program): InstrumentOptions {
 }
 
 export const RUNTIME_FILE = "koru_ccp.zig";
+/** Every Zig file the recorder needs beside the generated program. */
+export const RUNTIME_FILES = [RUNTIME_FILE, "ccp_text.zig", "ccp_clock.zig"];
 
 export function instrumentationHooks(opts: InstrumentOptions): { hooks: EmitHooks; runtimeFiles: string[]; sites: Site[] } {
   if (!opts.ccp && !opts.profile) return { hooks: {}, runtimeFiles: [], sites: [] };
@@ -31,7 +41,9 @@ export function instrumentationHooks(opts: InstrumentOptions): { hooks: EmitHook
     wrap(handler: string, input: string, sym: EventSymbol, destinations: Map<string, string | null>, chained: string): string {
       const base = sites.length;
       const branches = sym.decl.branches.length === 0 ? [""] : sym.decl.branches.map((b) => b.name);
-      for (const branch of branches) sites.push({ source: sym.canonical, branch, destination: destinations.get(branch) ?? null });
+      for (const branch of branches) {
+        sites.push({ source: sym.canonical, branch, destination: destinations.get(branch) ?? null, invocation: base });
+      }
       if (chained === "false") return `__koru_ccp.observe(${base}, ${handler}, ${input})`;
       return `__koru_ccp.observeChained(${base}, ${handler}, ${input}, ${chained})`;
     },
@@ -39,21 +51,51 @@ export function instrumentationHooks(opts: InstrumentOptions): { hooks: EmitHook
   const hooks: EmitHooks = {
     probe,
     prelude: (w) => {
-      w.line(`const __koru_ccp = @import("${RUNTIME_FILE}").Recorder(&__koru_sites);`);
+      const mode = opts.ccp ? (opts.mode ?? "counts") : "counts";
+      w.line(`const __koru_ccp = @import("${RUNTIME_FILE}").Recorder(&__koru_sites, .{ .mode = .${mode}, .profile = ${opts.profile} });`);
       w.line("pub const panic = __koru_ccp.panic;");
     },
-    mainStart: (w) => w.line(`__koru_ccp.start(.{ .transitions = ${opts.ccp}, .profile = ${opts.profile} });`),
+    mainStart: (w) => w.line("__koru_ccp.start(.{});"),
     mainEnd: (w) => w.line("__koru_ccp.finish();"),
     epilogue: (w) => {
       w.line("");
       w.open("const __koru_sites = [_]@import(\"koru_ccp.zig\").Site{");
       for (const s of sites) {
         w.line(
-          `.{ .source = ${JSON.stringify(s.source)}, .branch = ${JSON.stringify(s.branch)}, .destination = ${s.destination === null ? "null" : JSON.stringify(s.destination)} },`,
+          `.{ .source = ${JSON.stringify(s.source)}, .branch = ${JSON.stringify(s.branch)}, .destination = ${s.destination === null ? "null" : JSON.stringify(s.destination)}, ` +
+            `.invocation = ${s.invocation} },`,
         );
       }
       w.close("};");
     },
   };
-  return { hooks, runtimeFiles: [RUNTIME_FILE], sites };
+  return { hooks, runtimeFiles: [...RUNTIME_FILES], sites };
+}
+
+/** `--ccp=<mode>` as the CLI and CCP commands take it: `counts`, `timing`, `transitions[:N[:uniform]]`. */
+export interface CcpSpec {
+  mode: CcpMode;
+  /** Raw transition lines to keep (transitions mode). */
+  maxTransitions?: number;
+  /** The first N transitions (default) or a uniform sample of N over the run. */
+  sample?: "first" | "uniform";
+}
+
+/** Parse a `--ccp=` value; a string describing the problem when it is not one. */
+export function parseCcpSpec(value: string): CcpSpec | string {
+  const [mode, n, sample, ...rest] = value.split(":");
+  if (!CCP_MODES.includes(mode as CcpMode)) return `--ccp= takes counts, timing or transitions[:N[:uniform]], got '${value}'`;
+  if (mode !== "transitions" && n !== undefined) return `only --ccp=transitions takes a count, got '${value}'`;
+  const spec: CcpSpec = { mode: mode as CcpMode };
+  if (n !== undefined) {
+    if (!/^\d+$/.test(n) || !Number.isSafeInteger(Number(n))) return `--ccp=transitions:N needs a whole number, got '${n}'`;
+    spec.maxTransitions = Number(n);
+  }
+  if (sample !== undefined) {
+    if ((sample !== "uniform" && sample !== "first") || rest.length > 0) {
+      return `--ccp=transitions:N: takes 'first' or 'uniform', got '${value}'`;
+    }
+    spec.sample = sample;
+  }
+  return spec;
 }

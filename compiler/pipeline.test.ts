@@ -39,7 +39,7 @@ describe("the pipeline as data", () => {
     expect(r.ok).toBe(true);
     expect(started(events)).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "taps", "instrument", "emit"]);
     expect(events.filter((e) => e.type === "pass_done").map((e) => e.pass)).toEqual(started(events));
-    expect(r.runtimeFiles).toEqual(["koru_ccp.zig"]);
+    expect(r.runtimeFiles).toContain("koru_ccp.zig");
   });
 
   it("checkOnly stops after runtime_scopes and produces no Zig", () => {

@@ -42,6 +42,8 @@ export interface PassContext {
   hooks: EmitHooks[];
   /** Files of zig-runtime/ the generated Zig needs beside it. */
   runtimeFiles: string[];
+  /** The recorder's sites when instrumented: the edges its records may name. */
+  sites?: import("./instrument.js").Site[];
   zig?: string;
   sourceMap?: SourceMap;
   /** The built binary (after `zig_build`). */
@@ -76,6 +78,8 @@ export interface CompileOptions {
   flags?: string[];
   /** Instrument every event invocation with the CCP recorder. */
   ccp?: boolean;
+  /** What the recorder measures when `ccp` is on (default "counts"). */
+  ccpMode?: import("./instrument.js").CcpMode;
   /** Write a Chrome trace of every invocation. */
   profile?: boolean;
   /** Stop after the checks (`auto_discharge`); produce no Zig. */
@@ -98,6 +102,8 @@ export interface CompileResult {
   sourceMap?: SourceMap;
   /** Zig files from zig-runtime/ that must sit beside the generated file, by file name. */
   runtimeFiles?: string[];
+  /** The recorder's sites when instrumented: the edges its records may name. */
+  sites?: import("./instrument.js").Site[];
   /** Text of every .kz file read, by path, for rendering diagnostics. */
   sources: Map<string, string>;
   /** The built binary, when the pipeline ran `zig_build`. */
@@ -169,7 +175,9 @@ const instrumentPass: Pass = {
     const observe = instrumentationHooks({
       ccp: !!ctx.options.ccp || fromImports.ccp,
       profile: !!ctx.options.profile || fromImports.profile,
+      ...(ctx.options.ccpMode ? { mode: ctx.options.ccpMode } : {}),
     });
+    ctx.sites = observe.sites;
     ctx.hooks.push(observe.hooks);
     ctx.runtimeFiles.push(...observe.runtimeFiles);
   },

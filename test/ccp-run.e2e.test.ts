@@ -56,7 +56,7 @@ function edge(msgs: ReturnType<typeof messages>, branch: string) {
 describe("koruc run --ccp", () => {
   it("streams only valid CCP lines, exact counts across threads, and a run record", () => {
     const dir = workspace({ "app.kz": `${TICKS}\n~parallel(threads: 4, n: 1000)\n` });
-    const r = koruc(["run", "--ccp", "app.kz", "-O", "Debug"], { cwd: dir });
+    const r = koruc(["run", "--ccp=transitions", "app.kz", "-O", "Debug"], { cwd: dir });
     expect(r.status).toBe(0);
     const msgs = messages(r.stdout);
     const types = msgs.map((m) => m.type);
@@ -81,7 +81,7 @@ describe("koruc run --ccp", () => {
 
   it("keeps statistics exact when raw transitions are capped", () => {
     const dir = workspace({ "app.kz": `${TICKS}\n~parallel(threads: 1, n: 20000)\n` });
-    const r = koruc(["run", "--ccp", "app.kz", "-O", "Debug"], { cwd: dir, env: { KORU_CCP_MAX_TRANSITIONS: "100" } });
+    const r = koruc(["run", "--ccp=transitions:100", "app.kz", "-O", "Debug"], { cwd: dir });
     const msgs = messages(r.stdout);
     expect(edge(msgs, "next")?.count).toBe(20000);
     const summary = msgs.find((m) => m.type === "recorder_summary") as Record<string, number>;

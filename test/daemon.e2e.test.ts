@@ -78,7 +78,7 @@ describe("koruc --ccp (daemon)", () => {
 
   it("runs a program instrumented and analyses it later from its aggregates", async () => {
     const dir = workspace({ "app.kz": PROGRAM });
-    const first = await daemon(['{"cmd":"run","entry":"app.kz","optimize":"Debug","id":"r"}'], dir);
+    const first = await daemon(['{"cmd":"run","entry":"app.kz","optimize":"Debug","mode":"timing","id":"r"}'], dir);
     const done = first.messages.find((m) => m.type === "run_done") as { run_id: string; exit_code: number };
     expect(done.exit_code).toBe(0);
     expect(first.messages.some((m) => m.type === "program_output" && String(m.text).includes("Hello, World!"))).toBe(true);

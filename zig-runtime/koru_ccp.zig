@@ -2,34 +2,55 @@
 //!
 //! The compiler emits a comptime table of sites (one per invocation site and branch of
 //! the invoked event) and wraps every invocation in `observe(site, handler, input)`.
-//! Per invocation the recorder reads the cycle counter twice, updates exact per-site
-//! aggregates in thread-local memory and appends a 24-byte record to a thread-local
-//! buffer; records become JSONL `transition` lines in batches. Nothing is formatted or
-//! written on the hot path. At `finish` (or on panic) every thread's aggregates are
-//! merged into `edge_stats` lines and a `recorder_summary`.
+//! What an invocation costs depends on the mode, fixed at compile time:
+//! - `counts` (default): an exact counter per edge and the site pushed on a thread-local
+//!   stack; no clock read. Time comes from a sampler thread that reads each program
+//!   thread's CPU clock and its stack of sites (no signals; see docs/run-records.md).
+//! - `timing`: every invocation timed with the cycle counter (exact totals, min, max).
+//! - `transitions`: `timing` plus raw `transition` lines, the first N or a uniform sample.
+//! At `finish` (or on panic) every thread's aggregates are merged into `edge_stats`
+//! lines and a `recorder_summary`.
 //!
 //! Output: the fd in KORU_CCP_FD, else the file KORU_CCP_FILE, else stderr (never
-//! stdout). KORU_CCP_MAX_TRANSITIONS caps raw lines (default 1,000,000; 0 = none).
-//! KORU_PROFILE_FILE receives a Chrome trace (complete events, real pid and tid).
+//! stdout). KORU_CCP_MAX_TRANSITIONS caps raw lines (default 1,000,000; 0 = none);
+//! KORU_CCP_SAMPLE=uniform keeps a uniform sample of that many instead of the first ones.
+//! KORU_CCP_SAMPLE_US sets the sampling period (default 50). KORU_PROFILE_FILE receives
+//! a Chrome trace (complete events, real pid and tid).
 const std = @import("std");
 const builtin = @import("builtin");
+const text = @import("ccp_text.zig");
+const clock = @import("ccp_clock.zig");
 
 pub const Site = struct {
     source: []const u8,
     branch: []const u8,
     destination: ?[]const u8,
+    /// Index of the first site of the same invocation (its branches are consecutive).
+    invocation: u32 = 0,
 };
 
-pub const Options = struct {
-    transitions: bool = true,
+pub const Mode = enum { counts, timing, transitions };
+
+pub const Config = struct {
+    mode: Mode = .counts,
     profile: bool = false,
 };
 
-pub fn Recorder(comptime sites: []const Site) type {
+/// Kept for generated code that passes start options; the mode is in `Config`.
+pub const Options = struct {};
+
+pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
     return struct {
-        const Self = @This();
         const site_count = sites.len;
+        /// Arrays are never empty: a program with no event invocation still links.
+        const slots = @max(site_count, 1);
         const batch = 4096;
+        const timed = config.mode != .counts or config.profile;
+        const sampled = !timed;
+        const raw_lines = config.mode == .transitions;
+        const keep_records = raw_lines or config.profile;
+        /// Deeper nesting is counted exactly; samples go to the deepest tracked site.
+        const max_depth = 128;
 
         const Agg = struct {
             count: u64 = 0,
@@ -42,16 +63,44 @@ pub fn Recorder(comptime sites: []const Site) type {
         const Record = struct { site: u32, start: u64, ticks: u64 };
 
         const Thread = struct {
-            aggs: [site_count]Agg = [_]Agg{.{}} ** site_count,
-            records: [batch]Record = undefined,
+            // Written by this thread only.
+            counts: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
+            aggs: [if (timed) slots else 0]Agg = [_]Agg{.{}} ** (if (timed) slots else 0),
+            /// Sites of the invocations in progress, outermost first (read by the sampler).
+            stack: [if (sampled) max_depth else 0]u32 = undefined,
+            depth: u32 = 0,
+            /// 1 + the site of a chainable invocation that just returned, until the next one
+            /// starts: the continuation's dispatch in between is charged to it (as `timing`
+            /// charges a label loop's dispatch to its next turn).
+            tail: u32 = 0,
+            records: [if (keep_records) batch else 0]Record = undefined,
             len: usize = 0,
             /// Raw slots this thread reserved against the global cap.
             reserved: usize = 0,
+            /// The global cap is used up: no more reservations (no atomic past the cap).
+            exhausted: bool = false,
+            /// Uniform sample of this thread's invocations (KORU_CCP_SAMPLE=uniform).
+            reservoir: []Record = &.{},
+            seen: u64 = 0,
+            rng: u64 = 0,
             /// Ticks spent in invocations nested in the current one.
             child: u64 = 0,
             /// Clock at the end of this thread's last observed invocation.
             last: u64 = 0,
-            tid: u64 = 0,
+            /// Clock when the thread first invoked an event.
+            first: u64 = 0,
+            /// Ticks this thread spent handing records over or formatting them.
+            flush: u64 = 0,
+            // Written by the sampler thread only: samples per site (self: on top of the stack;
+            // total: anywhere on it), samples outside any invocation, and CPU clock readings.
+            self_n: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
+            total_n: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
+            outside_n: u64 = 0,
+            samples: u64 = 0,
+            cpu_first: u64 = 0,
+            cpu_last: u64 = 0,
+            alive: bool = true,
+            tid: i32 = 0,
             next: ?*Thread = null,
         };
 
@@ -60,14 +109,12 @@ pub fn Recorder(comptime sites: []const Site) type {
         var threads_lock: std.Thread.Mutex = .{};
         var write_lock: std.Thread.Mutex = .{};
 
-        var enabled_raw: bool = true;
-        var profile: bool = false;
         var cap: usize = 1_000_000;
+        var uniform = false;
         var reserved_total = std.atomic.Value(usize).init(0);
-        var flush_ticks = std.atomic.Value(u64).init(0);
 
-        const Block = struct { records: [batch]Record = undefined, len: usize = 0, tid: u64 = 0 };
-        const ring_size = 64;
+        const Block = struct { records: [if (keep_records) batch else 0]Record = undefined, len: usize = 0, tid: i32 = 0 };
+        const ring_size = if (keep_records) 64 else 0;
         var ring: [ring_size]Block = [_]Block{.{}} ** ring_size;
         var ring_head: usize = 0;
         var ring_count: usize = 0;
@@ -75,54 +122,103 @@ pub fn Recorder(comptime sites: []const Site) type {
         var ring_cond: std.Thread.Condition = .{};
         var stopping = false;
         var writer: ?std.Thread = null;
+        var writer_cpu: u64 = 0;
+        var writer_tid = std.atomic.Value(i32).init(0);
         var written: usize = 0;
+
+        var sampler: ?std.Thread = null;
+        var sampler_stop = std.atomic.Value(bool).init(false);
+        var sampler_cpu: u64 = 0;
+        var period_ns: u64 = 50_000;
+        var mark: [slots]u64 = [_]u64{0} ** slots;
+        var generation: u64 = 0;
+
         var out_fd: std.posix.fd_t = 2;
         var trace_fd: ?std.posix.fd_t = null;
         var trace_first = true;
         var started = false;
         var finished = std.atomic.Value(bool).init(false);
+        var pid0: i32 = 0;
         var tick0: u64 = 0;
         var mono0: u64 = 0;
+        var cpu0: u64 = 0;
         var wall0_ms: u64 = 0;
+        /// Per-run key from KORU_CCP_KEY, echoed in summary lines so a reader can tell the
+        /// recorder's records from lines the program itself wrote to the record fd.
+        var key_buf: [64]u8 = undefined;
+        var key: []const u8 = "";
 
         /// Per-site JSON prefixes, built once at comptime.
         const prefixes = blk: {
-            var p: [site_count][]const u8 = undefined;
+            var p = [_][]const u8{""} ** slots;
             for (sites, 0..) |s, i| {
-                p[i] = "{\"type\":\"transition\",\"source\":" ++ jsonString(s.source) ++ ",\"branch\":" ++ jsonString(s.branch) ++
-                    ",\"destination\":" ++ (if (s.destination) |d| jsonString(d) else "null");
+                p[i] = "{\"type\":\"transition\",\"source\":" ++ text.jsonString(s.source) ++ ",\"branch\":" ++
+                    text.jsonString(s.branch) ++ ",\"destination\":" ++ (if (s.destination) |d| text.jsonString(d) else "null");
             }
             break :blk p;
         };
 
-        pub fn start(opts: Options) void {
+        /// The first site of each site's invocation (its branches follow it).
+        const site_base = blk: {
+            var b: [slots]u32 = [_]u32{0} ** slots;
+            for (sites, 0..) |s, i| b[i] = s.invocation;
+            break :blk b;
+        };
+
+        pub fn start(_: Options) void {
             if (started) return;
             started = true;
-            profile = opts.profile;
-            enabled_raw = opts.transitions;
+            pid0 = std.os.linux.getpid();
             if (std.posix.getenv("KORU_CCP_MAX_TRANSITIONS")) |v| cap = std.fmt.parseInt(usize, v, 10) catch cap;
+            if (std.posix.getenv("KORU_CCP_SAMPLE")) |v| uniform = std.mem.eql(u8, v, "uniform");
+            if (std.posix.getenv("KORU_CCP_SAMPLE_US")) |v| {
+                const us = std.fmt.parseInt(u64, v, 10) catch 50;
+                period_ns = @max(10, us) * 1000;
+            }
+            takeKey();
             if (std.posix.getenv("KORU_CCP_FD")) |v| {
                 out_fd = std.fmt.parseInt(std.posix.fd_t, v, 10) catch 2;
             } else if (std.posix.getenv("KORU_CCP_FILE")) |path| {
                 out_fd = std.posix.open(path, .{ .ACCMODE = .WRONLY, .CREAT = true, .TRUNC = true }, 0o644) catch 2;
-            } else if (!opts.transitions) {
+            } else if (config.profile and config.mode == .counts) {
                 out_fd = -1; // Profiling only: no JSONL unless asked for.
             }
-            if (profile) {
+            if (config.profile) {
                 // Where upstream's profiler writes, unless koruc (or the user) says otherwise.
                 const path = std.posix.getenv("KORU_PROFILE_FILE") orelse "/tmp/koru_profile.json";
                 trace_fd = std.posix.open(path, .{ .ACCMODE = .WRONLY, .CREAT = true, .TRUNC = true }, 0o644) catch null;
-                if (trace_fd) |fd| writeAll(fd, "{\"traceEvents\":[\n");
+                if (trace_fd) |fd| text.writeAll(fd, "{\"traceEvents\":[\n");
             }
-            if (!enabled_raw and trace_fd == null) cap = 0;
-            if (cap > 0) writer = std.Thread.spawn(.{}, writerLoop, .{}) catch null;
+            if (!raw_lines) uniform = false;
+            if (!keep_records or (!raw_lines and trace_fd == null)) cap = 0;
+            if (config.profile and !raw_lines) cap = std.math.maxInt(usize); // the trace has every invocation
+            if (keep_records and cap > 0 and !uniform) writer = std.Thread.spawn(.{}, writerLoop, .{}) catch null;
             wall0_ms = @intCast(std.time.milliTimestamp());
-            mono0 = monotonic();
-            tick0 = ticks();
+            mono0 = clock.monotonic();
+            tick0 = clock.ticks();
+            cpu0 = clock.processCpu() orelse 0;
+            if (sampled) sampler = std.Thread.spawn(.{}, samplerLoop, .{}) catch null;
+            // Registered after the spawn, so starting the recorder is not charged to the program.
+            _ = state();
+        }
+
+        /// Read the run key and blank it in the environment, so the program cannot echo it.
+        fn takeKey() void {
+            for (std.os.environ) |entry| {
+                const line = std.mem.span(entry);
+                const name = "KORU_CCP_KEY=";
+                if (!std.mem.startsWith(u8, line, name)) continue;
+                const value = line[name.len..];
+                const n = @min(value.len, key_buf.len);
+                @memcpy(key_buf[0..n], value[0..n]);
+                key = key_buf[0..n];
+                @memset(value, 'x');
+            }
         }
 
         /// Call `handler(input)` and record the invocation at `site` + the branch taken.
         pub inline fn observe(comptime site: u32, comptime handler: anytype, input: InputOf(handler)) ReturnOf(handler) {
+            if (sampled) return counted(site, handler, input, false);
             return record(site, handler, input, false);
         }
 
@@ -130,16 +226,31 @@ pub fn Recorder(comptime sites: []const Site) type {
         /// this thread (a continuation's first step, a label loop's next iteration): it
         /// starts when that one ended, so one clock read serves both.
         pub inline fn observeChained(comptime site: u32, comptime handler: anytype, input: InputOf(handler), chained: bool) ReturnOf(handler) {
+            if (sampled) return counted(site, handler, input, true);
             return record(site, handler, input, chained);
+        }
+
+        /// Default mode: an exact count, and the site on the stack the sampler reads.
+        inline fn counted(comptime site: u32, comptime handler: anytype, input: InputOf(handler), comptime chainable: bool) ReturnOf(handler) {
+            const t = state();
+            const d = t.depth;
+            if (d < max_depth) @atomicStore(u32, &t.stack[d], site, .monotonic);
+            @atomicStore(u32, &t.tail, 0, .monotonic);
+            @atomicStore(u32, &t.depth, d + 1, .release);
+            const result = handler(input);
+            @atomicStore(u32, &t.depth, d, .release);
+            @atomicStore(u32, &t.tail, if (chainable) site + 1 else 0, .monotonic);
+            t.counts[site + branchIndex(result)] += 1;
+            return result;
         }
 
         inline fn record(comptime site: u32, comptime handler: anytype, input: InputOf(handler), chained: bool) ReturnOf(handler) {
             const t = state();
             const outer_child = t.child;
             t.child = 0;
-            const t0 = if (chained) t.last else ticks();
+            const t0 = if (chained) t.last else clock.ticks();
             const result = handler(input);
-            const t1 = ticks();
+            const t1 = clock.ticks();
             t.last = t1;
             const elapsed = t1 -% t0;
             const index = site + branchIndex(result);
@@ -150,16 +261,18 @@ pub fn Recorder(comptime sites: []const Site) type {
             agg.min = @min(agg.min, elapsed);
             agg.max = @max(agg.max, elapsed);
             t.child = outer_child + elapsed;
-            if (t.reserved > 0) {
-                t.records[t.len] = .{ .site = index, .start = t0, .ticks = elapsed };
-                t.len += 1;
-                t.reserved -= 1;
-                if (t.len == batch) {
-                    handOff(t);
-                    t.last = ticks(); // A chained successor must not be charged for the hand-off.
+            if (keep_records) {
+                if (t.reserved > 0) {
+                    t.records[t.len] = .{ .site = index, .start = t0, .ticks = elapsed };
+                    t.len += 1;
+                    t.reserved -= 1;
+                    if (t.len == batch) {
+                        handOff(t);
+                        t.last = clock.ticks(); // A chained successor must not be charged for the hand-off.
+                    }
+                } else if (!t.exhausted) {
+                    if (uniform) sample(t, index, t0, elapsed) else reserve(t, index, t0, elapsed);
                 }
-            } else if (cap > 0) {
-                reserve(t, index, t0, elapsed);
             }
             return result;
         }
@@ -179,14 +292,55 @@ pub fn Recorder(comptime sites: []const Site) type {
         }
 
         noinline fn reserve(t: *Thread, index: u32, t0: u64, elapsed: u64) void {
+            if (cap == 0 or inChild()) {
+                t.exhausted = true;
+                return;
+            }
             const got = reserved_total.fetchAdd(batch, .monotonic);
-            if (got >= cap) return;
+            if (got >= cap) {
+                t.exhausted = true;
+                return;
+            }
             t.reserved = @min(batch, cap - got);
             t.records[t.len] = .{ .site = index, .start = t0, .ticks = elapsed };
             t.len += 1;
             t.reserved -= 1;
             if (t.len == batch) handOff(t);
-            t.last = ticks();
+            t.last = clock.ticks();
+        }
+
+        /// Reservoir sampling (algorithm R) into this thread's buffer; merged at finish.
+        noinline fn sample(t: *Thread, index: u32, t0: u64, elapsed: u64) void {
+            if (cap == 0) {
+                t.exhausted = true;
+                return;
+            }
+            if (t.reservoir.len == 0) {
+                // Pages are touched only as they fill, so a large cap costs address space only.
+                t.reservoir = std.heap.page_allocator.alloc(Record, cap) catch {
+                    t.exhausted = true;
+                    return;
+                };
+                t.rng = @as(u64, @bitCast(@as(i64, t.tid))) *% 0x9E3779B97F4A7C15 +% t0;
+            }
+            t.seen += 1;
+            const rec: Record = .{ .site = index, .start = t0, .ticks = elapsed };
+            if (t.seen <= cap) {
+                t.reservoir[t.seen - 1] = rec;
+            } else {
+                const j = random(t, t.seen);
+                if (j < cap) t.reservoir[j] = rec;
+            }
+            t.last = clock.ticks();
+        }
+
+        /// Uniform in [0, n): xorshift64* and a multiply-shift instead of a division.
+        fn random(t: *Thread, n: u64) u64 {
+            t.rng ^= t.rng >> 12;
+            t.rng ^= t.rng << 25;
+            t.rng ^= t.rng >> 27;
+            const r = t.rng *% 0x2545F4914F6CDD1D;
+            return @truncate((@as(u128, r) * n) >> 64);
         }
 
         inline fn state() *Thread {
@@ -197,22 +351,102 @@ pub fn Recorder(comptime sites: []const Site) type {
         noinline fn register() *Thread {
             const t = std.heap.page_allocator.create(Thread) catch @panic("koru_ccp: out of memory");
             t.* = .{};
-            t.tid = std.Thread.getCurrentId();
-            t.last = ticks();
+            t.tid = std.os.linux.gettid();
+            t.last = clock.ticks();
+            t.first = t.last;
+            if (sampled) {
+                t.cpu_first = clock.threadCpu(t.tid) orelse 0;
+                t.cpu_last = t.cpu_first;
+            }
+            current = t;
+            // After fork() the child records nothing shared: the lock may be held by a thread
+            // that does not exist in the child.
+            if (inChild()) return t;
             threads_lock.lock();
             t.next = threads;
             threads = t;
             threads_lock.unlock();
-            current = t;
             return t;
+        }
+
+        /// True in a child created by fork(): it has none of the recorder's threads.
+        fn inChild() bool {
+            return started and std.os.linux.getpid() != pid0;
+        }
+
+        fn samplerLoop() void {
+            // No sample at the end: it would always land in `finish`, outside every event.
+            while (!sampler_stop.load(.acquire)) {
+                std.posix.nanosleep(0, period_ns);
+                sampleAll();
+            }
+            sampler_cpu = clock.threadCpu(std.os.linux.gettid()) orelse 0;
+        }
+
+        /// One sample of every thread that used CPU since its last sample: the site it is in
+        /// now. A thread that did not run (blocked, or not scheduled) is not sampled, so each
+        /// sample stands for an equal slice of the CPU time the thread used.
+        fn sampleAll() void {
+            threads_lock.lock();
+            defer threads_lock.unlock();
+            var it = threads;
+            while (it) |t| : (it = t.next) {
+                if (!t.alive) continue;
+                const cpu = clock.threadCpu(t.tid) orelse {
+                    t.alive = false; // exited: its time up to the last sample is kept
+                    continue;
+                };
+                if (cpu == t.cpu_last) continue;
+                t.cpu_last = cpu;
+                t.samples += 1;
+                const d = @min(@atomicLoad(u32, &t.depth, .acquire), max_depth);
+                const tail = @atomicLoad(u32, &t.tail, .monotonic);
+                if (tail != 0 and tail <= site_count) {
+                    // Between a chainable invocation and the next: the dispatch is its time.
+                    const s = tail - 1;
+                    t.self_n[s] += 1;
+                    generation += 1;
+                    mark[s] = generation;
+                    t.total_n[s] += 1;
+                    for (t.stack[0..d]) |*slot| {
+                        const o = @atomicLoad(u32, slot, .monotonic);
+                        if (o >= site_count or mark[o] == generation) continue;
+                        mark[o] = generation;
+                        t.total_n[o] += 1;
+                    }
+                    continue;
+                }
+                if (d == 0) {
+                    t.outside_n += 1;
+                    continue;
+                }
+                const top = @atomicLoad(u32, &t.stack[d - 1], .monotonic);
+                if (top >= site_count) {
+                    t.outside_n += 1;
+                    continue;
+                }
+                t.self_n[top] += 1;
+                generation += 1;
+                for (t.stack[0..d]) |*slot| {
+                    const s = @atomicLoad(u32, slot, .monotonic);
+                    if (s >= site_count or mark[s] == generation) continue;
+                    mark[s] = generation; // a recursive site counts once per sample
+                    t.total_n[s] += 1;
+                }
+            }
         }
 
         /// A full buffer goes to the writer thread (a copy, no formatting on the program's
         /// thread); when the writer is behind or absent, the thread formats it itself.
         fn handOff(t: *Thread) void {
-            const f0 = ticks();
-            defer _ = flush_ticks.fetchAdd(ticks() -% f0, .monotonic);
-            if (writer != null) {
+            const f0 = clock.ticks();
+            defer t.flush += clock.ticks() -% f0;
+            if (inChild()) {
+                t.len = 0; // the writer and its lock belong to the parent
+                t.exhausted = true;
+                return;
+            }
+            if (keep_records and writer != null) {
                 ring_lock.lock();
                 if (ring_count < ring_size) {
                     const slot = &ring[(ring_head + ring_count) % ring_size];
@@ -232,6 +466,8 @@ pub fn Recorder(comptime sites: []const Site) type {
         }
 
         fn writerLoop() void {
+            writer_tid.store(std.os.linux.gettid(), .release);
+            defer writer_cpu = clock.threadCpu(std.os.linux.gettid()) orelse 0;
             while (true) {
                 ring_lock.lock();
                 while (ring_count == 0 and !stopping) ring_cond.wait(&ring_lock);
@@ -249,23 +485,29 @@ pub fn Recorder(comptime sites: []const Site) type {
             }
         }
 
-        fn stopWriter() void {
-            const w = writer orelse return;
-            ring_lock.lock();
-            stopping = true;
-            ring_cond.signal();
-            ring_lock.unlock();
-            w.join();
-            writer = null;
+        fn stopThreads() void {
+            if (writer) |w| {
+                ring_lock.lock();
+                stopping = true;
+                ring_cond.signal();
+                ring_lock.unlock();
+                w.join();
+                writer = null;
+            }
+            if (sampler) |s| {
+                sampler_stop.store(true, .release);
+                s.join();
+                sampler = null;
+            }
         }
 
         fn flushThread(t: *Thread) void {
-            if (t.len == 0) return;
+            if (!keep_records or t.len == 0) return;
             formatRecords(t.records[0..t.len], t.tid);
             t.len = 0;
         }
 
-        fn formatRecords(records: []const Record, tid: u64) void {
+        fn formatRecords(records: []const Record, tid: i32) void {
             var buf: [64 * 1024]u8 = undefined;
             var n: usize = 0;
             const scale = nsPerTick();
@@ -276,97 +518,213 @@ pub fn Recorder(comptime sites: []const Site) type {
             for (records) |r| {
                 const start_ns: u64 = @truncate((@as(u128, r.start -% tick0) * mul) >> 32);
                 const dur_ns: u64 = @truncate((@as(u128, r.ticks) * mul) >> 32);
-                if (enabled_raw) {
+                if (raw_lines) {
                     if (n + prefixes[r.site].len + 96 > buf.len) {
-                        writeAll(out_fd, buf[0..n]);
+                        text.writeAll(out_fd, buf[0..n]);
                         n = 0;
                     }
                     const wall_ms: u64 = wall0_ms + start_ns / 1_000_000;
-                    n = append(&buf, n, prefixes[r.site]);
-                    n = append(&buf, n, ",\"timestamp\":");
-                    n = appendInt(&buf, n, wall_ms);
-                    n = append(&buf, n, ",\"timestamp_ns\":");
-                    n = appendInt(&buf, n, start_ns);
-                    n = append(&buf, n, ",\"duration_ns\":");
-                    n = appendInt(&buf, n, dur_ns);
-                    n = append(&buf, n, "}\n");
+                    n = text.append(&buf, n, prefixes[r.site]);
+                    n = text.append(&buf, n, ",\"timestamp\":");
+                    n = text.appendInt(&buf, n, wall_ms);
+                    n = text.append(&buf, n, ",\"timestamp_ns\":");
+                    n = text.appendInt(&buf, n, start_ns);
+                    n = text.append(&buf, n, ",\"duration_ns\":");
+                    n = text.appendInt(&buf, n, dur_ns);
+                    n = text.append(&buf, n, "}\n");
                     written += 1;
                 }
                 if (trace_fd) |fd| writeTrace(fd, r.site, start_ns, dur_ns, tid);
             }
-            if (n > 0) writeAll(out_fd, buf[0..n]);
+            if (n > 0) text.writeAll(out_fd, buf[0..n]);
         }
 
-        fn writeTrace(fd: std.posix.fd_t, site: u32, start_ns: u64, dur_ns: u64, tid: u64) void {
+        fn writeTrace(fd: std.posix.fd_t, site: u32, start_ns: u64, dur_ns: u64, tid: i32) void {
             var buf: [512]u8 = undefined;
             const sep: []const u8 = if (trace_first) "" else ",\n";
             trace_first = false;
             const line = std.fmt.bufPrint(&buf, "{s}{{\"name\":{s},\"cat\":\"event\",\"ph\":\"X\",\"ts\":{d}.{d:0>3},\"dur\":{d}.{d:0>3},\"pid\":{d},\"tid\":{d}}}", .{
-                sep, comptime_names[site], start_ns / 1000, start_ns % 1000, dur_ns / 1000, dur_ns % 1000, pid(), tid,
+                sep, source_json[site], start_ns / 1000, start_ns % 1000, dur_ns / 1000, dur_ns % 1000, pid0, tid,
             }) catch return;
-            writeAll(fd, line);
+            text.writeAll(fd, line);
         }
 
-        const comptime_names = blk: {
-            var names: [site_count][]const u8 = undefined;
-            for (sites, 0..) |s, i| names[i] = jsonString(s.source);
-            break :blk names;
-        };
+        /// Merge the threads' reservoirs into one uniform sample of the whole run, in time order.
+        fn writeReservoirs() void {
+            var total_seen: u64 = 0;
+            var it = threads;
+            while (it) |t| : (it = t.next) total_seen += t.seen;
+            const want: usize = @intCast(@min(total_seen, cap));
+            if (want == 0) return;
+            const out = std.heap.page_allocator.alloc(Record, want) catch return;
+            defer std.heap.page_allocator.free(out);
+            var rng = Thread{};
+            rng.rng = tick0 | 1;
+            // Drawing without replacement from the union: thread t next with probability
+            // (its invocations not yet drawn) / (all not yet drawn), then a random element of
+            // its reservoir, itself a uniform sample of that thread's invocations.
+            var left = total_seen;
+            var remaining: [256]u64 = undefined;
+            var kept: [256]usize = undefined;
+            var list: [256]*Thread = undefined;
+            var count: usize = 0;
+            it = threads;
+            while (it) |t| : (it = t.next) {
+                if (t.seen == 0 or count == list.len) continue;
+                list[count] = t;
+                remaining[count] = t.seen;
+                kept[count] = @intCast(@min(t.seen, cap));
+                count += 1;
+            }
+            for (out) |*slot| {
+                var pick = random(&rng, left);
+                var k: usize = 0;
+                while (k + 1 < count and pick >= remaining[k]) : (k += 1) pick -= remaining[k];
+                const j = random(&rng, kept[k]);
+                const res = list[k].reservoir;
+                slot.* = res[j];
+                res[j] = res[kept[k] - 1];
+                kept[k] -= 1;
+                remaining[k] -= 1;
+                left -= 1;
+            }
+            std.mem.sort(Record, out, {}, struct {
+                fn lt(_: void, a: Record, b: Record) bool {
+                    return a.start < b.start;
+                }
+            }.lt);
+            var from: usize = 0;
+            while (from < out.len) : (from += batch) formatRecords(out[from..@min(out.len, from + batch)], 0);
+        }
 
-        /// Flush every thread's records and write the exact per-edge statistics.
+        /// Flush every thread's records and write the per-edge statistics.
         pub fn finish() void {
             if (!started or finished.swap(true, .acq_rel)) return;
-            stopWriter();
+            if (inChild()) return; // the parent reports; a forked child has no recorder threads
+            // The program ends here; draining the writer is the recorder's time.
+            const wall = clock.monotonic() -% mono0;
+            const process_cpu = if (clock.processCpu()) |c| c -| cpu0 else null;
+            const wtid = writer_tid.load(.acquire);
+            const writer_cpu_now = if (wtid != 0) clock.threadCpu(wtid) orelse 0 else 0;
+            stopThreads();
             const scale = nsPerTick();
-            var total = [_]Agg{.{}} ** site_count;
+            var total = [_]Agg{.{}} ** slots;
+            var self_w = [_]f64{0} ** slots;
+            var total_w = [_]f64{0} ** slots;
+            var sampled_cpu: u64 = 0;
+            var samples: u64 = 0;
+            var flush: u64 = 0;
             var thread_count: usize = 0;
+            var spans: u64 = 0;
+            const now = clock.ticks();
+            const me = current;
             threads_lock.lock();
+            if (uniform) writeReservoirs();
             var it = threads;
             while (it) |t| : (it = t.next) {
                 thread_count += 1;
                 flushThread(t);
-                for (t.aggs, 0..) |a, i| {
-                    if (a.count == 0) continue;
-                    total[i].count += a.count;
-                    total[i].total += a.total;
-                    total[i].self += a.self;
-                    total[i].min = @min(total[i].min, a.min);
-                    total[i].max = @max(total[i].max, a.max);
+                flush += t.flush;
+                // A thread's span: from its first invocation to its last (to now for this one).
+                spans += (if (t == me) now else t.last) -% t.first;
+                if (sampled) {
+                    // Each sample of this thread stands for cpu / samples of its CPU time.
+                    const end = if (t.alive) clock.threadCpu(t.tid) orelse t.cpu_last else t.cpu_last;
+                    const cpu = end -| t.cpu_first;
+                    sampled_cpu += cpu;
+                    samples += t.samples;
+                    const each: f64 = if (t.samples > 0) @as(f64, @floatFromInt(cpu)) / @as(f64, @floatFromInt(t.samples)) else 0;
+                    for (0..site_count) |i| {
+                        total[i].count += t.counts[i];
+                        self_w[i] += @as(f64, @floatFromInt(t.self_n[i])) * each;
+                        total_w[i] += @as(f64, @floatFromInt(t.total_n[i])) * each;
+                    }
+                } else {
+                    for (t.aggs, 0..) |a, i| {
+                        if (a.count == 0) continue;
+                        total[i].count += a.count;
+                        total[i].total += a.total;
+                        total[i].self += a.self;
+                        total[i].min = @min(total[i].min, a.min);
+                        total[i].max = @max(total[i].max, a.max);
+                    }
                 }
             }
             threads_lock.unlock();
             var invocations: u64 = 0;
             var buf: [2048]u8 = undefined;
             for (total, 0..) |a, i| {
-                if (a.count == 0) continue;
+                if (a.count == 0 or i >= site_count) continue;
                 invocations += a.count;
-                const s = sites[i];
-                const line = std.fmt.bufPrint(&buf, "{{\"type\":\"edge_stats\",\"source\":{s},\"branch\":{s},\"destination\":{s},\"count\":{d},\"total_ns\":{d},\"self_ns\":{d},\"min_ns\":{d},\"max_ns\":{d}}}\n", .{
-                    comptime_names[i], branch_json[i], dest_json[i], a.count, toNs(a.total, scale), toNs(a.self, scale), toNs(a.min, scale), toNs(a.max, scale),
+                const line = if (sampled) sampledEdge(&buf, i, a.count, &total, &self_w, &total_w) catch continue else std.fmt.bufPrint(&buf, "{{\"type\":\"edge_stats\",\"source\":{s},\"branch\":{s},\"destination\":{s},\"count\":{d},\"total_ns\":{d},\"self_ns\":{d},\"min_ns\":{d},\"max_ns\":{d}{s}}}\n", .{
+                    source_json[i], branch_json[i], dest_json[i], a.count, toNs(a.total, scale), toNs(a.self, scale), toNs(a.min, scale), toNs(a.max, scale), keyField(),
                 }) catch continue;
-                writeAll(out_fd, line);
-                _ = s;
+                text.writeAll(out_fd, line);
             }
-            const wall = monotonic() -% mono0;
-            const dropped = if (enabled_raw) invocations - written else 0;
-            const line = std.fmt.bufPrint(&buf, "{{\"type\":\"recorder_summary\",\"transitions_written\":{d},\"transitions_dropped\":{d},\"cap\":{d},\"wall_ns\":{d},\"recorder_ns\":{d},\"threads\":{d}}}\n", .{
-                written, dropped, if (enabled_raw) cap else 0, wall, toNs(flush_ticks.load(.monotonic), scale), thread_count,
+            const flush_ns = toNs(flush, scale);
+            const recorder_ns = flush_ns + writer_cpu + sampler_cpu;
+            // The program's own time. Sampled: the CPU time the sampler saw on program threads.
+            // Timed: invocation times are wall-clock per thread, so the sum of the threads'
+            // spans (recorder flushing excluded), and at least the process's CPU time less
+            // the recorder's.
+            const program_ns = if (sampled) sampled_cpu else @max(
+                (process_cpu orelse wall) -| writer_cpu_now -| flush_ns,
+                toNs(spans, scale) -| flush_ns,
+            );
+            const dropped = if (raw_lines) invocations -| written else 0;
+            const mode_name: []const u8 = @tagName(config.mode);
+            const line = std.fmt.bufPrint(&buf, "{{\"type\":\"recorder_summary\",\"mode\":\"{s}\",\"transition_sample\":\"{s}\",\"transitions_written\":{d},\"transitions_dropped\":{d},\"cap\":{d},\"wall_ns\":{d},\"program_ns\":{d},\"recorder_ns\":{d},\"samples\":{d},\"sample_period_ns\":{d},\"threads\":{d}{s}}}\n", .{
+                mode_name,  if (uniform) "uniform" else "first", written, dropped, if (raw_lines) cap else 0, wall, program_ns,
+                recorder_ns, samples,                            if (sampled) period_ns else 0, thread_count, keyField(),
             }) catch return;
-            writeAll(out_fd, line);
+            text.writeAll(out_fd, line);
             if (trace_fd) |fd| {
-                writeAll(fd, "\n]}\n");
+                text.writeAll(fd, "\n]}\n");
                 std.posix.close(fd);
             }
         }
 
+        /// An edge's share of its site's sampled time is its share of the site's calls:
+        /// samples see which invocation is running, not yet which branch it will take.
+        fn sampledEdge(buf: []u8, i: usize, count: u64, total: *const [slots]Agg, self_w: *const [slots]f64, total_w: *const [slots]f64) ![]const u8 {
+            const base = site_base[i];
+            var calls: u64 = 0;
+            var j = base;
+            while (j < site_count and site_base[j] == base) : (j += 1) calls += total[j].count;
+            const part = struct {
+                fn of(w: f64, n: u64, all: u64) u64 {
+                    if (all == 0) return 0;
+                    return @intFromFloat(w * @as(f64, @floatFromInt(n)) / @as(f64, @floatFromInt(all)));
+                }
+            }.of;
+            return std.fmt.bufPrint(buf, "{{\"type\":\"edge_stats\",\"source\":{s},\"branch\":{s},\"destination\":{s},\"count\":{d},\"total_ns\":{d},\"self_ns\":{d},\"sampled\":true{s}}}\n", .{
+                source_json[i], branch_json[i], dest_json[i], count, part(total_w[base], count, calls), part(self_w[base], count, calls), keyField(),
+            });
+        }
+
+        fn keyField() []const u8 {
+            const S = struct {
+                var buf: [80]u8 = undefined;
+                var len: usize = 0;
+            };
+            if (key.len == 0) return "";
+            if (S.len == 0) S.len = (std.fmt.bufPrint(&S.buf, ",\"key\":\"{s}\"", .{key}) catch return "").len;
+            return S.buf[0..S.len];
+        }
+
+        const source_json = blk: {
+            var v = [_][]const u8{""} ** slots;
+            for (sites, 0..) |s, i| v[i] = text.jsonString(s.source);
+            break :blk v;
+        };
         const branch_json = blk: {
-            var v: [site_count][]const u8 = undefined;
-            for (sites, 0..) |s, i| v[i] = jsonString(s.branch);
+            var v = [_][]const u8{""} ** slots;
+            for (sites, 0..) |s, i| v[i] = text.jsonString(s.branch);
             break :blk v;
         };
         const dest_json = blk: {
-            var v: [site_count][]const u8 = undefined;
-            for (sites, 0..) |s, i| v[i] = if (s.destination) |d| jsonString(d) else "null";
+            var v = [_][]const u8{""} ** slots;
+            for (sites, 0..) |s, i| v[i] = if (s.destination) |d| text.jsonString(d) else "null";
             break :blk v;
         };
 
@@ -379,8 +737,8 @@ pub fn Recorder(comptime sites: []const Site) type {
         }
 
         fn nsPerTick() f64 {
-            const dt = ticks() -% tick0;
-            const dn = monotonic() -% mono0;
+            const dt = clock.ticks() -% tick0;
+            const dn = clock.monotonic() -% mono0;
             if (dt == 0 or dn == 0) return 1.0;
             return @as(f64, @floatFromInt(dn)) / @as(f64, @floatFromInt(dt));
         }
@@ -389,93 +747,4 @@ pub fn Recorder(comptime sites: []const Site) type {
             return @intFromFloat(@as(f64, @floatFromInt(t)) * scale);
         }
     };
-}
-
-inline fn ticks() u64 {
-    if (builtin.cpu.arch == .x86_64) {
-        var lo: u32 = undefined;
-        var hi: u32 = undefined;
-        asm volatile ("rdtsc"
-            : [lo] "={eax}" (lo),
-              [hi] "={edx}" (hi),
-        );
-        return (@as(u64, hi) << 32) | lo;
-    }
-    return monotonic();
-}
-
-fn monotonic() u64 {
-    const ts = std.posix.clock_gettime(.MONOTONIC) catch return 0;
-    return @as(u64, @intCast(ts.sec)) * std.time.ns_per_s + @as(u64, @intCast(ts.nsec));
-}
-
-fn pid() i64 {
-    if (builtin.os.tag == .linux) return std.os.linux.getpid();
-    return 0;
-}
-
-inline fn append(buf: []u8, at: usize, text: []const u8) usize {
-    @memcpy(buf[at .. at + text.len], text);
-    return at + text.len;
-}
-
-/// "00" "01" ... "99": two digits per division.
-const digit_pairs = blk: {
-    var t: [200]u8 = undefined;
-    for (0..100) |i| {
-        t[2 * i] = '0' + @as(u8, @intCast(i / 10));
-        t[2 * i + 1] = '0' + @as(u8, @intCast(i % 10));
-    }
-    break :blk t;
-};
-
-fn appendInt(buf: []u8, at: usize, value: u64) usize {
-    var digits: [20]u8 = undefined;
-    var i: usize = digits.len;
-    var v = value;
-    while (v >= 100) {
-        const pair = (v % 100) * 2;
-        v /= 100;
-        i -= 2;
-        digits[i] = digit_pairs[pair];
-        digits[i + 1] = digit_pairs[pair + 1];
-    }
-    if (v >= 10) {
-        i -= 2;
-        digits[i] = digit_pairs[v * 2];
-        digits[i + 1] = digit_pairs[v * 2 + 1];
-    } else {
-        i -= 1;
-        digits[i] = @intCast('0' + v);
-    }
-    return append(buf, at, digits[i..]);
-}
-
-fn writeAll(fd: std.posix.fd_t, bytes: []const u8) void {
-    if (fd < 0) return;
-    var rest = bytes;
-    while (rest.len > 0) {
-        const n = std.posix.write(fd, rest) catch return;
-        if (n == 0) return;
-        rest = rest[n..];
-    }
-}
-
-/// A JSON string literal for `text`, computed at comptime.
-fn jsonString(comptime text: []const u8) []const u8 {
-    comptime {
-        var out: []const u8 = "\"";
-        for (text) |c| {
-            out = out ++ switch (c) {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                0...8, 11, 12, 14...31 => std.fmt.comptimePrint("\\u{x:0>4}", .{c}),
-                else => &[_]u8{c},
-            };
-        }
-        return out ++ "\"";
-    }
 }
