@@ -21,6 +21,8 @@ export interface CompileInput {
   flags?: readonly string[];
   /** Instrument every event invocation with the CCP recorder. */
   ccp?: boolean;
+  /** What the recorder measures when `ccp` is on (default counts). */
+  ccpMode?: import("../../compiler/instrument.js").CcpMode;
   profile?: boolean;
   /** Stop after the checks. */
   checkOnly?: boolean;
@@ -72,6 +74,7 @@ export async function compile(input: CompileInput, ctx: OperationContext): Promi
     ...(input.source !== undefined ? { source: input.source } : {}),
     flags: flagsOf(ctx, input.flags),
     ccp: input.ccp ?? false,
+    ...(input.ccpMode ? { ccpMode: input.ccpMode } : {}),
     profile: input.profile ?? false,
     checkOnly: input.checkOnly ?? false,
     ...(input.insert ? { insert: input.insert } : {}),

@@ -23,6 +23,8 @@ export interface RunInput {
   streamTransitions?: boolean;
   /** Maximum raw transitions the recorder writes. */
   transitionCap?: number;
+  /** Recorder mode and raw-line sampling (default counts). */
+  ccp?: import("../../compiler/instrument.js").CcpSpec;
   /** Echoed on every streamed record (the CCP command id). */
   id?: string | number;
 }
@@ -46,7 +48,14 @@ export interface RunOutput {
 export async function runInstrumented(input: RunInput, ctx: RunContext): Promise<RunOutput> {
   const optimize = input.optimize ?? "ReleaseSafe";
   const compiled = await compile(
-    { entry: input.entry, ccp: true, profile: input.profile ?? false, optimize, ...(input.flags ? { flags: input.flags } : {}) },
+    {
+      entry: input.entry,
+      ccp: true,
+      ccpMode: input.ccp?.mode ?? (input.streamTransitions ? "transitions" : "counts"),
+      profile: input.profile ?? false,
+      optimize,
+      ...(input.flags ? { flags: input.flags } : {}),
+    },
     { ...ctx, onProgress: (p) => ctx.onProgress?.({ ...p, fraction: p.fraction * 0.5 }) },
   );
   if (!compiled.ok || !compiled.exePath || !compiled.program) return { compiled };
@@ -64,6 +73,9 @@ export async function runInstrumented(input: RunInput, ctx: RunContext): Promise
     streamTransitions: input.streamTransitions ?? false,
     profile: input.profile ?? false,
     ...(input.transitionCap !== undefined ? { transitionCap: input.transitionCap } : {}),
+    ...(input.ccp?.maxTransitions !== undefined ? { transitionCap: input.ccp.maxTransitions } : {}),
+    ...(input.ccp?.sample ? { transitionSample: input.ccp.sample } : {}),
+    knownEdges: compiled.sites ?? [],
     ...(input.id !== undefined ? { id: input.id } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     meta: {
