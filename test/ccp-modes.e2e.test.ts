@@ -83,7 +83,7 @@ const TWO = `const std = @import("std");
     std.mem.doNotOptimizeAway(x);
 }
 
-~#l big(n: 3000)
+~#l big(n: 30000)
 | next m |> small(n: m) |> @l(n: m)
 | done |> _
 `;
@@ -122,15 +122,21 @@ describe("recorder modes", () => {
 
   it("sampled shares agree with --ccp=timing within 5 percentage points", () => {
     const dir = workspace({ "two.kz": TWO });
-    const counts = koruc(["--ccp", "two.kz", "-O", "ReleaseSafe"], dir);
-    const timing = koruc(["--ccp=timing", "two.kz", "-O", "ReleaseSafe"], dir);
-    expect(hotspots(counts)[0].data.mode).toBe("counts");
-    expect(hotspots(timing)[0].data.mode).toBe("timing");
+    // Median of 3 runs per mode: timed durations are wall-clock, and one preemption on a
+    // loaded machine lands on whichever call is running.
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1];
+    const runs = (flag: string) => [0, 1, 2].map(() => koruc([flag, "two.kz", "-O", "ReleaseSafe"], dir));
+    const counts = runs("--ccp");
+    const timing = runs("--ccp=timing");
+    expect(hotspots(counts[0])[0].data.mode).toBe("counts");
+    expect(hotspots(timing[0])[0].data.mode).toBe("timing");
     for (const name of ["two:big", "two:small"]) {
-      expect(shareOf(counts, name), name).toBeGreaterThan(0.1);
-      expect(Math.abs(shareOf(counts, name) - shareOf(timing, name)), name).toBeLessThanOrEqual(0.05);
+      const c = median(counts.map((m) => shareOf(m, name)));
+      const t = median(timing.map((m) => shareOf(m, name)));
+      expect(c, name).toBeGreaterThan(0.1);
+      expect(Math.abs(c - t), `${name}: counts ${c}, timing ${t}`).toBeLessThanOrEqual(0.05);
     }
-  }, 240_000);
+  }, 400_000);
 
   it("nbody: the simulation is >= 95% in every mode, and its sampled time is close to the plain binary's", () => {
     // A stable folder: repeated runs reuse the Zig build cache.
