@@ -18,6 +18,7 @@ import { diagnosticMessage, errorMessage } from "./messages.js";
 import { programInfo } from "./program-events.js";
 import { programNs, readRunStats, runDir, writeJsonAtomic } from "./run-records.js";
 import { runInstrumented } from "./runner.js";
+import { handleVariantCommand, VariantCommandError } from "./variant-commands.js";
 
 export type Send = (message: Record<string, unknown>) => void;
 
@@ -144,8 +145,25 @@ export class Session {
         this.remember(file, r.program);
         return reply({ type: "events", events: listEvents(r.program, cmd.module, cmd.include_std ?? false) });
       }
+      case "add_variant":
+      case "list_variants":
+      case "test_variant":
+      case "bench_variant":
+      case "review_variant":
+      case "select_variant":
+      case "revert_variant": {
+        const file = cmd.entry ? this.path(cmd.entry, "entry") : (this.fixedEntry ?? this.lastEntry);
+        if (!file) throw new CommandError("no program yet: give `entry`", "not_found", "entry");
+        try {
+          await handleVariantCommand(cmd, file, reply);
+        } catch (e) {
+          if (e instanceof VariantCommandError) throw new CommandError(e.message, e.code);
+          throw e;
+        }
+        return;
+      }
       default:
-        throw new CommandError(`'${cmd.cmd}' is not implemented yet (variants come in a later release)`, "not_implemented");
+        throw new CommandError(`'${(cmd as { cmd: string }).cmd}' is not implemented yet`, "not_implemented");
     }
   }
 
