@@ -14,6 +14,7 @@ import { confine, WorkspaceError } from "../compiler/workspace.js";
 import type { Command } from "./commands.js";
 import type { EventInfo } from "./fields.js";
 import { detectHotspots, type ProgramInfo } from "./hotspots.js";
+import type { FlowGate } from "./lifecycle.js";
 import { diagnosticMessage, errorMessage } from "./messages.js";
 import { programInfo } from "./program-events.js";
 import { programNs, readRunStats, runDir, writeJsonAtomic } from "./run-records.js";
@@ -51,13 +52,44 @@ class CommandError extends Error {
   }
 }
 
+/** Time limit of a `run` / `analyze` command without `timeout_ms` (docs/security.md). */
+export const DEFAULT_RUN_TIMEOUT_MS = 600_000;
+
+/** The default limit, or KORU_RUN_TIMEOUT_MS when it holds a positive number of milliseconds. */
+function defaultRunTimeout(): number {
+  const env = Number(process.env.KORU_RUN_TIMEOUT_MS);
+  return Number.isFinite(env) && env > 0 ? env : DEFAULT_RUN_TIMEOUT_MS;
+}
+
 const BUILTIN_PASSES = ["parse", "check", "auto_discharge", "emit", "zig_build"];
+
+/**
+ * Agent-written passes (passes/ sits beside ccp/, so the composition root hands its operations
+ * in): `add_pass` with a `body` proposes the pass for the session's workspace.
+ */
+export interface PassProposals {
+  propose(input: { workspace: string; source: string; name: string; position?: string }): Promise<
+    | { ok: true; verdict: "waiting_for_review" | "rejected"; reasons: string[]; diff: string; evidencePath: string }
+    | { ok: false; error: string; code: string }
+  >;
+}
+
+let passProposals: PassProposals | undefined;
+
+/** Called by the CLI before it serves CCP; without it `add_pass` with a `body` is an error. */
+export function registerPassProposals(ops: PassProposals): void {
+  passProposals = ops;
+}
 
 export class Session {
   private readonly flags = new Map<string, boolean | string>();
   private lastEntry: string | undefined;
   private lastProgram: Program | undefined;
   exited = false;
+  /** Cancels the running command (a signal to the daemon, a client gone): set by the mode. */
+  signal: AbortSignal | undefined;
+  /** Output flow control for program pipes: set by the mode. */
+  flow: FlowGate | undefined;
   /** The workspace root as a real path: every path a command names must resolve inside it. */
   readonly root: string;
 
@@ -116,6 +148,12 @@ export class Session {
       case "list_passes":
         return reply({ type: "passes", passes: BUILTIN_PASSES.map((name) => ({ name, builtin: true })) });
       case "add_pass":
+        if (cmd.body !== undefined) return await this.proposePass(cmd, reply);
+        throw new CommandError(
+          `unknown pass '${cmd.pass}': only the built-in passes (${BUILTIN_PASSES.join(", ")}) exist so far`,
+          "not_found",
+          "pass",
+        );
       case "remove_pass":
         throw new CommandError(
           cmd.cmd === "remove_pass" && BUILTIN_PASSES.includes(cmd.pass)
@@ -200,10 +238,40 @@ export class Session {
     return true;
   }
 
+  private async proposePass(cmd: Extract<Command, { cmd: "add_pass" }>, reply: Send): Promise<void> {
+    if (!passProposals) throw new CommandError("agent-written passes are not available in this session", "unsupported", "body");
+    const position = cmd.after !== undefined ? `after:${cmd.after}` : cmd.before !== undefined ? `before:${cmd.before}` : undefined;
+    const r = await passProposals.propose({
+      workspace: this.root,
+      source: cmd.body!,
+      name: cmd.pass,
+      ...(position ? { position } : {}),
+    });
+    if (!r.ok) throw new CommandError(r.error, r.code === "bad_request" ? "bad_request" : "not_found", "pass");
+    reply({
+      type: "pass_added",
+      pass: cmd.pass,
+      ...(cmd.after !== undefined ? { after: cmd.after } : {}),
+      ...(cmd.before !== undefined ? { before: cmd.before } : {}),
+      verdict: r.verdict,
+      reasons: r.reasons,
+      diff: r.diff,
+      evidence: relative(this.root, r.evidencePath),
+    });
+  }
+
   private async build(file: string, zig: string, runtimeFiles: string[], sourceMap: import("../compiler/source-map.js").SourceMap, optimize: Optimize, reply: Send): Promise<string | undefined> {
     reply({ type: "pass_start", pass: "zig_build", file: relative(this.root, file) });
     const t0 = performance.now();
-    const built = await buildExecutable({ zig, runtimeFiles, optimize, workspace: this.root, sourceMap, name: basename(file).replace(/\.kz$/, "") });
+    const built = await buildExecutable({
+      zig,
+      runtimeFiles,
+      optimize,
+      workspace: this.root,
+      sourceMap,
+      name: basename(file).replace(/\.kz$/, ""),
+      ...(this.signal ? { signal: this.signal } : {}),
+    });
     reply({ type: "pass_done", pass: "zig_build", file: relative(this.root, file), duration_ms: ms(t0) });
     if (!built.ok) {
       for (const d of built.diagnostics) reply(diagnosticMessage(d));
@@ -218,7 +286,7 @@ export class Session {
         entry: cmd.entry,
         args: cmd.args ?? [],
         ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
-        ...(cmd.timeout_ms !== undefined ? { timeoutMs: cmd.timeout_ms } : {}),
+        timeoutMs: cmd.timeout_ms ?? defaultRunTimeout(),
         flags: cmd.flags ?? [],
         optimize: (cmd.optimize ?? "ReleaseSafe") as Optimize,
         streamTransitions: cmd.cmd === "run" && cmd.record === "transitions",
@@ -275,6 +343,8 @@ export class Session {
       ...(req.stdin !== undefined ? { stdin: req.stdin } : {}),
       ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
       workspace: this.root,
+      ...(this.signal ? { signal: this.signal } : {}),
+      ...(this.flow ? { flow: this.flow } : {}),
       emit: reply,
       emitLine: this.sendLine,
       streamTransitions: req.streamTransitions,

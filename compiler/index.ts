@@ -30,6 +30,7 @@ export {
 } from "./pipeline.js";
 export { depthDelta } from "./scan.js";
 export type { Origin, SourceMap } from "./source-map.js";
+export { type RegisteredScope, readScopes, type ScopeVocabulary, scopeVocabulary } from "./std/runtime.js";
 export { type EventSymbol, isTransform, type Resolution, Symbols } from "./symbols.js";
 export { type AtomicOptions, copyFileAtomic, writeFileAtomic, writeJsonAtomic } from "./toolchain/atomic.js";
 export {
@@ -46,6 +47,7 @@ export {
 export { findZig, ZIG_VERSION, type ZigLookup } from "./toolchain/zig.js";
 export { readSelection, SELECTION_FILE, selectionPath, type VariantSelection } from "./variant-selection.js";
 export { canonicalTag, findVariant, type TagLookup, tagName } from "./variant-tags.js";
+export { COMPILER_ID, VERSION } from "./version.js";
 export { itemChain, type Visitor, type WalkContext, walkChain, walkModule, walkProgram } from "./walk.js";
 export {
   type ConfineOptions,

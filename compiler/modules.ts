@@ -1,12 +1,13 @@
 // Import resolution: `$alias/path` → files, module names (`$std/io` → `std.io`),
 // directory imports, conditional `~[flag]import`, circular imports tolerated.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ImportDecl, Item, Module, Program } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { parseModule } from "./parse.js";
-import { findWorkspace, readKoruJson } from "./workspace.js";
+import { readSourceFile } from "./source-file.js";
+import { findWorkspace, isInside, readKoruJson } from "./workspace.js";
 
 /** Our standard library always serves `$std`, whatever a koru.json says. */
 export const STD_DIR = join(packageRoot(), "compiler", "std");
@@ -42,10 +43,11 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
   diagnostics.push(...parsed.diagnostics);
   const entry = filterConditional(withSidecar(parsed.module, entryFile, diagnostics, sources), flags);
   const aliases = readAliases(dirname(resolve(entryFile)), diagnostics);
+  const root = findWorkspace(dirname(resolve(entryFile)));
   const modules: Record<string, Module> = { [entryName]: entry };
   const queue: Module[] = [entry];
   const loadImport = (path: string, from: ImportDecl | undefined): void => {
-    for (const { name, file } of resolveImport(path, aliases, from, diagnostics)) {
+    for (const { name, file } of resolveImport(path, aliases, root, from, diagnostics)) {
       if (modules[name]) continue;
       // A module importing the entry file (circular imports) sees the entry module itself.
       if (resolve(file) === resolve(entryFile)) {
@@ -100,13 +102,18 @@ function filterConditional(mod: Module, flags: string[]): Module {
 }
 
 function readText(file: string, diags: Diagnostic[]): string | undefined {
+  const read = readSourceFile(file);
+  if ("text" in read) return read.text;
+  const at = { file, line: read.line ?? 1, col: read.col ?? 1 };
+  diags.push(error("KORU002", `cannot read '${file}': ${read.error}`, at));
+  return undefined;
+}
+
+function realOrSelf(path: string): string {
   try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a .kz file" : code === "EACCES" ? "permission denied" : (code ?? String(e));
-    diags.push(error("KORU002", `cannot read '${file}': ${why}`, { file, line: 1, col: 1 }));
-    return undefined;
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
 }
 
@@ -129,6 +136,7 @@ function readAliases(entryDir: string, diags: Diagnostic[]): Aliases {
 function resolveImport(
   path: string,
   aliases: Aliases,
+  root: string,
   from: ImportDecl | undefined,
   diags: Diagnostic[],
 ): { name: string; file: string }[] {
@@ -144,15 +152,33 @@ function resolveImport(
     diags.push(error("KORU002", `unknown import alias '$${alias}'`, at, { hint: `define "${alias}" under "paths" in koru.json` }));
     return [];
   }
+  if (rest.split("/").includes("..")) {
+    const hint = "name the folder with an alias in koru.json";
+    diags.push(error("KORU002", `import path '${path}' climbs out of '$${alias}'`, at, { hint }));
+    return [];
+  }
   const name = moduleNameOf(path);
   for (const base of bases) {
     const target = rest === "" ? base : join(base, rest);
+    // What an import loads stays in its alias folder or the workspace: no symlink leads out.
+    // An alias may name a module file (`$orisha` -> orisha.kz) rather than a folder.
+    const aliasFile = realOrSelf(`${base}.kz`);
+    const escapes = (file: string) => {
+      const real = realOrSelf(file);
+      return real !== aliasFile && !isInside(realOrSelf(base), real) && !isInside(root, real);
+    };
+    if ([target, `${target}.kz`].some((t) => existsSync(t) && escapes(t))) {
+      const hint = "a symbolic link points out of it";
+      diags.push(error("KORU002", `import '${path}' leads outside the workspace`, at, { hint }));
+      return [];
+    }
     const found: { name: string; file: string }[] = [];
     if (existsSync(`${target}.kz`)) found.push({ name, file: `${target}.kz` });
     else if (target.endsWith(".kz") && existsSync(target)) found.push({ name, file: target });
     if (existsSync(target) && statSync(target).isDirectory()) {
       for (const f of readdirSync(target).sort()) {
-        if (f.endsWith(".kz") && !f.endsWith(".variants.kz")) found.push({ name: `${name}.${f.slice(0, -3)}`, file: join(target, f) });
+        const file = join(target, f);
+        if (f.endsWith(".kz") && !f.endsWith(".variants.kz") && !escapes(file)) found.push({ name: `${name}.${f.slice(0, -3)}`, file });
       }
     }
     if (found.length > 0) return found;
