@@ -1,7 +1,6 @@
 // CCP commands over the variant operations (variants/index.ts): add_variant, list_variants,
 // test_variant (progress streamed), bench_variant, review_variant, select_variant,
 // revert_variant. Loaded on first use, like the CLI loads its subcommands.
-import { basename } from "node:path";
 import type { Diagnostic } from "../compiler/index.js";
 import type { Command } from "./commands.js";
 import { diagnosticMessage } from "./messages.js";
@@ -27,10 +26,9 @@ export class VariantCommandError extends Error {
   }
 }
 
-/** Event names on the protocol call the entry module `input` (as upstream does). */
-function protocolName(event: string, entry: string): string {
-  const mod = basename(entry).replace(/\.kz$/, "");
-  return event.startsWith(`${mod}:`) ? `input:${event.slice(mod.length + 1)}` : event;
+/** Event names as the rest of the protocol gives them (hotspots, list_events): `nbody:advance`. */
+function protocolName(event: string, _entry: string): string {
+  return event;
 }
 
 export async function handleVariantCommand(cmd: VariantCommand, entry: string, reply: Send, signal?: AbortSignal): Promise<void> {

@@ -44,7 +44,7 @@ if (failed || !runId) {
   send({ cmd: "hotspots", id: "again", run_id: runId, limit: 3 });
   const name = top.event_name.split(":").pop();
   const proposal = join(PROPOSALS, `${name}.zig`);
-  if (best?.strategy === "variant" && existsSync(proposal)) {
+  if (top.optimization_candidates.some((c) => c.strategy === "variant") && existsSync(proposal)) {
     const tag = "zig(agent_1)";
     process.stderr.write(`agent: proposing ${tag} for ${top.event_name} from ${proposal}\n`);
     send({ cmd: "add_variant", id: "propose", event: top.event_name, tag, body: readFileSync(proposal, "utf8") });
