@@ -377,7 +377,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         fn samplerLoop() void {
             // No sample at the end: it would always land in `finish`, outside every event.
             while (!sampler_stop.load(.acquire)) {
-                std.posix.nanosleep(0, period_ns);
+                std.posix.nanosleep(period_ns / std.time.ns_per_s, period_ns % std.time.ns_per_s);
                 sampleAll();
             }
             sampler_cpu = clock.threadCpu(std.os.linux.gettid()) orelse 0;

@@ -12,6 +12,7 @@ import {
   type Optimize,
   type PassInsertion,
 } from "../../compiler/index.js";
+import type { CcpMode } from "../../compiler/instrument.js";
 import { flagsOf, msSince, type OperationContext, OperationError, pathIn } from "./types.js";
 
 export interface CompileInput {
@@ -21,6 +22,8 @@ export interface CompileInput {
   flags?: readonly string[];
   /** Instrument every event invocation with the CCP recorder. */
   ccp?: boolean;
+  /** What the recorder measures (counts, timing, transitions). */
+  ccpMode?: CcpMode;
   profile?: boolean;
   /** Stop after the checks. */
   checkOnly?: boolean;
@@ -72,6 +75,7 @@ export async function compile(input: CompileInput, ctx: OperationContext): Promi
     ...(input.source !== undefined ? { source: input.source } : {}),
     flags: flagsOf(ctx, input.flags),
     ccp: input.ccp ?? false,
+    ...(input.ccpMode ? { ccpMode: input.ccpMode } : {}),
     profile: input.profile ?? false,
     checkOnly: input.checkOnly ?? false,
     ...(input.insert ? { insert: input.insert } : {}),
