@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import { describeScopes, renderVocabulary, type ScopeVocabulary } from "../ccp/operations/eval-flow.js";
 import { listRuns, readRunMeta, runDir } from "../ccp/run-records.js";
 import { programJson } from "../compiler/ast-json.js";
+import { readEvidence } from "../variants/index.js";
 import { findEvent, procText } from "./events.js";
 import { describeEvents, parseProgram, runHotspots } from "./ops.js";
 import type { Services } from "./services.js";
@@ -236,16 +237,21 @@ export const RESOURCES: ResourceDef[] = [
   {
     name: "evidence",
     title: "Variant evidence",
-    description: "The evidence record of a variant's last test and benchmark (.koru/evidence/<event>/<tag>.json).",
+    description:
+      "The evidence record of a variant's last test and benchmark (JSON): sources and hashes, seeds, cases per tier, " +
+      "counterexamples, scan findings, benchmark samples and CI, verdict and reasons.",
     mimeType: JSON_MIME,
     uri: "koru://evidence/{event}/{tag}",
     template: true,
     read(services, _uri, vars) {
-      const event = param(vars, "event");
+      const entry = services.entry();
+      const parsed = parseProgram(entry);
+      if (!parsed.program) throw new ToolError(`${services.rel(entry)} does not parse`);
+      const event = findEvent(parsed.program, param(vars, "event")).canonical;
       const tag = param(vars, "tag");
-      if (/[/\\]|^\.\.?$/.test(event) || /[/\\]|^\.\.?$/.test(tag)) throw new ToolError("event and tag name no folders");
-      const file = services.path(join(".koru", "evidence", event, `${tag}.json`));
-      return readBounded(file, `evidence for ${event} ${tag} (test the variant first)`);
+      const evidence = readEvidence(services.root, event, tag.includes("(") ? tag : `zig(${tag})`);
+      if (!evidence) throw new ToolError(`no evidence for ${tag} of ${event}: call test_variant first`);
+      return json(evidence);
     },
   },
   {

@@ -75,6 +75,10 @@ describe("koru-mcp tools", () => {
     expect(`${r.structuredContent!.stdout}${r.structuredContent!.stderr}`).toContain("Hello, World!");
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    const plain = await call(s, "run", { entry: "hello.kz", optimize: "Debug", instrumented: false });
+    expect(plain.isError, text(plain)).toBeFalsy();
+    expect(plain.structuredContent!.run_id).toBeUndefined();
+    expect(`${plain.structuredContent!.stdout}${plain.structuredContent!.stderr}`).toContain("Hello, World!");
     const c = await call(s, "compile", { entry: "lib/broken.kz" });
     expect(c.isError).toBeFalsy();
     expect(c.structuredContent!.ok).toBe(false);
