@@ -207,8 +207,11 @@ export class Session {
   }
 
   private async proposePass(cmd: Extract<Command, { cmd: "add_pass" }>, reply: Send): Promise<void> {
-    if (!passProposals) throw new CommandError("agent-written passes are not available in this session", "unsupported", "body");
-    const position = cmd.after !== undefined ? `after:${cmd.after}` : cmd.before !== undefined ? `before:${cmd.before}` : undefined;
+    if (!passProposals) {
+      throw new CommandError("agent-written passes are not available in this session", "unsupported", "body");
+    }
+    const anchor = cmd.after !== undefined ? `after:${cmd.after}` : undefined;
+    const position = anchor ?? (cmd.before !== undefined ? `before:${cmd.before}` : undefined);
     const r = await passProposals.propose({
       workspace: this.root,
       source: cmd.body!,
