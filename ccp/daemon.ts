@@ -5,6 +5,7 @@
 import type { Readable, Writable } from "node:stream";
 import { commandFromLine, readyMessage } from "./answers.js";
 import { readJsonl } from "./jsonl.js";
+import { Lifecycle } from "./lifecycle.js";
 import { Session } from "./session.js";
 import { messageWriter } from "./writers.js";
 
@@ -24,18 +25,30 @@ export async function serve(
     output.write(`${line}\n`);
   };
   const session = new Session(opts.root ?? process.cwd(), send, sendLine, opts.entry);
+  // A signal or a client that stops reading cancels the running command and ends the loop.
+  const life = new Lifecycle(output).install(() => input.destroy());
+  session.signal = life.signal;
+  session.flow = life.flow;
   if (opts.greet !== false) send(readyMessage(`koru-ccp ${version()}`) as unknown as Record<string, unknown>);
-  for await (const line of readJsonl(input)) {
-    const answer = commandFromLine(line);
-    if (!answer.ok) {
-      send(answer.error as unknown as Record<string, unknown>);
-      continue;
+  try {
+    for await (const line of readJsonl(input)) {
+      if (life.stopping) break;
+      const answer = commandFromLine(line);
+      if (!answer.ok) {
+        send(answer.error as unknown as Record<string, unknown>);
+        continue;
+      }
+      if (answer.ignored.length > 0) log.write(`ccp: line ${answer.line}: ignored unknown fields ${answer.ignored.join(", ")}\n`);
+      await session.handle(answer.command);
+      await life.drained();
+      if (session.exited || life.stopping) break;
     }
-    if (answer.ignored.length > 0) log.write(`ccp: line ${answer.line}: ignored unknown fields ${answer.ignored.join(", ")}\n`);
-    await session.handle(answer.command);
-    await writer.drain();
-    if (session.exited) break;
+  } catch (e) {
+    // The input destroyed under the reader when stopping; anything else is a real failure.
+    if (!life.stopping) throw e;
   }
+  await life.drained();
+  life.finish();
   return 0;
 }
 

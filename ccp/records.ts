@@ -56,10 +56,14 @@ export const RecorderSummaryRecord = message("recorder_summary", "End-of-run sum
   threads: Count,
 });
 
-export const ProgramOutputRecord = message("program_output", "Text the program wrote.", {
+export const ProgramOutputRecord = message("program_output", "Bytes the program wrote, as text.", {
   run_id: RunId,
   stream: z.enum(["stdout", "stderr"]),
-  text: z.string(),
+  text: z.string().describe("The bytes decoded as UTF-8 (invalid bytes become U+FFFD)."),
+  base64: z
+    .string()
+    .optional()
+    .describe("Present only when the bytes are not valid UTF-8: the exact bytes, base64-encoded."),
 });
 
 export const RunDoneMessage = message("run_done", "The program exited.", {

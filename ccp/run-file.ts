@@ -4,6 +4,7 @@ import type { Writable } from "node:stream";
 import type { Optimize } from "../compiler/build/zig-build.js";
 import type { CcpSpec } from "../compiler/instrument.js";
 import { workspaceOf } from "../compiler/workspace.js";
+import { Lifecycle } from "./lifecycle.js";
 import { Session } from "./session.js";
 
 export interface RunFileOptions {
@@ -19,8 +20,13 @@ export interface RunFileOptions {
 
 export async function runFileWithCcp(file: string, opts: RunFileOptions): Promise<number> {
   const out = opts.out ?? process.stdout;
-  const send = (m: Record<string, unknown>) => out.write(`${JSON.stringify(m)}\n`);
-  const session = new Session(workspaceOf(file), send, (line) => out.write(`${line}\n`), file);
+  const life = new Lifecycle(out).install();
+  const send = (m: Record<string, unknown>) => {
+    if (!life.outputClosed) out.write(`${JSON.stringify(m)}\n`);
+  };
+  const session = new Session(workspaceOf(file), send, (line) => !life.outputClosed && out.write(`${line}\n`), file);
+  session.signal = life.signal;
+  session.flow = life.flow;
   const code = await session.runProgram(
     {
       entry: file,
@@ -34,6 +40,11 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
       ...(opts.hotspots ? { analyze: {} } : {}),
     },
     send,
-  );
+  ).catch((e: unknown) => {
+    if (!life.stopping) throw e;
+    return null;
+  });
+  await life.drained();
+  life.finish();
   return code ?? 1;
 }

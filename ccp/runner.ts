@@ -8,6 +8,8 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { Site } from "../compiler/instrument.js";
 import { type ProcessResult, runProcess } from "../compiler/toolchain/process.js";
+import type { FlowGate } from "./lifecycle.js";
+import { OutputDecoder, type OutputPiece } from "./program-output.js";
 import { RecordReader } from "./record-reader.js";
 import { ensureRunDir, newRunId, type RunMeta, type RunStats, writeJsonAtomic } from "./run-records.js";
 
@@ -35,6 +37,8 @@ export interface RunOptions {
   id?: string | number;
   /** Aborting kills the program (its whole process group); the run is then `cancelled`. */
   signal?: AbortSignal;
+  /** Backpressure: while the client is not reading, the program's pipes are not read. */
+  flow?: FlowGate;
 }
 
 export interface RunResult {
@@ -64,8 +68,19 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   if (opts.profile) env.KORU_PROFILE_FILE = join(dir, "trace.json");
   const relay = (stream: Readable | null, name: "stdout" | "stderr") => {
     if (!stream) return;
-    stream.setEncoding("utf8");
-    stream.on("data", (text: string) => opts.emit(withId({ type: "program_output", run_id: runId, stream: name, text })));
+    const decoder = new OutputDecoder();
+    const send = (p: OutputPiece | undefined) => p && opts.emit(withId({ type: "program_output", run_id: runId, stream: name, ...p }));
+    stream.on("data", (chunk: Buffer) => {
+      send(decoder.push(chunk));
+      hold(stream);
+    });
+    stream.on("end", () => send(decoder.end()));
+  };
+  // A paused pipe fills up and the program blocks on its next write, until the client reads.
+  const hold = (stream: Readable) => {
+    if (!opts.flow?.blocked() || stream.isPaused()) return;
+    stream.pause();
+    opts.flow.whenDrained(() => stream.resume());
   };
   // Transition lines are relayed as text with the run id (and command id) spliced in.
   const tail = `,"run_id":${JSON.stringify(runId)}${opts.id !== undefined ? `,"id":${JSON.stringify(opts.id)}` : ""}}`;
@@ -73,7 +88,10 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   const readRecords = (input: Readable) => {
     const records = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     recordsDone = new Promise<void>((resolve) => records.on("close", resolve));
-    records.on("line", (line) => onRecord(line));
+    records.on("line", (line) => {
+      onRecord(line);
+      hold(input);
+    });
   };
   const reader = new RecordReader({
     key,

@@ -14,6 +14,7 @@ import { confine, WorkspaceError } from "../compiler/workspace.js";
 import type { Command } from "./commands.js";
 import type { EventInfo } from "./fields.js";
 import { detectHotspots, type ProgramInfo } from "./hotspots.js";
+import type { FlowGate } from "./lifecycle.js";
 import { diagnosticMessage, errorMessage } from "./messages.js";
 import { programInfo } from "./program-events.js";
 import { programNs, readRunStats, runDir, writeJsonAtomic } from "./run-records.js";
@@ -50,6 +51,15 @@ class CommandError extends Error {
   }
 }
 
+/** Time limit of a `run` / `analyze` command without `timeout_ms` (docs/security.md). */
+export const DEFAULT_RUN_TIMEOUT_MS = 600_000;
+
+/** The default limit, or KORU_RUN_TIMEOUT_MS when it holds a positive number of milliseconds. */
+function defaultRunTimeout(): number {
+  const env = Number(process.env.KORU_RUN_TIMEOUT_MS);
+  return Number.isFinite(env) && env > 0 ? env : DEFAULT_RUN_TIMEOUT_MS;
+}
+
 const BUILTIN_PASSES = ["parse", "check", "auto_discharge", "emit", "zig_build"];
 
 /**
@@ -75,6 +85,10 @@ export class Session {
   private lastEntry: string | undefined;
   private lastProgram: Program | undefined;
   exited = false;
+  /** Cancels the running command (a signal to the daemon, a client gone): set by the mode. */
+  signal: AbortSignal | undefined;
+  /** Output flow control for program pipes: set by the mode. */
+  flow: FlowGate | undefined;
   /** The workspace root as a real path: every path a command names must resolve inside it. */
   readonly root: string;
 
@@ -234,7 +248,15 @@ export class Session {
   private async build(file: string, zig: string, runtimeFiles: string[], sourceMap: import("../compiler/source-map.js").SourceMap, optimize: Optimize, reply: Send): Promise<string | undefined> {
     reply({ type: "pass_start", pass: "zig_build", file: relative(this.root, file) });
     const t0 = performance.now();
-    const built = await buildExecutable({ zig, runtimeFiles, optimize, workspace: this.root, sourceMap, name: basename(file).replace(/\.kz$/, "") });
+    const built = await buildExecutable({
+      zig,
+      runtimeFiles,
+      optimize,
+      workspace: this.root,
+      sourceMap,
+      name: basename(file).replace(/\.kz$/, ""),
+      ...(this.signal ? { signal: this.signal } : {}),
+    });
     reply({ type: "pass_done", pass: "zig_build", file: relative(this.root, file), duration_ms: ms(t0) });
     if (!built.ok) {
       for (const d of built.diagnostics) reply(diagnosticMessage(d));
@@ -249,7 +271,7 @@ export class Session {
         entry: cmd.entry,
         args: cmd.args ?? [],
         ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
-        ...(cmd.timeout_ms !== undefined ? { timeoutMs: cmd.timeout_ms } : {}),
+        timeoutMs: cmd.timeout_ms ?? defaultRunTimeout(),
         flags: cmd.flags ?? [],
         optimize: (cmd.optimize ?? "ReleaseSafe") as Optimize,
         streamTransitions: cmd.cmd === "run" && cmd.record === "transitions",
@@ -306,6 +328,8 @@ export class Session {
       ...(req.stdin !== undefined ? { stdin: req.stdin } : {}),
       ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
       workspace: this.root,
+      ...(this.signal ? { signal: this.signal } : {}),
+      ...(this.flow ? { flow: this.flow } : {}),
       emit: reply,
       emitLine: this.sendLine,
       streamTransitions: req.streamTransitions,

@@ -17,6 +17,7 @@ Usage:
   koruc fmt [--check] <file.kz>...                               format in place (or only check)
   koruc passes list|add|review|apply|remove ...                  compiler passes (koruc passes for help)
   koruc emit <file.kz> [--ccp] [--profile]                       print the generated Zig
+  koruc variants test|bench|review|list|select|revert|propose ... proc variants ('koruc variants help')
   koruc <file.kz> --ast-json                                     print the AST as JSON
   koruc --ccp <file.kz>                  compile, run instrumented, report hotspots (JSONL)
   koruc --ccp                            CCP daemon: JSONL commands on stdin, answers on stdout
@@ -61,6 +62,7 @@ class UsageError extends Error {}
 const CCP_DAEMON = "../ccp/daemon.js";
 const CCP_ACCEPT = "../ccp/accept-commands.js";
 const PASSES_CLI = "../passes/cli/index.js";
+const VARIANTS_CLI = "../variants/cli-commands.js";
 const PASSES_WORKSPACE = "../passes/workspace/operations.js";
 const CCP_SESSION = "../ccp/session.js";
 
@@ -117,6 +119,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "fmt" || argv[0] === "passes") {
     const { runPassesCli } = (await import(PASSES_CLI)) as { runPassesCli: (c: string, a: string[]) => Promise<number> };
     return runPassesCli(argv[0], argv.slice(1));
+  }
+  if (argv[0] === "variants") {
+    const { runVariantsCli } = (await import(VARIANTS_CLI)) as { runVariantsCli: (a: string[]) => Promise<number> };
+    return runVariantsCli(argv.slice(1));
   }
   let a: Args;
   try {

@@ -1,12 +1,13 @@
 // Import resolution: `$alias/path` → files, module names (`$std/io` → `std.io`),
 // directory imports, conditional `~[flag]import`, circular imports tolerated.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ImportDecl, Item, Module, Program } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { parseModule } from "./parse.js";
-import { findWorkspace, readKoruJson } from "./workspace.js";
+import { readSourceFile } from "./source-file.js";
+import { findWorkspace, isInside, readKoruJson } from "./workspace.js";
 
 /** Our standard library always serves `$std`, whatever a koru.json says. */
 export const STD_DIR = join(packageRoot(), "compiler", "std");
@@ -40,12 +41,13 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
   const entryName = basename(entryFile).replace(/\.kz$/, "");
   const parsed = parseModule(text, entryFile, entryName);
   diagnostics.push(...parsed.diagnostics);
-  const entry = filterConditional(parsed.module, flags);
+  const entry = filterConditional(withSidecar(parsed.module, entryFile, diagnostics, sources), flags);
   const aliases = readAliases(dirname(resolve(entryFile)), diagnostics);
+  const root = findWorkspace(dirname(resolve(entryFile)));
   const modules: Record<string, Module> = { [entryName]: entry };
   const queue: Module[] = [entry];
   const loadImport = (path: string, from: ImportDecl | undefined): void => {
-    for (const { name, file } of resolveImport(path, aliases, from, diagnostics)) {
+    for (const { name, file } of resolveImport(path, aliases, root, from, diagnostics)) {
       if (modules[name]) continue;
       // A module importing the entry file (circular imports) sees the entry module itself.
       if (resolve(file) === resolve(entryFile)) {
@@ -57,7 +59,7 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
       sources.set(file, src);
       const result = parseModule(src, file, name);
       diagnostics.push(...result.diagnostics);
-      const mod = filterConditional(result.module, flags);
+      const mod = filterConditional(withSidecar(result.module, file, diagnostics, sources), flags);
       modules[name] = mod;
       queue.push(mod);
     }
@@ -68,6 +70,23 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
     for (const item of mod.items) if (item.kind === "import") loadImport(item.path, item);
   }
   return { program: { entry, modules, flags }, diagnostics, sources };
+}
+
+/** `blur.kz` → `blur.variants.kz`: variant procs written beside a module, by tools or by hand. */
+export function sidecarOf(file: string): string {
+  return file.replace(/(\.variants)?\.kz$/, "") + ".variants.kz";
+}
+
+/** A module's sidecar is part of the module: its items follow the module's own. */
+function withSidecar(mod: Module, file: string, diags: Diagnostic[], sources: Map<string, string>): Module {
+  const side = sidecarOf(file);
+  if (file.endsWith(".variants.kz") || !existsSync(side)) return mod;
+  const text = readText(side, diags);
+  if (text === undefined) return mod;
+  sources.set(side, text);
+  const parsed = parseModule(text, side, mod.name);
+  diags.push(...parsed.diagnostics);
+  return { ...mod, items: [...mod.items, ...parsed.module.items] };
 }
 
 export function moduleNameOf(importPath: string): string {
@@ -83,13 +102,17 @@ function filterConditional(mod: Module, flags: string[]): Module {
 }
 
 function readText(file: string, diags: Diagnostic[]): string | undefined {
+  const read = readSourceFile(file);
+  if ("text" in read) return read.text;
+  diags.push(error("KORU002", `cannot read '${file}': ${read.error}`, { file, line: read.line ?? 1, col: read.col ?? 1 }));
+  return undefined;
+}
+
+function realOrSelf(path: string): string {
   try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a .kz file" : code === "EACCES" ? "permission denied" : (code ?? String(e));
-    diags.push(error("KORU002", `cannot read '${file}': ${why}`, { file, line: 1, col: 1 }));
-    return undefined;
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
 }
 
@@ -112,6 +135,7 @@ function readAliases(entryDir: string, diags: Diagnostic[]): Aliases {
 function resolveImport(
   path: string,
   aliases: Aliases,
+  root: string,
   from: ImportDecl | undefined,
   diags: Diagnostic[],
 ): { name: string; file: string }[] {
@@ -127,15 +151,31 @@ function resolveImport(
     diags.push(error("KORU002", `unknown import alias '$${alias}'`, at, { hint: `define "${alias}" under "paths" in koru.json` }));
     return [];
   }
+  if (rest.split("/").includes("..")) {
+    diags.push(error("KORU002", `import path '${path}' climbs out of '$${alias}'`, at, { hint: "name the folder with an alias in koru.json" }));
+    return [];
+  }
   const name = moduleNameOf(path);
   for (const base of bases) {
     const target = rest === "" ? base : join(base, rest);
+    // What an import loads stays in its alias folder or the workspace: no symlink leads out.
+    // An alias may name a module file (`$orisha` -> orisha.kz) rather than a folder.
+    const aliasFile = realOrSelf(`${base}.kz`);
+    const escapes = (file: string) => {
+      const real = realOrSelf(file);
+      return real !== aliasFile && !isInside(realOrSelf(base), real) && !isInside(root, real);
+    };
+    if ([target, `${target}.kz`].some((t) => existsSync(t) && escapes(t))) {
+      diags.push(error("KORU002", `import '${path}' leads outside the workspace`, at, { hint: "a symbolic link points out of it" }));
+      return [];
+    }
     const found: { name: string; file: string }[] = [];
     if (existsSync(`${target}.kz`)) found.push({ name, file: `${target}.kz` });
     else if (target.endsWith(".kz") && existsSync(target)) found.push({ name, file: target });
     if (existsSync(target) && statSync(target).isDirectory()) {
       for (const f of readdirSync(target).sort()) {
-        if (f.endsWith(".kz")) found.push({ name: `${name}.${f.slice(0, -3)}`, file: join(target, f) });
+        const file = join(target, f);
+        if (f.endsWith(".kz") && !f.endsWith(".variants.kz") && !escapes(file)) found.push({ name: `${name}.${f.slice(0, -3)}`, file });
       }
     }
     if (found.length > 0) return found;

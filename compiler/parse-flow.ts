@@ -20,7 +20,16 @@ export type StepContext = "head" | "body";
 const PATH = String.raw`[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*`;
 const REF_RE = new RegExp(String.raw`^(${PATH}(?::${PATH})?)(?:\|([A-Za-z0-9_]+(?:\([^)]*\))?))?`);
 
+/**
+ * Deepest nesting of continuations a flow may have. Every later stage (checks, passes,
+ * emitter, AST JSON) walks continuations recursively; the limit keeps them all far from
+ * the JavaScript stack's end, whatever the input. Real programs nest a handful of levels.
+ */
+export const MAX_NESTING = 200;
+
 export class FlowParser {
+  private nesting = 0;
+
   constructor(
     private readonly lines: Lines,
     private readonly diags: Diagnostic[],
@@ -57,6 +66,37 @@ export class FlowParser {
   }
 
   parseContinuations(parentIndent: number): Continuation[] {
+    if (this.nesting >= MAX_NESTING) {
+      this.skipTooDeep(parentIndent);
+      return [];
+    }
+    this.nesting++;
+    try {
+      return this.continuationsAt(parentIndent);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** Report nesting beyond MAX_NESTING once, at its first line, and skip the lines below it. */
+  private skipTooDeep(parentIndent: number): void {
+    const first = this.lines.peek();
+    if (!first?.text.trim().startsWith("|") || indentOf(first.text) <= parentIndent) return;
+    this.diags.push(
+      error("KORU011", `continuations nested more than ${MAX_NESTING} levels deep`, this.at(first.number, indentOf(first.text) + 1), {
+        hint: "split the flow: move the inner part into a subflow (~name = ...) and call it",
+      }),
+    );
+    while (this.lines.hasNext()) {
+      const line = this.lines.peek()!;
+      const trimmed = line.text.trim();
+      if (trimmed !== "" && indentOf(line.text) <= parentIndent) break;
+      if (trimmed === "" && !this.lines.peekTrimmed(1)?.startsWith("|")) break;
+      this.lines.next();
+    }
+  }
+
+  private continuationsAt(parentIndent: number): Continuation[] {
     const conts: Continuation[] = [];
     let level: number | undefined;
     while (this.lines.hasNext()) {

@@ -5,7 +5,13 @@ import { type Diagnostic, error } from "./diagnostics.js";
 import { Lines } from "./lines.js";
 import { parseEvent, splitAnnotations } from "./parse-event.js";
 import { FlowParser, parseRef } from "./parse-flow.js";
-import { depthDelta, findTopLevel, indentOf, matchingClose } from "./scan.js";
+import { depthDelta, findTopLevel, indentOf, lineExceedingDepth, matchingClose, stripComment } from "./scan.js";
+
+/**
+ * Deepest bracket nesting in Koru text (arguments, constructors, shapes). That text reaches
+ * generated Zig, whose parser crashes (SIGSEGV) on some ten thousand nested parentheses.
+ */
+export const MAX_BRACKETS = 1000;
 
 export interface ParseResult {
   module: Module;
@@ -19,19 +25,27 @@ function withEnd(item: Item, lines: Lines): Item {
   return { ...item, span: { ...item.span, endLine: last.number, endCol: last.text.length + 1 } } as Item;
 }
 
+/** Characters Zig refuses anywhere in a source file (controls other than tab, LF, CR). */
+const NOT_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+
 export function parseModule(source: string, file: string, moduleName: string): ParseResult {
-  const lines = new Lines(file, source);
   const diags: Diagnostic[] = [];
+  const binary = notText(source, file);
+  if (binary) return { module: { name: moduleName, file, items: [] }, diagnostics: [binary] };
+  const lines = new Lines(file, source);
   const items: Item[] = [];
   const flows = new FlowParser(lines, diags);
   let doc: string[] = [];
+  const host = new HostLines();
   while (lines.hasNext()) {
     const line = lines.next()!;
     const trimmed = line.text.trim();
     const span: Span = { file, line: line.number, col: 1 };
     if (trimmed.startsWith("~")) {
+      host.afterKoru();
+      const first = lines.position - 1;
       const item = parseItem(trimmed.slice(1), line.text, span, lines, flows, diags, doc.length ? doc.join("\n") : undefined);
-      if (item) items.push(withEnd(item, lines));
+      if (item && !tooDeep(item, lines, first, diags)) items.push(withEnd(item, lines));
       doc = [];
       continue;
     }
@@ -39,11 +53,71 @@ export function parseModule(source: string, file: string, moduleName: string): P
       diags.push(error("KORU010", "stray continuation line without Koru construct", { file, line: line.number, col: 1 }));
       continue;
     }
+    if (host.stray(trimmed)) {
+      const col = indentOf(line.text) + 1;
+      diags.push(error("PARSE001", `stray '${trimmed[0]}' outside any flow or declaration`, { file, line: line.number, col }, {
+        hint: "delete it, or join it to the line it belongs to",
+      }));
+      continue;
+    }
     if (trimmed.startsWith("//")) doc.push(trimmed.replace(/^\/\/\s?/, ""));
     else doc = [];
     items.push({ kind: "host", text: line.text, span: { ...span, endLine: line.number, endCol: line.text.length + 1 } });
   }
   return { module: { name: moduleName, file, items }, diagnostics: diags };
+}
+
+/** Bracket nesting beyond MAX_BRACKETS in an item's Koru text (proc bodies are Zig, left to Zig). */
+function tooDeep(item: Item, lines: Lines, first: number, diags: Diagnostic[]): boolean {
+  if (item.kind === "proc" || item.kind === "host") return false;
+  const texts = lines.all.slice(first, lines.position).map((l) => l.text);
+  const k = lineExceedingDepth(texts, MAX_BRACKETS);
+  if (k < 0) return false;
+  const at = { file: lines.file, line: lines.all[first + k].number, col: 1 };
+  diags.push(error("KORU011", `brackets nested more than ${MAX_BRACKETS} levels deep`, at, {
+    hint: "name the inner parts: bind them in a proc or a subflow",
+  }));
+  return true;
+}
+
+/**
+ * Host lines are Zig declarations; a line that can only be a leftover (a closing bracket
+ * nothing opened, an `=` after a finished declaration or a flow) would otherwise surface
+ * as a Zig error in generated code. Tracks host bracket depth to tell them apart.
+ */
+class HostLines {
+  private depth = 0;
+  private complete = true;
+
+  afterKoru(): void {
+    this.complete = true;
+  }
+
+  stray(trimmed: string): boolean {
+    if (trimmed === "" || trimmed.startsWith("//")) return false;
+    if (trimmed.startsWith("\\\\")) {
+      // A line of a Zig multi-line string: any text.
+      this.complete = false;
+      return false;
+    }
+    if (this.depth === 0 && (/^[)\]}]/.test(trimmed) || (this.complete && /^=(?![=>])/.test(trimmed)))) return true;
+    this.depth = Math.max(0, this.depth + depthDelta(trimmed));
+    this.complete = this.depth === 0 && /[;}]$/.test(stripComment(trimmed));
+    return false;
+  }
+}
+
+/** A control character (a NUL byte, binary junk): one diagnostic at the first, nothing parsed. */
+function notText(source: string, file: string): Diagnostic | undefined {
+  const m = NOT_TEXT.exec(source);
+  if (!m) return undefined;
+  const before = source.slice(0, m.index);
+  const line = before.split("\n").length;
+  const col = m.index - before.lastIndexOf("\n");
+  const code = m[0].charCodeAt(0).toString(16).padStart(2, "0");
+  return error("KORU003", `control character U+00${code.toUpperCase()} in source: this is not a text file`, { file, line, col }, {
+    hint: "Koru and Zig source may hold tabs, newlines and printable characters only",
+  });
 }
 
 function parseItem(

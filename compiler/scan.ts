@@ -54,6 +54,27 @@ function skipLiteral(text: string, start: number): number {
   return text.length;
 }
 
+/**
+ * The first line (index into `lines`) at which brackets open more than `max` levels deep,
+ * counting across lines (comments and literals ignored), or -1.
+ */
+export function lineExceedingDepth(lines: readonly string[], max: number): number {
+  let opens = 0;
+  for (const l of lines) for (let i = 0; i < l.length; i++) if ("([{".includes(l[i])) opens++;
+  if (opens <= max) return -1;
+  let base = 0;
+  for (let k = 0; k < lines.length; k++) {
+    let over = false;
+    const end = walk(lines[k], (_i, depth) => {
+      if (base + depth >= max) over = true;
+      return over;
+    });
+    if (over) return k;
+    base += end;
+  }
+  return -1;
+}
+
 /** Net bracket depth change over a line (comments and literals ignored). */
 export function depthDelta(text: string): number {
   // Fast path: most lines have no brackets or literals at all.

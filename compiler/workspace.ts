@@ -1,9 +1,10 @@
 // The workspace of a .kz file: the nearest folder holding koru.json, else the file's own
 // folder. It is the boundary of everything a command may read or write (`confine`), and
 // build products and run records live under its `.koru/`, never beside sources.
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type Diagnostic, error } from "./diagnostics.js";
+import { readSourceFile } from "./source-file.js";
 
 export type WorkspaceErrorCode = "outside_workspace" | "not_found" | "dangling_symlink";
 
@@ -54,14 +55,14 @@ export interface KoruJsonResult {
 /** Read `<root>/koru.json`. A malformed file is a diagnostic at the offending line, never ignored. */
 export function readKoruJson(root: string): KoruJsonResult {
   const file = join(root, "koru.json");
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { config: {}, diagnostics: [] };
-    const why = (e as Error).message;
-    return { config: {}, file, diagnostics: [error("KORU005", `cannot read koru.json: ${why}`, { file, line: 1, col: 1 })] };
+  if (!existsSync(file) && !isSymlink(file)) return { config: {}, diagnostics: [] };
+  // Regular files only, bounded in size, never blocking (a FIFO or /dev/zero named koru.json).
+  const read = readSourceFile(file);
+  if (!("text" in read)) {
+    const at = { file, line: read.line ?? 1, col: read.col ?? 1 };
+    return { config: {}, file, diagnostics: [error("KORU005", `cannot read koru.json: ${read.error}`, at)] };
   }
+  const text = read.text;
   let json: unknown;
   try {
     json = JSON.parse(text);

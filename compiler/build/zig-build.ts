@@ -1,11 +1,12 @@
 // Build generated Zig into a native binary, cached by content under .koru/build/<hash>/,
 // with Zig's errors mapped back to the .kz lines they came from.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { packageRoot } from "../modules.js";
 import { lookup, type SourceMap } from "../source-map.js";
+import { writeFileAtomic } from "../toolchain/atomic.js";
 import { runProcess } from "../toolchain/process.js";
 import { findZig } from "../toolchain/zig.js";
 import { koruDir } from "../workspace.js";
@@ -45,32 +46,33 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
   const exePath = join(dir, name);
   if (existsSync(exePath)) return { ok: true, exePath, dir, cached: true };
 
-  // Build in a private folder, then move it into place: concurrent builds never see half a result.
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, "main.zig"), req.zig);
+  // The generated sources stay where Zig compiled them: a panic trace of the binary names
+  // these paths and prints their lines. The folder is content-addressed, so concurrent builds
+  // write identical files (each whole); the binary appears under its name only whole.
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic(join(dir, "main.zig"), req.zig);
   for (const r of runtime) {
-    mkdirSync(dirname(join(tmp, r.name)), { recursive: true });
-    writeFileSync(join(tmp, r.name), r.text);
+    mkdirSync(dirname(join(dir, r.name)), { recursive: true });
+    writeFileAtomic(join(dir, r.name), r.text);
   }
-  const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(tmp, name)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
-  const result = await runProcess(zig.path, args, { cwd: tmp, stdin: "ignore", ...(req.signal ? { signal: req.signal } : {}) });
+  const tmpExe = `${name}.tmp-${process.pid}-${Date.now()}`;
+  const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(dir, tmpExe)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
+  const result = await runProcess(zig.path, args, { cwd: dir, stdin: "ignore", ...(req.signal ? { signal: req.signal } : {}) });
+  rmSync(join(dir, `${tmpExe}.o`), { force: true });
   if (result.exitCode !== 0) {
+    rmSync(join(dir, tmpExe), { force: true });
     if (result.cancelled || result.spawnError) {
-      rmSync(tmp, { recursive: true, force: true });
       const why = result.cancelled ? "cancelled" : `cannot run ${zig.path}: ${result.spawnError}`;
       return { ok: false, diagnostics: [error("ZIG000", `zig build-exe ${why}`, { file: "<toolchain>", line: 1, col: 0 })] };
     }
-    const diagnostics = zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig"));
-    rmSync(tmp, { recursive: true, force: true });
-    return { ok: false, diagnostics };
+    if (result.signal && result.stderr.trim() === "") {
+      // Zig itself died (e.g. SIGSEGV on very deep nesting in proc code): say so, not "failed: ".
+      const at = { file: join(dir, "main.zig"), line: 1, col: 1 };
+      return { ok: false, diagnostics: [error("ZIG002", `zig build-exe crashed (${result.signal})`, at, { hint: "simplify deeply nested code in procs" })] };
+    }
+    return { ok: false, diagnostics: zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig")) };
   }
-  rmSync(join(tmp, `${name}.o`), { force: true });
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true }); // Another build finished first.
-  }
+  renameSync(join(dir, tmpExe), exePath);
   return { ok: true, exePath: resolve(exePath), dir, cached: false };
 }
 

@@ -220,10 +220,17 @@ export async function runProcess(file: string, args: readonly string[], opts: Ru
   child.once("exit", () => {
     if (pid !== undefined) killGroup(pid, "SIGKILL");
     graceTimer = setTimeout(() => {
-      for (const s of [child.stdout, child.stderr, ...extra]) s?.destroy();
+      for (const s of [child.stdout, child.stderr, ...extra]) closeLater(s);
     }, PIPE_GRACE_MS);
   });
 
+  // A stream its reader paused (backpressure) still holds the program's last output: close it
+  // only once it has been resumed and the grace has passed again.
+  const closeLater = (s: Readable | null) => {
+    if (!s || s.destroyed || s.readableEnded) return;
+    if (s.isPaused()) s.once("resume", () => setTimeout(() => closeLater(s), PIPE_GRACE_MS));
+    else s.destroy();
+  };
   const result = await child;
   if (timer) clearTimeout(timer);
   if (graceTimer) clearTimeout(graceTimer);
