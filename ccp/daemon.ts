@@ -38,7 +38,9 @@ export async function serve(
         send(answer.error as unknown as Record<string, unknown>);
         continue;
       }
-      if (answer.ignored.length > 0) log.write(`ccp: line ${answer.line}: ignored unknown fields ${answer.ignored.join(", ")}\n`);
+      if (answer.ignored.length > 0) {
+        log.write(`ccp: line ${answer.line}: ignored unknown fields ${answer.ignored.join(", ")}\n`);
+      }
       await session.handle(answer.command);
       await life.drained();
       if (session.exited || life.stopping) break;

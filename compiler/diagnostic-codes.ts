@@ -14,10 +14,10 @@ export const DIAGNOSTIC_CODES = {
   PARSE003: { meaning: "a malformed construct (declaration, shape, annotation, import path)", upstream: true },
   PARSE004: { meaning: "unbalanced braces in an event or payload shape", upstream: true },
   KORU002: { meaning: "an import cannot be resolved (unknown alias, missing module, unreadable file)", upstream: true },
-  KORU003: { meaning: "a source file holding control characters (binary data, not text)", upstream: false },
+  KORU003: { meaning: "a source file holding control characters (NUL bytes, binary junk): not text", upstream: false },
   KORU005: { meaning: "koru.json is malformed or cannot be read", upstream: false },
   KORU010: { meaning: "a stray continuation line (a `|` or `|>` without a construct to continue)", upstream: true },
-  KORU011: { meaning: "continuations or brackets nested past the parser's depth limit", upstream: false },
+  KORU011: { meaning: "nesting past the limit: continuations over 200 levels, brackets over 1,000", upstream: false },
   KORU021: { meaning: "an unknown branch: in a continuation, or a branch constructor where none is valid", upstream: true },
   KORU022: { meaning: "a branch that must be handled has no continuation", upstream: true },
   KORU030: { meaning: "a shape or obligation mismatch (payload without binding, resource not discharged)", upstream: true },
@@ -58,7 +58,7 @@ export const DIAGNOSTIC_CODES = {
   KORU100: { meaning: "an unused binding", upstream: true },
   ZIG000: { meaning: "the Zig toolchain cannot be found or run", upstream: false },
   ZIG001: { meaning: "zig build-exe reported an error (mapped to the .kz line when possible)", upstream: false },
-  ZIG002: { meaning: "zig build-exe crashed (killed by a signal)", upstream: false },
+  ZIG002: { meaning: "zig build-exe itself crashed (killed by a signal, no error output)", upstream: false },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

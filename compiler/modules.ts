@@ -104,7 +104,8 @@ function filterConditional(mod: Module, flags: string[]): Module {
 function readText(file: string, diags: Diagnostic[]): string | undefined {
   const read = readSourceFile(file);
   if ("text" in read) return read.text;
-  diags.push(error("KORU002", `cannot read '${file}': ${read.error}`, { file, line: read.line ?? 1, col: read.col ?? 1 }));
+  const at = { file, line: read.line ?? 1, col: read.col ?? 1 };
+  diags.push(error("KORU002", `cannot read '${file}': ${read.error}`, at));
   return undefined;
 }
 
@@ -152,7 +153,8 @@ function resolveImport(
     return [];
   }
   if (rest.split("/").includes("..")) {
-    diags.push(error("KORU002", `import path '${path}' climbs out of '$${alias}'`, at, { hint: "name the folder with an alias in koru.json" }));
+    const hint = "name the folder with an alias in koru.json";
+    diags.push(error("KORU002", `import path '${path}' climbs out of '$${alias}'`, at, { hint }));
     return [];
   }
   const name = moduleNameOf(path);
@@ -166,7 +168,8 @@ function resolveImport(
       return real !== aliasFile && !isInside(realOrSelf(base), real) && !isInside(root, real);
     };
     if ([target, `${target}.kz`].some((t) => existsSync(t) && escapes(t))) {
-      diags.push(error("KORU002", `import '${path}' leads outside the workspace`, at, { hint: "a symbolic link points out of it" }));
+      const hint = "a symbolic link points out of it";
+      diags.push(error("KORU002", `import '${path}' leads outside the workspace`, at, { hint }));
       return [];
     }
     const found: { name: string; file: string }[] = [];
