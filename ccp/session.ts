@@ -238,7 +238,9 @@ export class Session {
   }
 
   private async proposePass(cmd: Extract<Command, { cmd: "add_pass" }>, reply: Send): Promise<void> {
-    if (!passProposals) throw new OperationError("failed", "agent-written passes are not available in this session", "body");
+    if (!passProposals) {
+      throw new OperationError("failed", "agent-written passes are not available in this session", "body");
+    }
     const anchor = cmd.after !== undefined ? `after:${cmd.after}` : undefined;
     const position = anchor ?? (cmd.before !== undefined ? `before:${cmd.before}` : undefined);
     const r = await passProposals.propose({
