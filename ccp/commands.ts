@@ -54,6 +54,14 @@ export const AddPassCommand = command("add_pass", "Insert a pass into the pipeli
   after: z.string().min(1).optional().describe("Run after this pass (default: before emit)."),
   before: z.string().min(1).optional(),
   file: z.string().min(1).optional().describe("Module that defines the pass (agent passes run sandboxed)."),
+  body: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "JavaScript source of an agent-written pass: an ES module whose default export is (program, api) => program. " +
+        "It runs sandboxed on every program of the workspace and waits for review (`koruc passes review`).",
+    ),
 });
 
 export const RemovePassCommand = command("remove_pass", "Remove an added pass. Answer: `pass_removed`.", {

@@ -32,6 +32,15 @@ export {
 } from "./jsonl.js";
 export * from "./messages.js";
 export {
+  type DescribeScopesResult,
+  describeScopes,
+  type EvalFlowInput,
+  type EvalFlowResult,
+  evalFlow,
+  renderVocabulary,
+  type ScopeVocabulary,
+} from "./operations/eval-flow.js";
+export {
   type CommandError,
   type CommandErrorCode,
   type ParseCommandResult,

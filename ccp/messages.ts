@@ -85,6 +85,13 @@ export const PassAddedMessage = message("pass_added", "Answer to `add_pass`.", {
   pass: z.string(),
   after: z.string().optional(),
   before: z.string().optional(),
+  verdict: z
+    .enum(["waiting_for_review", "rejected"])
+    .optional()
+    .describe("With a `body`: the pass ran on every program and waits for review, or was rejected (`reasons`)."),
+  reasons: z.array(z.string()).optional(),
+  diff: z.string().optional().describe("Unified diff of the formatted source of every program the pass changed."),
+  evidence: z.string().optional().describe("Path of the evidence record (.koru/evidence/passes/<pass>.json)."),
 });
 
 export const PassRemovedMessage = message("pass_removed", "Answer to `remove_pass`.", { pass: z.string() });

@@ -62,6 +62,24 @@ function defaultRunTimeout(): number {
 
 const BUILTIN_PASSES = ["parse", "check", "auto_discharge", "emit", "zig_build"];
 
+/**
+ * Agent-written passes (passes/ sits beside ccp/, so the composition root hands its operations
+ * in): `add_pass` with a `body` proposes the pass for the session's workspace.
+ */
+export interface PassProposals {
+  propose(input: { workspace: string; source: string; name: string; position?: string }): Promise<
+    | { ok: true; verdict: "waiting_for_review" | "rejected"; reasons: string[]; diff: string; evidencePath: string }
+    | { ok: false; error: string; code: string }
+  >;
+}
+
+let passProposals: PassProposals | undefined;
+
+/** Called by the CLI before it serves CCP; without it `add_pass` with a `body` is an error. */
+export function registerPassProposals(ops: PassProposals): void {
+  passProposals = ops;
+}
+
 export class Session {
   private readonly flags = new Map<string, boolean | string>();
   private lastEntry: string | undefined;
@@ -129,6 +147,12 @@ export class Session {
       case "list_passes":
         return reply({ type: "passes", passes: BUILTIN_PASSES.map((name) => ({ name, builtin: true })) });
       case "add_pass":
+        if (cmd.body !== undefined) return await this.proposePass(cmd, reply);
+        throw new CommandError(
+          `unknown pass '${cmd.pass}': only the built-in passes (${BUILTIN_PASSES.join(", ")}) exist so far`,
+          "not_found",
+          "pass",
+        );
       case "remove_pass":
         throw new CommandError(
           cmd.cmd === "remove_pass" && BUILTIN_PASSES.includes(cmd.pass)
@@ -194,6 +218,28 @@ export class Session {
     const written = output ?? built;
     reply({ type: "compiled", entry: cmd.entry, output: relative(this.root, written) || written, duration_ms: ms(t0) });
     return true;
+  }
+
+  private async proposePass(cmd: Extract<Command, { cmd: "add_pass" }>, reply: Send): Promise<void> {
+    if (!passProposals) throw new CommandError("agent-written passes are not available in this session", "unsupported", "body");
+    const position = cmd.after !== undefined ? `after:${cmd.after}` : cmd.before !== undefined ? `before:${cmd.before}` : undefined;
+    const r = await passProposals.propose({
+      workspace: this.root,
+      source: cmd.body!,
+      name: cmd.pass,
+      ...(position ? { position } : {}),
+    });
+    if (!r.ok) throw new CommandError(r.error, r.code === "bad_request" ? "bad_request" : "not_found", "pass");
+    reply({
+      type: "pass_added",
+      pass: cmd.pass,
+      ...(cmd.after !== undefined ? { after: cmd.after } : {}),
+      ...(cmd.before !== undefined ? { before: cmd.before } : {}),
+      verdict: r.verdict,
+      reasons: r.reasons,
+      diff: r.diff,
+      evidence: relative(this.root, r.evidencePath),
+    });
   }
 
   private async build(file: string, zig: string, runtimeFiles: string[], sourceMap: import("../compiler/source-map.js").SourceMap, optimize: Optimize, reply: Send): Promise<string | undefined> {

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // koruc: the command line. Diagnostics go to stderr; in CCP modes stdout carries only
 // protocol lines.
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
+import type { Diagnostic } from "./diagnostics.js";
 import { parseCcpSpec } from "./instrument.js";
-import type { CompileResult } from "./pipeline.js";
+import type { CompileResult, PassInsertion } from "./pipeline.js";
 
 const HELP = `koruc - the Koru compiler (Koru -> Zig -> native binary, Zig 0.15.2)
 
@@ -14,7 +15,9 @@ Usage:
   koruc run <file.kz> [-O <mode>] [--<flag>...] [-- <args>...]  compile and run (cached)
   koruc check <file.kz>                                          parse and check only
   koruc fmt [--check] <file.kz>...                               format in place (or only check)
+  koruc passes list|add|review|apply|remove ...                  compiler passes (koruc passes for help)
   koruc emit <file.kz> [--ccp] [--profile]                       print the generated Zig
+  koruc variants test|bench|review|list|select|revert|propose ... proc variants ('koruc variants help')
   koruc <file.kz> --ast-json                                     print the AST as JSON
   koruc --ccp <file.kz>                  compile, run instrumented, report hotspots (JSONL)
   koruc --ccp                            CCP daemon: JSONL commands on stdin, answers on stdout
@@ -59,6 +62,9 @@ class UsageError extends Error {}
 const CCP_DAEMON = "../ccp/daemon.js";
 const CCP_ACCEPT = "../ccp/accept-commands.js";
 const PASSES_CLI = "../passes/cli/index.js";
+const VARIANTS_CLI = "../variants/cli-commands.js";
+const PASSES_WORKSPACE = "../passes/workspace/operations.js";
+const CCP_SESSION = "../ccp/session.js";
 
 export function parseArgs(argv: string[]): Args {
   const a: Args = { flags: [], ccp: false, profile: false, astJson: false, programArgs: [], help: false, version: false };
@@ -114,6 +120,10 @@ async function main(argv: string[]): Promise<number> {
     const { runPassesCli } = (await import(PASSES_CLI)) as { runPassesCli: (c: string, a: string[]) => Promise<number> };
     return runPassesCli(argv[0], argv.slice(1));
   }
+  if (argv[0] === "variants") {
+    const { runVariantsCli } = (await import(VARIANTS_CLI)) as { runVariantsCli: (a: string[]) => Promise<number> };
+    return runVariantsCli(argv.slice(1));
+  }
   let a: Args;
   try {
     a = parseArgs(argv);
@@ -137,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (a.ccp && !a.command && !a.astJson) {
     if (!a.file) {
+      await offerPassProposals();
       const { runDaemon } = (await import(CCP_DAEMON)) as { runDaemon: (i: NodeJS.ReadableStream, o: NodeJS.WritableStream, l: NodeJS.WritableStream) => Promise<number> };
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
@@ -181,7 +192,41 @@ export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "so
 
 async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
   const { compileFile } = await import("./compile.js");
-  return compileFile(a.file!, { flags: a.flags, ccp: a.ccp, ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}), profile: a.profile, checkOnly });
+  const passes = await workspacePasses(a.file!);
+  const result = compileFile(a.file!, {
+    flags: a.flags,
+    ccp: a.ccp,
+    ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),
+    profile: a.profile,
+    checkOnly,
+    insert: passes.insert,
+  });
+  if (passes.diagnostics.length === 0) return result;
+  return { ...result, ok: false, diagnostics: [...passes.diagnostics, ...result.diagnostics], zig: undefined };
+}
+
+/** CCP `add_pass` with a body proposes an agent-written pass through passes/ (loaded on first use). */
+async function offerPassProposals(): Promise<void> {
+  const { registerPassProposals } = (await import(CCP_SESSION)) as typeof import("../ccp/session.js");
+  registerPassProposals({
+    propose: async (input) => {
+      const { proposePass } = (await import(PASSES_WORKSPACE)) as {
+        proposePass: import("../ccp/session.js").PassProposals["propose"];
+      };
+      return proposePass(input);
+    },
+  });
+}
+
+/** The workspace's applied passes (koru.passes.json); passes/ is loaded only when there are some. */
+async function workspacePasses(file: string): Promise<{ insert: PassInsertion[]; diagnostics: Diagnostic[] }> {
+  const { findWorkspace } = await import("./workspace.js");
+  const root = findWorkspace(file);
+  if (!existsSync(join(root, "koru.passes.json"))) return { insert: [], diagnostics: [] };
+  const { workspacePassInsertions } = (await import(PASSES_WORKSPACE)) as {
+    workspacePassInsertions: (root: string) => { insert: PassInsertion[]; diagnostics: Diagnostic[] };
+  };
+  return workspacePassInsertions(root);
 }
 
 async function astJson(a: Args): Promise<number> {

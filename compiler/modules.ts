@@ -41,7 +41,7 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
   const entryName = basename(entryFile).replace(/\.kz$/, "");
   const parsed = parseModule(text, entryFile, entryName);
   diagnostics.push(...parsed.diagnostics);
-  const entry = filterConditional(parsed.module, flags);
+  const entry = filterConditional(withSidecar(parsed.module, entryFile, diagnostics, sources), flags);
   const aliases = readAliases(dirname(resolve(entryFile)), diagnostics);
   const root = findWorkspace(dirname(resolve(entryFile)));
   const modules: Record<string, Module> = { [entryName]: entry };
@@ -59,7 +59,7 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
       sources.set(file, src);
       const result = parseModule(src, file, name);
       diagnostics.push(...result.diagnostics);
-      const mod = filterConditional(result.module, flags);
+      const mod = filterConditional(withSidecar(result.module, file, diagnostics, sources), flags);
       modules[name] = mod;
       queue.push(mod);
     }
@@ -70,6 +70,23 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
     for (const item of mod.items) if (item.kind === "import") loadImport(item.path, item);
   }
   return { program: { entry, modules, flags }, diagnostics, sources };
+}
+
+/** `blur.kz` → `blur.variants.kz`: variant procs written beside a module, by tools or by hand. */
+export function sidecarOf(file: string): string {
+  return file.replace(/(\.variants)?\.kz$/, "") + ".variants.kz";
+}
+
+/** A module's sidecar is part of the module: its items follow the module's own. */
+function withSidecar(mod: Module, file: string, diags: Diagnostic[], sources: Map<string, string>): Module {
+  const side = sidecarOf(file);
+  if (file.endsWith(".variants.kz") || !existsSync(side)) return mod;
+  const text = readText(side, diags);
+  if (text === undefined) return mod;
+  sources.set(side, text);
+  const parsed = parseModule(text, side, mod.name);
+  diags.push(...parsed.diagnostics);
+  return { ...mod, items: [...mod.items, ...parsed.module.items] };
 }
 
 export function moduleNameOf(importPath: string): string {
@@ -144,11 +161,13 @@ function resolveImport(
   for (const base of bases) {
     const target = rest === "" ? base : join(base, rest);
     // What an import loads stays in its alias folder or the workspace: no symlink leads out.
-    // Allowed: the alias folder (and `<folder>.kz` beside it), the workspace, the std library.
+    // Allowed: the alias folder, a module file the alias names (`$orisha` -> orisha.kz), the
+    // workspace and the std library.
+    const aliasFile = realOrSelf(`${base}.kz`);
     const allowed = [realOrSelf(base), root, realOrSelf(STD_DIR)];
     const escapes = (file: string) => {
       const real = realOrSelf(file);
-      return real !== realOrSelf(`${base}.kz`) && !allowed.some((dir) => isInside(dir, real));
+      return real !== aliasFile && !allowed.some((dir) => isInside(dir, real));
     };
     if ([target, `${target}.kz`].some((t) => existsSync(t) && escapes(t))) {
       const hint = "a symbolic link points out of it";
@@ -160,8 +179,8 @@ function resolveImport(
     else if (target.endsWith(".kz") && existsSync(target)) found.push({ name, file: target });
     if (existsSync(target) && statSync(target).isDirectory()) {
       for (const f of readdirSync(target).sort()) {
-        if (!f.endsWith(".kz") || escapes(join(target, f))) continue;
-        found.push({ name: `${name}.${f.slice(0, -3)}`, file: join(target, f) });
+        const file = join(target, f);
+        if (f.endsWith(".kz") && !f.endsWith(".variants.kz") && !escapes(file)) found.push({ name: `${name}.${f.slice(0, -3)}`, file });
       }
     }
     if (found.length > 0) return found;

@@ -18,15 +18,15 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** Characters Zig refuses anywhere in a source file (controls other than tab, LF, CR). */
-const NOT_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
-
 /** The item with its span's end: the last line the parser consumed for it. */
 function withEnd(item: Item, lines: Lines): Item {
   const last = lines.peek(-1);
   if (!last || last.number < item.span.line) return item;
   return { ...item, span: { ...item.span, endLine: last.number, endCol: last.text.length + 1 } } as Item;
 }
+
+/** Characters Zig refuses anywhere in a source file (controls other than tab, LF, CR). */
+const NOT_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 
 export function parseModule(source: string, file: string, moduleName: string): ParseResult {
   const diags: Diagnostic[] = [];

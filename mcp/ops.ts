@@ -8,6 +8,7 @@ import type { Command } from "../ccp/commands.js";
 import { listEvents as describeEvents, Session } from "../ccp/session.js";
 import { findWorkspace, parseOnly } from "../compiler/index.js";
 import { killDescendants } from "./children.js";
+import type { Hotspot } from "./schemas.js";
 import type { Services } from "./services.js";
 import { ToolError } from "./tool.js";
 
@@ -114,4 +115,15 @@ export function diagnosticsOf(services: Services, messages: Msg[]) {
 
 export function renderDiagnostics(diags: { level: string; code: string; message: string; file: string; line: number; col: number }[]) {
   return diags.map((d) => `${d.file}:${d.line}:${d.col}: ${d.level}[${d.code}]: ${d.message}`).join("\n");
+}
+
+/** Hotspots of a recorded run, largest share first; a run without statistics has none. */
+export async function runHotspots(services: Services, runId: string, opts: { minShare?: number; limit?: number } = {}) {
+  const msgs = await ccpCommand(
+    services,
+    { cmd: "hotspots", run_id: runId, ...(opts.minShare !== undefined ? { min_share: opts.minShare } : {}), ...(opts.limit !== undefined ? { limit: opts.limit } : {}) },
+    { signal: new AbortController().signal },
+  );
+  failIfError(msgs);
+  return msgs.filter((m) => m.type === "hotspot_detected").map((m) => m.data as Hotspot);
 }

@@ -104,6 +104,9 @@ function terminatesThrough(...branches: string[]): Lowering["terminates"] {
 /** The standard library's lowerings, registered into the emitter by the `emit` pass. */
 export const STD_LOWERINGS: Lowerings = new Map<string, Lowering>([
   ["std.taps:tap", { lower: LOWER["std.taps:tap"] }],
+  ["std.runtime:register", { lower: LOWER["std.runtime:register"] }],
+  ["std.fmt:ln", { lower: LOWER["std.fmt:ln"] }],
+  ["orisha:router", { lower: LOWER["orisha:router"] }],
   ["std.io:print.ln", { lower: LOWER["std.io:print.ln"] }],
   ["std.io:print.blk", { lower: LOWER["std.io:print.blk"] }],
   ["std.control:if", { lower: LOWER["std.control:if"], terminates: terminatesThrough("then", "else") }],

@@ -4,6 +4,7 @@ import { analyzeTool } from "./analyze.js";
 import { ccpTool } from "./ccp.js";
 import { checkTool } from "./check.js";
 import { compileTool } from "./compile.js";
+import { evalFlowTool } from "./eval_flow.js";
 import { getAstTool } from "./get_ast.js";
 import { getEventTool } from "./get_event.js";
 import { getHotspotsTool } from "./get_hotspots.js";
@@ -21,6 +22,7 @@ export const TOOLS: AnyTool[] = [
   analyzeTool,
   getHotspotsTool,
   ccpTool,
+  evalFlowTool,
   startJobTool,
   getJobTool,
   cancelJobTool,

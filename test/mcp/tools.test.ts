@@ -107,6 +107,14 @@ describe("koru-mcp tools", () => {
     expect((src.contents[0] as { text: string }).text).toBe(BROKEN);
     const runs = JSON.parse(((await s.client.readResource({ uri: "koru://runs" })).contents[0] as { text: string }).text);
     expect(runs.length).toBeGreaterThan(0);
+    const read = async (uri: string) => JSON.parse(((await s.client.readResource({ uri })).contents[0] as { text: string }).text);
+    const hot = await read(`koru://runs/${runs[0].run_id}/hotspots`);
+    expect(Array.isArray(hot.hotspots)).toBe(true);
+    expect(hot.stats.run_id).toBe(runs[0].run_id);
+    const meta = await read(`koru://runs/${runs[0].run_id}/meta`);
+    expect(meta.exit_code).toBe(0);
+    const page = await read(`koru://runs/${runs[0].run_id}/transitions?cursor=0`);
+    expect(Array.isArray(page.transitions)).toBe(true);
     await expect(s.client.readResource({ uri: "koru://source/..%2F..%2Fetc%2Fpasswd" })).rejects.toThrow();
   });
 

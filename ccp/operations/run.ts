@@ -1,0 +1,153 @@
+// Run a program: instrumented with a run record (CCP `run`/`analyze`, `koruc run --ccp`,
+// `koruc --ccp app.kz`), or plainly with the caller's stdio (`koruc run`).
+import { join } from "node:path";
+import { COMPILER_ID, findZig, type Optimize, runProcess } from "../../compiler/index.js";
+import type { HotspotDetected } from "../hotspots.js";
+import { programInfo } from "../program-events.js";
+import { writeJsonAtomic } from "../run-records.js";
+import { type RunResult, runInstrumented as runRecorded } from "../runner.js";
+import { type CompileOutput, compile } from "./compile.js";
+import { hotspots } from "./hotspots.js";
+import { type OperationContext, OperationError } from "./types.js";
+
+export interface RunInput {
+  entry: string;
+  args?: readonly string[];
+  stdin?: string;
+  timeoutMs?: number;
+  flags?: readonly string[];
+  /** Default ReleaseSafe. */
+  optimize?: Optimize;
+  profile?: boolean;
+  /** Relay every raw `transition` record (they are always kept in the run folder). */
+  streamTransitions?: boolean;
+  /** Maximum raw transitions the recorder writes. */
+  transitionCap?: number;
+  /** Echoed on every streamed record (the CCP command id). */
+  id?: string | number;
+}
+
+export interface RunContext extends OperationContext {
+  /** Every record of the run as a CCP message, in order (program_output, edge_stats, run_done, ...). */
+  onRecord?: (message: Record<string, unknown>) => void;
+  /** `transition` records as ready JSON lines (faster than onRecord for millions of them). */
+  onRecordLine?: (line: string) => void;
+  /** Called once the program is compiled and built, before it starts. */
+  onCompiled?: (compiled: CompileOutput) => void;
+}
+
+export interface RunOutput {
+  compiled: CompileOutput;
+  /** Absent when the program did not compile. */
+  run?: RunResult;
+}
+
+/** Compile instrumented, build, run and record under `.koru/runs/<run_id>/`. */
+export async function runInstrumented(input: RunInput, ctx: RunContext): Promise<RunOutput> {
+  const optimize = input.optimize ?? "ReleaseSafe";
+  const compiled = await compile(
+    { entry: input.entry, ccp: true, profile: input.profile ?? false, optimize, ...(input.flags ? { flags: input.flags } : {}) },
+    { ...ctx, onProgress: (p) => ctx.onProgress?.({ ...p, fraction: p.fraction * 0.5 }) },
+  );
+  if (!compiled.ok || !compiled.exePath || !compiled.program) return { compiled };
+  ctx.onCompiled?.(compiled);
+  ctx.onProgress?.({ stage: "run", message: "running", fraction: 0.5 });
+  const zig = findZig();
+  const run = await runRecorded({
+    exe: compiled.exePath,
+    args: [...(input.args ?? [])],
+    ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
+    ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+    workspace: ctx.root,
+    emit: ctx.onRecord ?? (() => {}),
+    ...(ctx.onRecordLine ? { emitLine: ctx.onRecordLine } : {}),
+    streamTransitions: input.streamTransitions ?? false,
+    profile: input.profile ?? false,
+    ...(input.transitionCap !== undefined ? { transitionCap: input.transitionCap } : {}),
+    ...(input.id !== undefined ? { id: input.id } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    meta: {
+      program: input.entry,
+      args: [...(input.args ?? [])],
+      flags: [...(ctx.flags ?? []), ...(input.flags ?? [])],
+      optimize,
+      compile_ms: compiled.durationMs,
+      compiler_version: COMPILER_ID,
+      zig_version: "version" in zig ? zig.version : "unknown",
+    },
+  });
+  // Hotspot analysis of this run later needs the program's shape, not just its numbers.
+  writeJsonAtomic(join(run.dir, "program.json"), programInfo(compiled.program));
+  if (run.spawnError !== undefined) {
+    throw new OperationError("spawn_failed", `cannot run ${compiled.exePath}: ${run.spawnError}`);
+  }
+  if (run.cancelled) throw new OperationError("cancelled", `the run ${run.runId} was cancelled`);
+  return { compiled, run };
+}
+
+export interface AnalyzeInput extends RunInput {
+  minShare?: number;
+  limit?: number;
+}
+
+export interface AnalyzeOutput extends RunOutput {
+  hotspots?: HotspotDetected[];
+}
+
+/** Run instrumented, then report the run's hotspots. */
+export async function analyze(input: AnalyzeInput, ctx: RunContext): Promise<AnalyzeOutput> {
+  const r = await runInstrumented(input, ctx);
+  if (!r.run) return r;
+  ctx.onProgress?.({ stage: "analyze", message: "finding hotspots", fraction: 0.9 });
+  const found = hotspots(
+    {
+      runId: r.run.runId,
+      ...(input.minShare !== undefined ? { minShare: input.minShare } : {}),
+      ...(input.limit !== undefined ? { limit: input.limit } : {}),
+    },
+    ctx,
+  );
+  return { ...r, hotspots: found };
+}
+
+export interface RunPlainInput {
+  entry: string;
+  args?: readonly string[];
+  flags?: readonly string[];
+  optimize?: Optimize;
+  /** Extra environment for the program (e.g. KORU_PROFILE_FILE). */
+  env?: NodeJS.ProcessEnv;
+  profile?: boolean;
+  timeoutMs?: number;
+}
+
+export interface RunPlainOutput {
+  compiled: CompileOutput;
+  exitCode?: number | null;
+  signal?: NodeJS.Signals | null;
+  timedOut?: boolean;
+}
+
+/** Build, then run with this process's stdin, stdout and stderr (`koruc run`). */
+export async function runPlain(input: RunPlainInput, ctx: OperationContext): Promise<RunPlainOutput> {
+  const compiled = await compile(
+    {
+      entry: input.entry,
+      optimize: input.optimize ?? "Debug",
+      profile: input.profile ?? false,
+      ...(input.flags ? { flags: input.flags } : {}),
+    },
+    ctx,
+  );
+  if (!compiled.ok || !compiled.exePath) return { compiled };
+  const r = await runProcess(compiled.exePath, input.args ?? [], {
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+    ...(input.env ? { env: input.env } : {}),
+    ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  if (r.spawnError !== undefined) throw new OperationError("spawn_failed", `cannot run ${compiled.exePath}: ${r.spawnError}`);
+  return { compiled, exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut };
+}
