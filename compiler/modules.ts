@@ -161,11 +161,13 @@ function resolveImport(
   for (const base of bases) {
     const target = rest === "" ? base : join(base, rest);
     // What an import loads stays in its alias folder or the workspace: no symlink leads out.
-    // Allowed: the alias folder (and `<folder>.kz` beside it), the workspace, the std library.
+    // Allowed: the alias folder, a module file the alias names (`$orisha` -> orisha.kz), the
+    // workspace and the std library.
+    const aliasFile = realOrSelf(`${base}.kz`);
     const allowed = [realOrSelf(base), root, realOrSelf(STD_DIR)];
     const escapes = (file: string) => {
       const real = realOrSelf(file);
-      return real !== realOrSelf(`${base}.kz`) && !allowed.some((dir) => isInside(dir, real));
+      return real !== aliasFile && !allowed.some((dir) => isInside(dir, real));
     };
     if ([target, `${target}.kz`].some((t) => existsSync(t) && escapes(t))) {
       const hint = "a symbolic link points out of it";
@@ -178,7 +180,9 @@ function resolveImport(
     if (existsSync(target) && statSync(target).isDirectory()) {
       for (const f of readdirSync(target).sort()) {
         const file = join(target, f);
-        if (f.endsWith(".kz") && !f.endsWith(".variants.kz") && !escapes(file)) found.push({ name: `${name}.${f.slice(0, -3)}`, file });
+        // Sidecars (`<module>.variants.kz`) load with their module, never as modules of their own.
+        if (!f.endsWith(".kz") || f.endsWith(".variants.kz") || escapes(file)) continue;
+        found.push({ name: `${name}.${f.slice(0, -3)}`, file });
       }
     }
     if (found.length > 0) return found;
