@@ -88,7 +88,12 @@ export const RunCommand = command(
       .enum(["stats", "transitions", "none"])
       .optional()
       .describe("stats (default): `edge_stats` + `recorder_summary`; transitions: also every `transition`."),
-    max_transitions: z.number().int().positive().optional().describe("Cap on streamed `transition` records."),
+    max_transitions: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("Cap on streamed `transition` records (0: none, statistics only)."),
     mode: Mode,
     transition_sample: z
       .enum(["first", "uniform"])
@@ -114,6 +119,12 @@ export const ListEventsCommand = command("list_events", "Every event of the prog
   module: z.string().min(1).optional().describe("Only events of this module."),
   include_std: z.boolean().optional().describe("Also list events of std modules (default false)."),
 });
+
+export const CancelCommand = command(
+  "cancel",
+  "Cancel a command still running or queued (its processes are killed). Answer: `cancelled`.",
+  { target: Id.describe("The `id` of the command to cancel.") },
+);
 
 export const AddVariantCommand = command(
   "add_variant",
@@ -169,6 +180,7 @@ export const COMMAND_SCHEMAS = [
   AnalyzeCommand,
   HotspotsCommand,
   ListEventsCommand,
+  CancelCommand,
   AddVariantCommand,
   ListVariantsCommand,
   TestVariantCommand,

@@ -1,8 +1,10 @@
 // Public surface of the Compiler Control Protocol: message schemas, JSONL transport,
 // command parsing and hotspot analysis. See docs/ccp.md.
 
+export { acceptCommands } from "./accept-commands.js";
 export { commandFromLine, type LineAnswer, readyMessage } from "./answers.js";
 export * from "./commands.js";
+export { runDaemon, serve } from "./daemon.js";
 export * from "./fields.js";
 export {
   candidates,
@@ -31,6 +33,7 @@ export {
   type WriterOptions,
 } from "./jsonl.js";
 export * from "./messages.js";
+export * from "./operations/index.js";
 export {
   type DescribeScopesResult,
   describeScopes,
@@ -55,6 +58,10 @@ export {
   RunDoneMessage,
   TransitionRecord,
 } from "./records.js";
+export { type RunFileOptions, runFileWithCcp } from "./run-file.js";
+export { newRunId, type RunMeta, type RunStats, readRunMeta, readRunStats, runDir, runsDir } from "./run-records.js";
+export { type RunOptions, type RunResult, runInstrumented as runRecorded } from "./runner.js";
+export { errorFor, listEvents as describeEvents, type RunRequest, type Send, Session } from "./session.js";
 export { unknownFields } from "./unknown-fields.js";
 export { PROTOCOL_VERSION } from "./version.js";
 export { commandWriter, messageWriter } from "./writers.js";

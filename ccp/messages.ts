@@ -10,6 +10,7 @@ import {
   EventInfo,
   EventName,
   Hotspot,
+  Id,
   PassInfo,
   VariantInfo,
 } from "./fields.js";
@@ -137,6 +138,16 @@ export const HotspotsDoneMessage = message("hotspots_done", "`hotspots` finished
 
 export const EventsMessage = message("events", "Answer to `list_events`.", { events: z.array(EventInfo) });
 
+export const CancelledMessage = message("cancelled", "Answer to `cancel`.", {
+  target: Id,
+  state: z
+    .enum(["running", "queued", "unknown"])
+    .describe(
+      "running: the command was stopped and ends with an `error` of code `cancelled`; " +
+        "queued: it will not run (answered the same way); unknown: no such command is pending.",
+    ),
+});
+
 export const VariantAddedMessage = message("variant_added", "Answer to `add_variant`.", {
   event: EventName,
   tag: z.string(),
@@ -191,6 +202,7 @@ export const MESSAGE_SCHEMAS = [
   AnalyzeDoneMessage,
   HotspotsDoneMessage,
   EventsMessage,
+  CancelledMessage,
   VariantAddedMessage,
   VariantsMessage,
   VariantTestedMessage,

@@ -201,6 +201,22 @@ function editDistance(a: string, b: string): number {
  * tokens and tracking nesting so that an `"id"` inside a nested object is not taken.
  */
 export function recoverId(text: string): Id | undefined {
+  const at = idValueStart(text);
+  return at === undefined ? undefined : readIdValue(text, at);
+}
+
+/**
+ * The raw JSON text of a top-level numeric `id` (`18446744073709551617`), so it can be echoed
+ * exactly: a JS number keeps only 53 bits, and two large ids would otherwise be echoed alike.
+ */
+export function rawNumericId(text: string): string | undefined {
+  const at = idValueStart(text);
+  if (at === undefined) return undefined;
+  return /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(at, at + 400))?.[0];
+}
+
+/** Index of the value of a top-level `"id":` key, scanning tokens and tracking nesting. */
+function idValueStart(text: string): number | undefined {
   let depth = 0;
   let i = 0;
   const n = text.length;
@@ -210,7 +226,7 @@ export function recoverId(text: string): Id | undefined {
       const end = stringEnd(text, i);
       if (end < 0) return undefined;
       if (depth === 1) {
-        let j = skipSpace(text, end);
+        const j = skipSpace(text, end);
         if (text[j] === ":") {
           let key: unknown;
           try {
@@ -218,10 +234,7 @@ export function recoverId(text: string): Id | undefined {
           } catch {
             key = undefined;
           }
-          if (key === "id") {
-            j = skipSpace(text, j + 1);
-            return readIdValue(text, j);
-          }
+          if (key === "id") return skipSpace(text, j + 1);
         }
       }
       i = end;

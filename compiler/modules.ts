@@ -161,11 +161,11 @@ function resolveImport(
   for (const base of bases) {
     const target = rest === "" ? base : join(base, rest);
     // What an import loads stays in its alias folder or the workspace: no symlink leads out.
-    // An alias may name a module file (`$orisha` -> orisha.kz) rather than a folder.
-    const aliasFile = realOrSelf(`${base}.kz`);
+    // Allowed: the alias folder (and `<folder>.kz` beside it), the workspace, the std library.
+    const allowed = [realOrSelf(base), root, realOrSelf(STD_DIR)];
     const escapes = (file: string) => {
       const real = realOrSelf(file);
-      return real !== aliasFile && !isInside(realOrSelf(base), real) && !isInside(root, real);
+      return real !== realOrSelf(`${base}.kz`) && !allowed.some((dir) => isInside(dir, real));
     };
     if ([target, `${target}.kz`].some((t) => existsSync(t) && escapes(t))) {
       const hint = "a symbolic link points out of it";

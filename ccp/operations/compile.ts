@@ -12,6 +12,7 @@ import {
   type Optimize,
   type PassInsertion,
 } from "../../compiler/index.js";
+import type { CcpMode } from "../../compiler/instrument.js";
 import { flagsOf, msSince, type OperationContext, OperationError, pathIn } from "./types.js";
 
 export interface CompileInput {
@@ -21,8 +22,8 @@ export interface CompileInput {
   flags?: readonly string[];
   /** Instrument every event invocation with the CCP recorder. */
   ccp?: boolean;
-  /** What the recorder measures when `ccp` is on (default counts). */
-  ccpMode?: import("../../compiler/instrument.js").CcpMode;
+  /** What the recorder measures (counts, timing, transitions). */
+  ccpMode?: CcpMode;
   profile?: boolean;
   /** Stop after the checks. */
   checkOnly?: boolean;

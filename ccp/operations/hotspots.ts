@@ -27,7 +27,13 @@ export function hotspots(input: HotspotsInput, ctx: OperationContext): HotspotDe
     // A run recorded without program.json: analyse by numbers alone.
   }
   return detectHotspots(
-    { edges: stats.edges, program, wallNs: programNs(stats) },
+    {
+      edges: stats.edges,
+      program,
+      wallNs: programNs(stats),
+      ...(stats.mode ? { mode: stats.mode } : {}),
+      ...(stats.samples !== undefined ? { samples: stats.samples } : {}),
+    },
     {
       runId: input.runId,
       ...(input.minShare !== undefined ? { minShare: input.minShare } : {}),

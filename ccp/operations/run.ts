@@ -2,7 +2,9 @@
 // `koruc --ccp app.kz`), or plainly with the caller's stdio (`koruc run`).
 import { join } from "node:path";
 import { COMPILER_ID, findZig, type Optimize, runProcess } from "../../compiler/index.js";
+import type { CcpSpec } from "../../compiler/instrument.js";
 import type { HotspotDetected } from "../hotspots.js";
+import type { FlowGate } from "../lifecycle.js";
 import { programInfo } from "../program-events.js";
 import { writeJsonAtomic } from "../run-records.js";
 import { type RunResult, runInstrumented as runRecorded } from "../runner.js";
@@ -23,8 +25,8 @@ export interface RunInput {
   streamTransitions?: boolean;
   /** Maximum raw transitions the recorder writes. */
   transitionCap?: number;
-  /** Recorder mode and raw-line sampling (default counts). */
-  ccp?: import("../../compiler/instrument.js").CcpSpec;
+  /** What the recorder measures (default: counts; transitions when streaming them). */
+  ccp?: CcpSpec;
   /** Echoed on every streamed record (the CCP command id). */
   id?: string | number;
 }
@@ -36,6 +38,8 @@ export interface RunContext extends OperationContext {
   onRecordLine?: (line: string) => void;
   /** Called once the program is compiled and built, before it starts. */
   onCompiled?: (compiled: CompileOutput) => void;
+  /** Output flow control: the program's pipes are not read while the consumer is blocked. */
+  flow?: FlowGate;
 }
 
 export interface RunOutput {
@@ -47,11 +51,12 @@ export interface RunOutput {
 /** Compile instrumented, build, run and record under `.koru/runs/<run_id>/`. */
 export async function runInstrumented(input: RunInput, ctx: RunContext): Promise<RunOutput> {
   const optimize = input.optimize ?? "ReleaseSafe";
+  const ccpMode = input.ccp?.mode ?? (input.streamTransitions ? "transitions" : "counts");
   const compiled = await compile(
     {
       entry: input.entry,
       ccp: true,
-      ccpMode: input.ccp?.mode ?? (input.streamTransitions ? "transitions" : "counts"),
+      ccpMode,
       profile: input.profile ?? false,
       optimize,
       ...(input.flags ? { flags: input.flags } : {}),
@@ -78,6 +83,7 @@ export async function runInstrumented(input: RunInput, ctx: RunContext): Promise
     knownEdges: compiled.sites ?? [],
     ...(input.id !== undefined ? { id: input.id } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.flow ? { flow: ctx.flow } : {}),
     meta: {
       program: input.entry,
       args: [...(input.args ?? [])],
@@ -93,7 +99,6 @@ export async function runInstrumented(input: RunInput, ctx: RunContext): Promise
   if (run.spawnError !== undefined) {
     throw new OperationError("spawn_failed", `cannot run ${compiled.exePath}: ${run.spawnError}`);
   }
-  if (run.cancelled) throw new OperationError("cancelled", `the run ${run.runId} was cancelled`);
   return { compiled, run };
 }
 
@@ -109,7 +114,8 @@ export interface AnalyzeOutput extends RunOutput {
 /** Run instrumented, then report the run's hotspots. */
 export async function analyze(input: AnalyzeInput, ctx: RunContext): Promise<AnalyzeOutput> {
   const r = await runInstrumented(input, ctx);
-  if (!r.run) return r;
+  // A cancelled run has no workload worth analysing: it ends with its run_done.
+  if (!r.run || r.run.cancelled) return r;
   ctx.onProgress?.({ stage: "analyze", message: "finding hotspots", fraction: 0.9 });
   const found = hotspots(
     {
