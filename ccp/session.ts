@@ -21,12 +21,15 @@ import {
   listEvents as listProgramEvents,
   type OperationContext,
   OperationError,
+  type OperationErrorCode,
   type Progress,
   parse,
+  pathIn,
   type RunContext,
   type RunInput,
   runInstrumented,
 } from "./operations/index.js";
+import { handleVariantCommand, VariantCommandError } from "./variant-commands.js";
 
 export type Send = (message: Record<string, unknown>) => void;
 
@@ -208,16 +211,36 @@ export class Session {
         this.remember(r.file, r.program);
         return reply({ type: "events", events: r.events });
       }
+      case "add_variant":
+      case "list_variants":
+      case "test_variant":
+      case "bench_variant":
+      case "review_variant":
+      case "select_variant":
+      case "revert_variant": {
+        const entry = cmd.entry ?? this.fixedEntry ?? this.lastEntry;
+        if (!entry) throw new OperationError("not_found", "no program yet: give `entry`", "entry");
+        const file = pathIn(this.context(reply, undefined), entry, "entry");
+        try {
+          await handleVariantCommand(cmd, file, reply);
+        } catch (e) {
+          if (e instanceof VariantCommandError) throw new OperationError(e.code as OperationErrorCode, e.message);
+          throw e;
+        }
+        return;
+      }
       case "cancel":
         // Handled by the daemon, which knows what is running; a session alone has nothing pending.
         return reply({ type: "cancelled", target: cmd.target, state: "unknown" });
       default:
-        throw new OperationError("failed", `'${cmd.cmd}' is not implemented yet (variants come in a later release)`);
+        throw new OperationError("failed", `'${(cmd as { cmd: string }).cmd}' is not implemented`);
     }
   }
 
   private async proposePass(cmd: Extract<Command, { cmd: "add_pass" }>, reply: Send): Promise<void> {
-    if (!passProposals) throw new OperationError("failed", "agent-written passes are not available in this session", "body");
+    if (!passProposals) {
+      throw new OperationError("failed", "agent-written passes are not available in this session", "body");
+    }
     const anchor = cmd.after !== undefined ? `after:${cmd.after}` : undefined;
     const position = anchor ?? (cmd.before !== undefined ? `before:${cmd.before}` : undefined);
     const r = await passProposals.propose({

@@ -5,7 +5,14 @@ export type { PassProgram, Visitor as PassVisitor } from "./api.js";
 export * as api from "./api.js";
 export { validateProgramJson } from "./ast-schema.js";
 export { PASS_CODES, type PassRejection } from "./diagnostics.js";
-export { type FormatResult, formatSource, printModule, printWithComments, sameAst, withoutPositions } from "./print/index.js";
+export {
+  type FormatResult,
+  formatSource,
+  printModule,
+  printWithComments,
+  sameAst,
+  withoutPositions,
+} from "./print/index.js";
 export { acceptProgram, guardPass, type ProgramTransform, programPass } from "./program-pass.js";
 export { unifiedDiff } from "./review/unified-diff.js";
 export { type AgentPassResult, runAgentPass, sandboxedPass } from "./sandbox/agent-pass.js";

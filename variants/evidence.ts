@@ -21,7 +21,7 @@ export interface Evidence {
   variant: { file: string; line: number; sha256: string; text: string };
   compiler: string;
   zig: string;
-  harness: { sha256: string; buildMs: number; cached: boolean; optimize: string };
+  harness: { sha256: string; builds: { tier: string; optimize: string; ms: number; cached: boolean }[] };
   float_policy: string;
   state: string[];
   tiers: TierResult[];
@@ -100,7 +100,7 @@ export function renderReview(ev: Evidence): string {
   if (ev.bench) {
     const b = ev.bench;
     out.push("", "## Benchmark", "");
-    out.push(`- ${b.pairs.length} interleaved pairs (${b.warmup} warm-up discarded), ${b.inputs} ${b.recorded ? "recorded" : "generated"} inputs x ${b.reps} per sample, ReleaseFast`);
+    out.push(`- ${b.pairs.length} interleaved pairs (${b.warmup} warm-up discarded; each side of a pair the fastest of 5 runs), ${b.inputs} ${b.recorded ? "recorded" : "generated"} inputs x ${b.reps} per sample, ReleaseFast`);
     out.push(`- variant/baseline time: median ${b.medianRatio.toFixed(3)}, 95% CI [${b.ciLow.toFixed(3)}, ${b.ciHigh.toFixed(3)}]: ${b.faster ? `faster (${b.speedup.toFixed(2)}x, saves ${pct(1 - b.medianRatio)})` : "not faster"}${b.suspect ? " - SUSPECT: over 10x" : ""}`);
   }
   out.push("", "## Sources", "", `Baseline (${ev.baseline.file}:${ev.baseline.line}):`, "", "```zig", ev.baseline.text, "```", "");

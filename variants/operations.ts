@@ -145,11 +145,14 @@ export interface TestResult {
 export const GATE_MIN_CASES = 10_000;
 
 export async function testVariant(input: TestInput): Promise<OpResult<TestResult>> {
-  const prep = await prepare(input, "ReleaseSafe");
-  if (!prep.ok) return prep;
-  const { target, tag, variantText, baselineText, exe, build, policy, state, index, scan, corpus } = prep;
+  // The smoke tier runs a Debug harness (Zig's own backend builds it many times faster than
+  // LLVM); only a variant that survives it pays for the ReleaseSafe build of the gate tier.
+  const smokePrep = await prepare(input, "Debug");
+  if (!smokePrep.ok) return smokePrep;
+  const { target, tag, variantText, baselineText, policy, state, scan } = smokePrep;
   const ws = target.workspace;
   const tiers: TierResult[] = [];
+  const builds: { tier: string; optimize: string; ms: number; cached: boolean }[] = [];
   const caseMs = input.caseMs ?? 2000;
   const totalMs = input.totalMs ?? 120_000;
   const onTier = (p: { tier: string; phase: string; done: number; total: number }) =>
@@ -161,18 +164,35 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
     { tier: "smoke" as const, seed: smokeSeed, cases: input.smokeCases ?? 100 },
     { tier: "gate" as const, seed: gateSeed, cases: Math.max(GATE_MIN_CASES, input.gateCases ?? GATE_MIN_CASES) },
   ];
+  let corpus = smokePrep.corpus;
   for (const p of plan) {
-    input.onProgress?.({ stage: p.tier, message: `${p.tier} tier: seed ${p.seed}, ${p.cases} random cases` });
-    const r = await runTier({ exe, variantIndex: index, tier: p.tier, seed: p.seed, cases: p.cases, ...(corpus.file ? { corpusFile: corpus.file } : {}), caseMs, totalMs, onProgress: onTier, ...sig(input) });
-    if (!r.ok) {
-      corpus.cleanup();
-      return { ok: false, diagnostics: [usage("KORU080", `variant test stopped: ${r.message}`, target.file)] };
+    let prep = smokePrep;
+    if (p.tier === "gate") {
+      const g = await prepare(input, "ReleaseSafe");
+      if (!g.ok) return g;
+      prep = g;
+      corpus = g.corpus;
     }
+    builds.push({ tier: p.tier, optimize: p.tier === "gate" ? "ReleaseSafe" : "Debug", ms: prep.build.ms, cached: prep.build.cached });
+    input.onProgress?.({ stage: p.tier, message: `${p.tier} tier: seed ${p.seed}, ${p.cases} random cases` });
+    const r = await runTier({
+      exe: prep.exe,
+      variantIndex: prep.index,
+      tier: p.tier,
+      seed: p.seed,
+      cases: p.cases,
+      ...(prep.corpus.file ? { corpusFile: prep.corpus.file } : {}),
+      caseMs,
+      totalMs,
+      onProgress: onTier,
+      ...sig(input),
+    });
+    prep.corpus.cleanup();
+    if (!r.ok) return { ok: false, diagnostics: [usage("KORU080", `variant test stopped: ${r.message}`, target.file)] };
     tiers.push(r.result);
     // A failing smoke tier already rejects: the gate would only repeat it.
     if (r.result.failures > 0 || r.result.incidents.length > 0) break;
   }
-  corpus.cleanup();
   const counterexamples = tiers.flatMap((t) => t.counterexamples);
   if (counterexamples.length) {
     await appendCorpus(regressionsPath(ws, target.sym.canonical), counterexamples.map((c) => Buffer.from(c.bytes, "hex")));
@@ -191,10 +211,10 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
     tag,
     file: target.file,
     baseline: { file: target.baseline.span.file, line: target.baseline.span.line, sha256: sha256(baselineText), text: baselineText },
-    variant: { file: prep.proc.span.file, line: prep.proc.span.line, sha256: sha256(variantText), text: variantText },
+    variant: { file: smokePrep.proc.span.file, line: smokePrep.proc.span.line, sha256: sha256(variantText), text: variantText },
     compiler: compilerVersion(),
     zig: zigVersion(),
-    harness: { sha256: sha256(runtimeText()), buildMs: build.ms, cached: build.cached, optimize: "ReleaseSafe" },
+    harness: { sha256: sha256(runtimeText()), builds },
     float_policy: policyText(policy),
     state,
     tiers,
