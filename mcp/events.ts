@@ -1,7 +1,7 @@
 // Finding one event of a program by the name a caller gave: canonical ("input:advance") or
 // bare ("advance") when only one non-std event has it.
-import type { Program } from "../compiler/ast.js";
-import { type EventSymbol, Symbols } from "../compiler/symbols.js";
+import type { Program } from "../compiler/index.js";
+import { type EventSymbol, Symbols } from "../compiler/index.js";
 import { ToolError } from "./tool.js";
 
 export function findEvent(program: Program, name: string): EventSymbol {

@@ -4,9 +4,8 @@
 
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Command } from "../ccp/commands.js";
-import { hotspots, type OperationContext, OperationError, type Progress } from "../ccp/operations/index.js";
-import { Session } from "../ccp/session.js";
+import type { Command } from "../ccp/index.js";
+import { hotspots, type OperationContext, OperationError, type Progress, Session } from "../ccp/index.js";
 import { findWorkspace, parseOnly } from "../compiler/index.js";
 import type { Hotspot } from "./schemas.js";
 import type { Services } from "./services.js";
@@ -116,7 +115,7 @@ export function parseProgram(entry: string): Parsed {
   return parsed;
 }
 
-export { listEvents as describeEvents } from "../ccp/operations/index.js";
+export { listEvents as describeEvents } from "../ccp/index.js";
 
 export function renderDiagnostics(diags: { level: string; code: string; message: string; file: string; line: number; col: number }[]) {
   return diags.map((d) => `${d.file}:${d.line}:${d.col}: ${d.level}[${d.code}]: ${d.message}`).join("\n");

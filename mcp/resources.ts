@@ -3,9 +3,9 @@
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { describeScopes, renderVocabulary, type ScopeVocabulary } from "../ccp/operations/eval-flow.js";
+import { describeScopes, renderVocabulary, type ScopeVocabulary } from "../ccp/index.js";
 import { listRuns, readRunMeta, runDir } from "../ccp/run-records.js";
-import { programJson } from "../compiler/ast-json.js";
+import { programJson } from "../compiler/index.js";
 import { readEvidence } from "../variants/index.js";
 import { findEvent, procText } from "./events.js";
 import { describeEvents, parseProgram, runHotspots } from "./ops.js";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { analyze } from "../../ccp/operations/index.js";
+import { analyze } from "../../ccp/index.js";
 import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
 import { Diagnostic, Entry, Flags, Hotspot, Optimize, ProgramArgs, TimeoutMs } from "../schemas.js";
 import { BUILDS, defineTool, MINUTE } from "../tool.js";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { parseCommand } from "../../ccp/parse-command.js";
+import { parseCommand } from "../../ccp/index.js";
 import { ccpCommand } from "../ops.js";
 import { DESTRUCTIVE, defineTool, MINUTE, ToolError } from "../tool.js";
 

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { compile } from "../../ccp/operations/index.js";
+import { compile } from "../../ccp/index.js";
 import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
 import { Diagnostic, Entry, MAX_TEXT } from "../schemas.js";
 import { defineTool, READ_ONLY, SECOND } from "../tool.js";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { compile } from "../../ccp/operations/index.js";
+import { compile } from "../../ccp/index.js";
 import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
 import { Diagnostic, Entry, Flags, Optimize } from "../schemas.js";
 import { BUILDS, defineTool, MINUTE } from "../tool.js";

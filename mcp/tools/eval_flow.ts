@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { evalFlow } from "../../ccp/operations/eval-flow.js";
+import { evalFlow } from "../../ccp/index.js";
 import { bounded } from "../schemas.js";
 import { defineTool, SECOND, ToolError } from "../tool.js";
 

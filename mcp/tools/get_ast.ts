@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { programJson } from "../../compiler/ast-json.js";
+import { programJson } from "../../compiler/index.js";
 import { parseProgram } from "../ops.js";
 import { Entry } from "../schemas.js";
 import { defineTool, READ_ONLY, SECOND, ToolError } from "../tool.js";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { compile, runInstrumented } from "../../ccp/operations/index.js";
+import { compile, runInstrumented } from "../../ccp/index.js";
 import { runProcess } from "../../compiler/index.js";
 import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
 import { bounded, Diagnostic, Entry, Flags, MAX_TEXT, Optimize, ProgramArgs, TimeoutMs } from "../schemas.js";
