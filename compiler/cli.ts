@@ -31,6 +31,8 @@ Options:
   --ccp=<mode>   counts (default: exact counts, sampled time), timing (every call timed),
                  transitions[:N[:uniform]] (timing + raw lines: the first N or a uniform sample)
   --profile      with 'build'/'run': write a Chrome trace (.koru/runs/<id>/trace.json)
+  --capture <ev> with 'run': record up to 1,000 of the event's inputs (4 MiB at most) into
+                 .koru/captures/<event>.bin, replayed by 'koruc variants test' and 'bench'
   --<flag>       any other flag is a compiler flag; it keeps '~[flag]import' lines
   -h, --help     this help
   -v, --version  the compiler version
@@ -52,6 +54,8 @@ interface Args {
   astJson: boolean;
   acceptCommands?: string;
   programArgs: string[];
+  /** `--capture <event>`: record a sample of the event's inputs for the variant harness. */
+  capture?: string;
   help: boolean;
   version: boolean;
 }
@@ -86,6 +90,8 @@ export function parseArgs(argv: string[]): Args {
       [a.ccp, a.ccpSpec] = [true, spec];
     }
     else if (arg === "--profile") a.profile = true;
+    else if (arg === "--capture") a.capture = need(argv, ++i, arg);
+    else if (arg.startsWith("--capture=")) a.capture = arg.slice("--capture=".length);
     else if (arg === "--ast-json") a.astJson = true;
     else if (arg.startsWith("--accept-commands")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : need(argv, ++i, arg);
@@ -97,6 +103,9 @@ export function parseArgs(argv: string[]): Args {
     else if (!a.file) a.file = arg;
     else if (a.command === "run") a.programArgs.push(arg);
     else throw new UsageError(`unexpected argument '${arg}'`);
+  }
+  if (a.capture !== undefined && (!["run", "emit"].includes(a.command ?? "") || a.ccp || !a.capture)) {
+    throw new UsageError("--capture <event> goes with 'run' or 'emit' (without --ccp)");
   }
   if (a.optimize && !["Debug", "ReleaseSafe", "ReleaseFast", "ReleaseSmall"].includes(a.optimize)) {
     throw new UsageError(`-O must be Debug, ReleaseSafe, ReleaseFast or ReleaseSmall, got '${a.optimize}'`);
@@ -190,9 +199,20 @@ export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "so
   }
 }
 
-async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
+async function compileWith(a: Args, checkOnly = false, captured?: { canonical?: string }): Promise<CompileResult> {
   const { compileFile } = await import("./compile.js");
   const passes = await workspacePasses(a.file!);
+  if (a.capture !== undefined) {
+    const { captureInsertion } = await import("./capture.js");
+    passes.insert.push(
+      captureInsertion({
+        event: a.capture,
+        onEvent: (c) => {
+          if (captured) captured.canonical = c;
+        },
+      }),
+    );
+  }
   const result = compileFile(a.file!, {
     flags: a.flags,
     ccp: a.ccp,
@@ -262,7 +282,8 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
     import("./build/zig-build.js"),
     import("./workspace.js"),
   ]);
-  const result = await compileWith(a);
+  const captured: { canonical?: string } = {};
+  const result = await compileWith(a, false, captured);
   printDiagnostics(result, render);
   if (!result.ok || !result.zig) return 1;
   const workspace = workspaceOf(a.file!);
@@ -280,6 +301,14 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
     return 1;
   }
   if (thenRun) {
+    if (captured.canonical !== undefined) {
+      const { capturePath } = await import("./capture.js");
+      const file = capturePath(workspace, captured.canonical);
+      mkdirSync(dirname(file), { recursive: true });
+      const code = await runBinary(built.exePath, a.programArgs, { KORU_CAPTURE_FILE: file });
+      process.stderr.write(`koruc: inputs of '${captured.canonical}' captured in ${file}\n`);
+      return code;
+    }
     if (!a.profile) return runBinary(built.exePath, a.programArgs);
     const trace = join(koruDir(workspace, "profiles"), `${name}-${Date.now()}.json`);
     mkdirSync(dirname(trace), { recursive: true });
