@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Program } from "../../compiler/ast.js";
-import { parseOnly } from "../../compiler/pipeline.js";
+import { parseOnly } from "../../compiler/compile.js";
 import { runAgentPass } from "../../passes/sandbox/agent-pass.js";
 import { closeSandbox, runInSandbox } from "../../passes/sandbox/sandbox.js";
 
