@@ -66,12 +66,16 @@ try {
   await runClient(work, 0); // builds the program once; both measured runs use the cached binary
   const fast = await runClient(work, 0);
   const slow = await runClient(work, 5);
-  const show = (name: string, o: Outcome) =>
-    console.log(`  ${name.padEnd(12)} peak RSS ${o.peakRssMb.toFixed(0).padStart(5)} MB, ${(o.bytes / 1e6).toFixed(0)} MB of JSONL in ${o.seconds.toFixed(1)} s`);
+  const show = (name: string, o: Outcome) => {
+    const rss = o.peakRssMb.toFixed(0).padStart(5);
+    const mb = (o.bytes / 1e6).toFixed(0);
+    console.log(`  ${name.padEnd(12)} peak RSS ${rss} MB, ${mb} MB of JSONL in ${o.seconds.toFixed(1)} s`);
+  };
   console.log(`daemon memory while a program writes ${megabytes} MB (koruc --ccp, run)`);
   show("fast client", fast);
   show("slow client", slow);
-  console.log(`peak RSS ratio slow/fast = ${(slow.peakRssMb / fast.peakRssMb).toFixed(2)} (target: near 1, not growing with output)`);
+  const ratio = (slow.peakRssMb / fast.peakRssMb).toFixed(2);
+  console.log(`peak RSS ratio slow/fast = ${ratio} (target: near 1, not growing with output)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

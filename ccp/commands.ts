@@ -54,6 +54,14 @@ export const AddPassCommand = command("add_pass", "Insert a pass into the pipeli
   after: z.string().min(1).optional().describe("Run after this pass (default: before emit)."),
   before: z.string().min(1).optional(),
   file: z.string().min(1).optional().describe("Module that defines the pass (agent passes run sandboxed)."),
+  body: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "JavaScript source of an agent-written pass: an ES module whose default export is (program, api) => program. " +
+        "It runs sandboxed on every program of the workspace and waits for review (`koruc passes review`).",
+    ),
 });
 
 export const RemovePassCommand = command("remove_pass", "Remove an added pass. Answer: `pass_removed`.", {
@@ -149,13 +157,36 @@ export const TestVariantCommand = command(
 
 export const SelectVariantCommand = command(
   "select_variant",
-  "Make the build use a tested variant, or the baseline again (tag null). Answer: `variant_selected`.",
+  "Make the build use a variant whose evidence passes (refused otherwise unless `force`), or the baseline again (tag null). Answer: `variant_selected`.",
   {
     event: EventName,
     tag: z.string().min(1).nullable().describe("null selects the baseline."),
     entry: z.string().min(1).optional(),
+    force: z.boolean().optional().describe("Select even without passing, fresh evidence."),
   },
 );
+
+export const BenchVariantCommand = command(
+  "bench_variant",
+  "Benchmark a variant against the baseline (ReleaseFast, interleaved pairs, bootstrap CI) and fold it into its evidence. Answer: `variant_tested` (or `variant_benched` without fresh evidence).",
+  {
+    event: EventName,
+    tag: z.string().min(1),
+    entry: z.string().min(1).optional(),
+    pairs: z.number().int().min(30).optional().describe("Interleaved pairs (at least 30)."),
+  },
+);
+
+export const ReviewVariantCommand = command("review_variant", "The variant's evidence as Markdown for a person. Answer: `variant_review`.", {
+  event: EventName,
+  tag: z.string().min(1),
+  entry: z.string().min(1).optional(),
+});
+
+export const RevertVariantCommand = command("revert_variant", "Make the build call the baseline again. Answer: `variant_selected` with tag null.", {
+  event: EventName,
+  entry: z.string().min(1).optional(),
+});
 
 /** Every command schema, by `cmd`. */
 export const COMMAND_SCHEMAS = [
@@ -177,6 +208,9 @@ export const COMMAND_SCHEMAS = [
   ListVariantsCommand,
   TestVariantCommand,
   SelectVariantCommand,
+  BenchVariantCommand,
+  ReviewVariantCommand,
+  RevertVariantCommand,
 ] as const;
 
 export const Command = z.discriminatedUnion("cmd", COMMAND_SCHEMAS).meta({

@@ -35,6 +35,15 @@ export {
 export * from "./messages.js";
 export * from "./operations/index.js";
 export {
+  type DescribeScopesResult,
+  describeScopes,
+  type EvalFlowInput,
+  type EvalFlowResult,
+  evalFlow,
+  renderVocabulary,
+  type ScopeVocabulary,
+} from "./operations/eval-flow.js";
+export {
   type CommandError,
   type CommandErrorCode,
   type ParseCommandResult,

@@ -86,6 +86,13 @@ export const PassAddedMessage = message("pass_added", "Answer to `add_pass`.", {
   pass: z.string(),
   after: z.string().optional(),
   before: z.string().optional(),
+  verdict: z
+    .enum(["waiting_for_review", "rejected"])
+    .optional()
+    .describe("With a `body`: the pass ran on every program and waits for review, or was rejected (`reasons`)."),
+  reasons: z.array(z.string()).optional(),
+  diff: z.string().optional().describe("Unified diff of the formatted source of every program the pass changed."),
+  evidence: z.string().optional().describe("Path of the evidence record (.koru/evidence/passes/<pass>.json)."),
 });
 
 export const PassRemovedMessage = message("pass_removed", "Answer to `remove_pass`.", { pass: z.string() });
@@ -161,6 +168,24 @@ export const VariantTestedMessage = message("variant_tested", "Answer to `test_v
   ci_high: z.number().positive().optional(),
   evidence: z.string().optional().describe("Path of the evidence record."),
   message: z.string().optional().describe("Why it failed, e.g. the first counterexample."),
+  verdict: z.enum(["accepted", "rejected", "suspect", "passed_tests"]).optional().describe("accepted: passes and is faster; passed_tests: not benchmarked."),
+});
+
+export const VariantBenchedMessage = message("variant_benched", "Answer to `bench_variant` when the variant has no fresh evidence to fold the result into.", {
+  event: EventName,
+  tag: z.string(),
+  faster: z.boolean().describe("The whole 95% interval of the time ratio lies below 0.98."),
+  speedup: z.number().positive().describe("Median baseline/variant time ratio."),
+  ci_low: z.number().positive(),
+  ci_high: z.number().positive(),
+  pairs: Count,
+});
+
+export const VariantReviewMessage = message("variant_review", "Answer to `review_variant`.", {
+  event: EventName,
+  tag: z.string(),
+  verdict: z.enum(["accepted", "rejected", "suspect", "passed_tests"]),
+  markdown: z.string().describe("Both sources side by side, the verdict and why."),
 });
 
 export const VariantSelectedMessage = message("variant_selected", "Answer to `select_variant`.", {
@@ -199,6 +224,8 @@ export const MESSAGE_SCHEMAS = [
   VariantAddedMessage,
   VariantsMessage,
   VariantTestedMessage,
+  VariantBenchedMessage,
+  VariantReviewMessage,
   VariantSelectedMessage,
 ] as const;
 

@@ -11,7 +11,10 @@ describe("program_output pieces", () => {
   it("13. bytes: any bytes, cut anywhere, come back exactly; valid UTF-8 never needs base64", () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 60 }).map((s) => new Uint8Array(Buffer.from(s)))),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.string({ unit: "grapheme", maxLength: 60 }).map((s) => new Uint8Array(Buffer.from(s))),
+        ),
         fc.array(fc.nat(), { maxLength: 8 }),
         (raw, cuts) => {
           const bytes = Buffer.from(raw);

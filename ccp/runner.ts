@@ -69,7 +69,8 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   const relay = (stream: Readable | null, name: "stdout" | "stderr") => {
     if (!stream) return;
     const decoder = new OutputDecoder();
-    const send = (p: OutputPiece | undefined) => p && opts.emit(withId({ type: "program_output", run_id: runId, stream: name, ...p }));
+    const send = (p: OutputPiece | undefined) =>
+      p && opts.emit(withId({ type: "program_output", run_id: runId, stream: name, ...p }));
     stream.on("data", (chunk: Buffer) => {
       send(decoder.push(chunk));
       hold(stream);

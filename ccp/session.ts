@@ -21,12 +21,15 @@ import {
   listEvents as listProgramEvents,
   type OperationContext,
   OperationError,
+  type OperationErrorCode,
   type Progress,
   parse,
+  pathIn,
   type RunContext,
   type RunInput,
   runInstrumented,
 } from "./operations/index.js";
+import { handleVariantCommand, VariantCommandError } from "./variant-commands.js";
 
 export type Send = (message: Record<string, unknown>) => void;
 
@@ -60,6 +63,24 @@ export const DEFAULT_RUN_TIMEOUT_MS = 600_000;
 function defaultRunTimeout(): number {
   const env = Number(process.env.KORU_RUN_TIMEOUT_MS);
   return Number.isFinite(env) && env > 0 ? env : DEFAULT_RUN_TIMEOUT_MS;
+}
+
+/**
+ * Agent-written passes (passes/ sits beside ccp/, so the composition root hands its operations
+ * in): `add_pass` with a `body` proposes the pass for the session's workspace.
+ */
+export interface PassProposals {
+  propose(input: { workspace: string; source: string; name: string; position?: string }): Promise<
+    | { ok: true; verdict: "waiting_for_review" | "rejected"; reasons: string[]; diff: string; evidencePath: string }
+    | { ok: false; error: string; code: string }
+  >;
+}
+
+let passProposals: PassProposals | undefined;
+
+/** Called by the CLI before it serves CCP; without it `add_pass` with a `body` is an error. */
+export function registerPassProposals(ops: PassProposals): void {
+  passProposals = ops;
 }
 
 export class Session {
@@ -145,6 +166,12 @@ export class Session {
       case "list_passes":
         return reply({ type: "passes", passes: BUILTIN_PASS_NAMES.map((name) => ({ name, builtin: true })) });
       case "add_pass":
+        if (cmd.body !== undefined) return await this.proposePass(cmd, reply);
+        throw new OperationError(
+          "not_found",
+          `unknown pass '${cmd.pass}': send its source as \`body\` (built-in passes: ${BUILTIN_PASS_NAMES.join(", ")})`,
+          "pass",
+        );
       case "remove_pass":
         throw new OperationError(
           "not_found",
@@ -184,12 +211,53 @@ export class Session {
         this.remember(r.file, r.program);
         return reply({ type: "events", events: r.events });
       }
+      case "add_variant":
+      case "list_variants":
+      case "test_variant":
+      case "bench_variant":
+      case "review_variant":
+      case "select_variant":
+      case "revert_variant": {
+        const entry = cmd.entry ?? this.fixedEntry ?? this.lastEntry;
+        if (!entry) throw new OperationError("not_found", "no program yet: give `entry`", "entry");
+        const file = pathIn(this.context(reply, undefined), entry, "entry");
+        try {
+          await handleVariantCommand(cmd, file, reply);
+        } catch (e) {
+          if (e instanceof VariantCommandError) throw new OperationError(e.code as OperationErrorCode, e.message);
+          throw e;
+        }
+        return;
+      }
       case "cancel":
         // Handled by the daemon, which knows what is running; a session alone has nothing pending.
         return reply({ type: "cancelled", target: cmd.target, state: "unknown" });
       default:
-        throw new OperationError("failed", `'${cmd.cmd}' is not implemented yet (variants come in a later release)`);
+        throw new OperationError("failed", `'${(cmd as { cmd: string }).cmd}' is not implemented`);
     }
+  }
+
+  private async proposePass(cmd: Extract<Command, { cmd: "add_pass" }>, reply: Send): Promise<void> {
+    if (!passProposals) throw new OperationError("failed", "agent-written passes are not available in this session", "body");
+    const anchor = cmd.after !== undefined ? `after:${cmd.after}` : undefined;
+    const position = anchor ?? (cmd.before !== undefined ? `before:${cmd.before}` : undefined);
+    const r = await passProposals.propose({
+      workspace: this.root,
+      source: cmd.body!,
+      name: cmd.pass,
+      ...(position ? { position } : {}),
+    });
+    if (!r.ok) throw new OperationError(r.code === "bad_request" ? "invalid_field" : "not_found", r.error, "pass");
+    reply({
+      type: "pass_added",
+      pass: cmd.pass,
+      ...(cmd.after !== undefined ? { after: cmd.after } : {}),
+      ...(cmd.before !== undefined ? { before: cmd.before } : {}),
+      verdict: r.verdict,
+      reasons: r.reasons,
+      diff: r.diff,
+      evidence: relative(this.root, r.evidencePath),
+    });
   }
 
   private async compile(cmd: Extract<Command, { cmd: "compile" }>, reply: Send, signal?: AbortSignal): Promise<void> {

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // koruc: the command line. Diagnostics go to stderr; in CCP modes stdout carries only
 // protocol lines.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import type { Diagnostic } from "../compiler/diagnostics.js";
 import { parseCcpSpec } from "../compiler/instrument.js";
-import type { CompileResult } from "../compiler/pipeline.js";
+import type { CompileResult, PassInsertion } from "../compiler/pipeline.js";
 import { VERSION } from "../compiler/version.js";
 
 const HELP = `koruc - the Koru compiler (Koru -> Zig -> native binary, Zig 0.15.2)
@@ -15,7 +16,9 @@ Usage:
   koruc run <file.kz> [-O <mode>] [--<flag>...] [-- <args>...]  compile and run (cached)
   koruc check <file.kz>                                          parse and check only
   koruc fmt [--check] <file.kz>...                               format in place (or only check)
+  koruc passes list|add|review|apply|remove ...                  compiler passes (koruc passes for help)
   koruc emit <file.kz> [--ccp] [--profile]                       print the generated Zig
+  koruc variants test|bench|review|list|select|revert|propose ... proc variants ('koruc variants help')
   koruc <file.kz> --ast-json                                     print the AST as JSON
   koruc --ccp <file.kz>                  compile, run instrumented, report hotspots (JSONL)
   koruc --ccp                            CCP daemon: JSONL commands on stdin, answers on stdout
@@ -110,6 +113,10 @@ async function main(argv: string[]): Promise<number> {
     const { runPassesCli } = await import("../passes/cli/index.js");
     return runPassesCli(argv[0], argv.slice(1));
   }
+  if (argv[0] === "variants") {
+    const { runVariantsCli } = await import("../variants/cli-commands.js");
+    return runVariantsCli(argv.slice(1));
+  }
   let a: Args;
   try {
     a = parseArgs(argv);
@@ -133,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (a.ccp && !a.command && !a.astJson) {
     if (!a.file) {
+      await offerPassProposals();
       const { runDaemon } = await import("../ccp/daemon.js");
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
@@ -177,7 +185,39 @@ export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "so
 
 async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
   const { compileFile } = await import("../compiler/compile.js");
-  return compileFile(a.file!, { flags: a.flags, ccp: a.ccp, ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}), profile: a.profile, checkOnly });
+  const passes = await workspacePasses(a.file!);
+  const result = compileFile(a.file!, {
+    flags: a.flags,
+    ccp: a.ccp,
+    ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),
+    profile: a.profile,
+    checkOnly,
+    insert: passes.insert,
+  });
+  if (passes.diagnostics.length === 0) return result;
+  return { ...result, ok: false, diagnostics: [...passes.diagnostics, ...result.diagnostics], zig: undefined };
+}
+
+/** CCP `add_pass` with a body proposes an agent-written pass through passes/ (loaded on first use). */
+async function offerPassProposals(): Promise<void> {
+  const { registerPassProposals } = await import("../ccp/session.js");
+  registerPassProposals({
+    propose: async (input) => {
+      const { proposePass } = (await import("../passes/workspace/operations.js")) as unknown as {
+        proposePass: import("../ccp/session.js").PassProposals["propose"];
+      };
+      return proposePass(input);
+    },
+  });
+}
+
+/** The workspace's applied passes (koru.passes.json); passes/ is loaded only when there are some. */
+async function workspacePasses(file: string): Promise<{ insert: PassInsertion[]; diagnostics: Diagnostic[] }> {
+  const { findWorkspace } = await import("../compiler/workspace.js");
+  const root = findWorkspace(file);
+  if (!existsSync(join(root, "koru.passes.json"))) return { insert: [], diagnostics: [] };
+  const { workspacePassInsertions } = await import("../passes/workspace/operations.js");
+  return workspacePassInsertions(root);
 }
 
 async function astJson(a: Args): Promise<number> {
@@ -216,8 +256,14 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
   // The file is named relative to the current folder; the workspace bounds what -o may name.
   const file = resolve(a.file!);
   const root = findWorkspace(file);
+  const passes = await workspacePasses(file);
+  if (passes.diagnostics.length > 0) {
+    printDiagnostics({ diagnostics: passes.diagnostics, sources: new Map() }, render);
+    return 1;
+  }
   const input = {
     entry: file,
+    insert: passes.insert,
     flags: a.flags,
     ccp: a.ccp,
     ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),

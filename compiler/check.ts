@@ -1,8 +1,10 @@
 // Semantic checks over flows and implementations: names resolve, branches are known and
 // handled, payloads are bound, bindings are used, labels exist. Every error is reported.
 import type { Arg, Chain, Continuation, Invocation, Module, Program, Span, Step } from "./ast.js";
+import { checkVariants } from "./check-variants.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { mentionsIdent } from "./scan.js";
+import { findVariant } from "./variant-tags.js";
 import { isMetatype, TAP_EVENT, tapSourceEvent } from "./std/taps.js";
 import type { EventSymbol, Symbols } from "./symbols.js";
 
@@ -22,7 +24,7 @@ export function check(program: Program, symbols: Symbols): Diagnostic[] {
   for (const mod of new Set(Object.values(program.modules))) c.checkModule(mod);
   // Upstream's front end (flow checker, visibility) stops before its shape checks run.
   const frontEnd = c.diags.filter((d) => FRONT_END_CODES.has(d.code));
-  return frontEnd.length > 0 ? frontEnd : c.diags;
+  return frontEnd.length > 0 ? frontEnd : [...c.diags, ...checkVariants(program, symbols)];
 }
 
 class Checker {
@@ -32,6 +34,7 @@ class Checker {
   checkModule(mod: Module): void {
     for (const item of mod.items) {
       if (item.kind === "flow") this.chain(item.body, { module: mod, labels: [], inCapture: false }, true);
+      if (item.kind === "proc" && item.variant !== undefined && item.variant !== "zig") continue; // check-variants.ts
       if (item.kind === "proc" || item.kind === "subflow") {
         const sym = this.symbols.lookup(item.target, mod);
         if (!sym) {
@@ -86,7 +89,7 @@ class Checker {
       case "invoke": {
         const r = this.symbols.resolve(step.target, ctx.module);
         if (r.ok) {
-          if (step.variant && step.variant !== "zig" && !r.symbol.variants.has(step.variant)) {
+          if (step.variant && step.variant !== "zig" && step.variant !== "baseline" && !findVariant(r.symbol.variants, step.variant).ok) {
             this.diags.push(error("KORU047", `event '${r.symbol.canonical}' has no variant '${step.variant}'`, at(step.span)));
           }
           return r.symbol;

@@ -20,7 +20,8 @@ export function error(
   at: { file: string; line: number; col: number },
   extra: { hint?: string; span?: number } = {},
 ): Diagnostic {
-  const d: Diagnostic = { code, level: "error", message: clip(message), file: at.file, line: at.line, col: at.col, ...extra };
+  const d: Diagnostic = { code, level: "error", message: clip(message), file: at.file, line: at.line, col: at.col };
+  if (extra.span !== undefined) d.span = extra.span;
   if (extra.hint !== undefined) d.hint = clip(extra.hint);
   return d;
 }

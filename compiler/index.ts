@@ -8,8 +8,12 @@ export { compileFile, compileProgram, compileSource, parseOnly } from "./compile
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type DiagnosticCodeInfo, isDiagnosticCode } from "./diagnostic-codes.js";
 export { type Diagnostic, error, hasErrors, type Level, render, sortDiagnostics } from "./diagnostics.js";
 export type { InvocationProbe, Lowering, Lowerings, TransitionHooks } from "./emit/flow.js";
+// Proc variants (variants/ builds its harness from these and writes what they read).
+export { variantIdent } from "./emit/flow.js";
 export type { EmitHooks } from "./emit/program.js";
-export { packageRoot } from "./modules.js";
+export { eventStructName, namespaceOf } from "./emit/program.js";
+export type { ZigWriter } from "./emit/zig-writer.js";
+export { packageRoot, sidecarOf } from "./modules.js";
 export {
   BUILTIN_PASS_NAMES,
   BUILTIN_PASSES,
@@ -24,7 +28,9 @@ export {
   passList,
   symbolsOf,
 } from "./pipeline.js";
+export { depthDelta } from "./scan.js";
 export type { Origin, SourceMap } from "./source-map.js";
+export { type RegisteredScope, readScopes, type ScopeVocabulary, scopeVocabulary } from "./std/runtime.js";
 export { type EventSymbol, isTransform, type Resolution, Symbols } from "./symbols.js";
 export { type AtomicOptions, copyFileAtomic, writeFileAtomic, writeJsonAtomic } from "./toolchain/atomic.js";
 export {
@@ -39,6 +45,8 @@ export {
   type StdioTarget,
 } from "./toolchain/process.js";
 export { findZig, ZIG_VERSION, type ZigLookup } from "./toolchain/zig.js";
+export { readSelection, SELECTION_FILE, selectionPath, type VariantSelection } from "./variant-selection.js";
+export { canonicalTag, findVariant, type TagLookup, tagName } from "./variant-tags.js";
 export { COMPILER_ID, VERSION } from "./version.js";
 export { itemChain, type Visitor, type WalkContext, walkChain, walkModule, walkProgram } from "./walk.js";
 export {

@@ -41,7 +41,7 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
   const entryName = basename(entryFile).replace(/\.kz$/, "");
   const parsed = parseModule(text, entryFile, entryName);
   diagnostics.push(...parsed.diagnostics);
-  const entry = filterConditional(parsed.module, flags);
+  const entry = filterConditional(withSidecar(parsed.module, entryFile, diagnostics, sources), flags);
   const aliases = readAliases(dirname(resolve(entryFile)), diagnostics);
   const root = findWorkspace(dirname(resolve(entryFile)));
   const modules: Record<string, Module> = { [entryName]: entry };
@@ -59,7 +59,7 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
       sources.set(file, src);
       const result = parseModule(src, file, name);
       diagnostics.push(...result.diagnostics);
-      const mod = filterConditional(result.module, flags);
+      const mod = filterConditional(withSidecar(result.module, file, diagnostics, sources), flags);
       modules[name] = mod;
       queue.push(mod);
     }
@@ -70,6 +70,23 @@ export function loadProgram(entryFile: string, flags: string[], entrySource?: st
     for (const item of mod.items) if (item.kind === "import") loadImport(item.path, item);
   }
   return { program: { entry, modules, flags }, diagnostics, sources };
+}
+
+/** `blur.kz` → `blur.variants.kz`: variant procs written beside a module, by tools or by hand. */
+export function sidecarOf(file: string): string {
+  return file.replace(/(\.variants)?\.kz$/, "") + ".variants.kz";
+}
+
+/** A module's sidecar is part of the module: its items follow the module's own. */
+function withSidecar(mod: Module, file: string, diags: Diagnostic[], sources: Map<string, string>): Module {
+  const side = sidecarOf(file);
+  if (file.endsWith(".variants.kz") || !existsSync(side)) return mod;
+  const text = readText(side, diags);
+  if (text === undefined) return mod;
+  sources.set(side, text);
+  const parsed = parseModule(text, side, mod.name);
+  diags.push(...parsed.diagnostics);
+  return { ...mod, items: [...mod.items, ...parsed.module.items] };
 }
 
 export function moduleNameOf(importPath: string): string {
@@ -87,7 +104,8 @@ function filterConditional(mod: Module, flags: string[]): Module {
 function readText(file: string, diags: Diagnostic[]): string | undefined {
   const read = readSourceFile(file);
   if ("text" in read) return read.text;
-  diags.push(error("KORU002", `cannot read '${file}': ${read.error}`, { file, line: read.line ?? 1, col: read.col ?? 1 }));
+  const at = { file, line: read.line ?? 1, col: read.col ?? 1 };
+  diags.push(error("KORU002", `cannot read '${file}': ${read.error}`, at));
   return undefined;
 }
 
@@ -135,21 +153,23 @@ function resolveImport(
     return [];
   }
   if (rest.split("/").includes("..")) {
-    diags.push(error("KORU002", `import path '${path}' climbs out of '$${alias}'`, at, { hint: "name the folder with an alias in koru.json" }));
+    const hint = "name the folder with an alias in koru.json";
+    diags.push(error("KORU002", `import path '${path}' climbs out of '$${alias}'`, at, { hint }));
     return [];
   }
   const name = moduleNameOf(path);
   for (const base of bases) {
     const target = rest === "" ? base : join(base, rest);
     // What an import loads stays in its alias folder or the workspace: no symlink leads out.
-    // An alias may name a module file (`$orisha` -> orisha.kz) rather than a folder.
-    const aliasFile = realOrSelf(`${base}.kz`);
+    // Allowed: the alias folder (and `<folder>.kz` beside it), the workspace, the std library.
+    const allowed = [realOrSelf(base), root, realOrSelf(STD_DIR)];
     const escapes = (file: string) => {
       const real = realOrSelf(file);
-      return real !== aliasFile && !isInside(realOrSelf(base), real) && !isInside(root, real);
+      return real !== realOrSelf(`${base}.kz`) && !allowed.some((dir) => isInside(dir, real));
     };
     if ([target, `${target}.kz`].some((t) => existsSync(t) && escapes(t))) {
-      diags.push(error("KORU002", `import '${path}' leads outside the workspace`, at, { hint: "a symbolic link points out of it" }));
+      const hint = "a symbolic link points out of it";
+      diags.push(error("KORU002", `import '${path}' leads outside the workspace`, at, { hint }));
       return [];
     }
     const found: { name: string; file: string }[] = [];
@@ -157,7 +177,8 @@ function resolveImport(
     else if (target.endsWith(".kz") && existsSync(target)) found.push({ name, file: target });
     if (existsSync(target) && statSync(target).isDirectory()) {
       for (const f of readdirSync(target).sort()) {
-        if (f.endsWith(".kz") && !escapes(join(target, f))) found.push({ name: `${name}.${f.slice(0, -3)}`, file: join(target, f) });
+        const file = join(target, f);
+        if (f.endsWith(".kz") && !f.endsWith(".variants.kz") && !escapes(file)) found.push({ name: `${name}.${f.slice(0, -3)}`, file });
       }
     }
     if (found.length > 0) return found;

@@ -82,11 +82,9 @@ export class FlowParser {
   private skipTooDeep(parentIndent: number): void {
     const first = this.lines.peek();
     if (!first?.text.trim().startsWith("|") || indentOf(first.text) <= parentIndent) return;
-    this.diags.push(
-      error("KORU011", `continuations nested more than ${MAX_NESTING} levels deep`, this.at(first.number, indentOf(first.text) + 1), {
-        hint: "split the flow: move the inner part into a subflow (~name = ...) and call it",
-      }),
-    );
+    const at = this.at(first.number, indentOf(first.text) + 1);
+    const hint = "split the flow: move the inner part into a subflow (~name = ...) and call it";
+    this.diags.push(error("KORU011", `continuations nested more than ${MAX_NESTING} levels deep`, at, { hint }));
     while (this.lines.hasNext()) {
       const line = this.lines.peek()!;
       const trimmed = line.text.trim();

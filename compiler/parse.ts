@@ -55,9 +55,9 @@ export function parseModule(source: string, file: string, moduleName: string): P
     }
     if (host.stray(trimmed)) {
       const col = indentOf(line.text) + 1;
-      diags.push(error("PARSE001", `stray '${trimmed[0]}' outside any flow or declaration`, { file, line: line.number, col }, {
-        hint: "delete it, or join it to the line it belongs to",
-      }));
+      const hint = "delete it, or join it to the line it belongs to";
+      const at = { file, line: line.number, col };
+      diags.push(error("PARSE001", `stray '${trimmed[0]}' outside any flow or declaration`, at, { hint }));
       continue;
     }
     if (trimmed.startsWith("//")) doc.push(trimmed.replace(/^\/\/\s?/, ""));
@@ -115,9 +115,9 @@ function notText(source: string, file: string): Diagnostic | undefined {
   const line = before.split("\n").length;
   const col = m.index - before.lastIndexOf("\n");
   const code = m[0].charCodeAt(0).toString(16).padStart(2, "0");
-  return error("KORU003", `control character U+00${code.toUpperCase()} in source: this is not a text file`, { file, line, col }, {
-    hint: "Koru and Zig source may hold tabs, newlines and printable characters only",
-  });
+  const hint = "Koru and Zig source may hold tabs, newlines and printable characters only";
+  const message = `control character U+00${code.toUpperCase()} in source: this is not a text file`;
+  return error("KORU003", message, { file, line, col }, { hint });
 }
 
 function parseItem(

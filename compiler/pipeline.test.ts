@@ -30,14 +30,14 @@ function started(events: PassEvent[]): string[] {
 
 describe("the pipeline as data", () => {
   it("lists the built-in passes in order", () => {
-    expect(BUILTIN_PASS_NAMES).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "taps", "instrument", "emit", "zig_build"]);
+    expect(BUILTIN_PASS_NAMES).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "taps", "instrument", "variant_select", "emit", "zig_build"]);
   });
 
   it("reports every pass it runs, taps and instrumentation included, each started and done", () => {
     const events: PassEvent[] = [];
     const r = compileSource(undefined, file, { ccp: true, onPass: (e) => events.push(e) });
     expect(r.ok).toBe(true);
-    expect(started(events)).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "taps", "instrument", "emit"]);
+    expect(started(events)).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "taps", "instrument", "variant_select", "emit"]);
     expect(events.filter((e) => e.type === "pass_done").map((e) => e.pass)).toEqual(started(events));
     expect(r.runtimeFiles).toContain("koru_ccp.zig");
   });
@@ -73,7 +73,7 @@ describe("the pipeline as data", () => {
       onPass: (e) => events.push(e),
     });
     expect(r.ok).toBe(true);
-    expect(started(events)).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "shout", "taps", "instrument", "emit"]);
+    expect(started(events)).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "shout", "taps", "instrument", "variant_select", "emit"]);
     expect(r.zig).toContain('"PASS"');
     expect(seen[0]).toMatch(/^shout saw \d+ items$/);
   });

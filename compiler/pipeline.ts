@@ -15,6 +15,7 @@ import { runtimeHooks } from "./std/runtime.js";
 import { tapHooks } from "./std/taps.js";
 import { STD_LOWERINGS } from "./std/transforms.js";
 import { Symbols } from "./symbols.js";
+import { variantSelectionHooks } from "./variant-selection.js";
 
 export interface PassEvent {
   type: "pass_start" | "pass_done";
@@ -91,6 +92,8 @@ export interface CompileOptions {
   /** Cancels the running pass where it can (zig build-exe) and skips the rest. */
   signal?: AbortSignal;
   onPass?: (event: PassEvent) => void;
+  /** Build every event's baseline, whatever koru.variants.json selects (the variant harness). */
+  ignoreVariantSelection?: boolean;
 }
 
 export interface CompileResult {
@@ -183,6 +186,17 @@ const instrumentPass: Pass = {
   },
 };
 
+/** Builds call the variants koru.variants.json selects; the baselines stay compiled beside them. */
+const variantSelectPass: Pass = {
+  name: "variant_select",
+  run(ctx) {
+    if (ctx.options.ignoreVariantSelection) return;
+    const selection = variantSelectionHooks(ctx.file, symbolsOf(ctx));
+    ctx.diagnostics.push(...selection.diagnostics);
+    ctx.hooks.push(selection.hooks);
+  },
+};
+
 const emitPass: Pass = {
   name: "emit",
   run(ctx) {
@@ -225,8 +239,8 @@ const zigBuildPass: Pass = {
 
 /**
  * The built-in passes, in order. `zig_build` runs only when `build` options are given.
- * There is no `variant_select` here: variants/ inserts it before `emit` (it contributes
- * emitter hooks that call the selected variant), so the list holds nothing that does nothing.
+ * `variant_select` reads koru.variants.json (written by variants/) and makes `emit` call the
+ * selected variants.
  */
 export const BUILTIN_PASSES: readonly Pass[] = [
   parsePass,
@@ -235,6 +249,7 @@ export const BUILTIN_PASSES: readonly Pass[] = [
   runtimeScopesPass,
   tapsPass,
   instrumentPass,
+  variantSelectPass,
   emitPass,
   zigBuildPass,
 ];

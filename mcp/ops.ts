@@ -1,13 +1,14 @@
-// The one place mcp/ reaches the operations: today through a CCP session (the same code the
-// daemon runs), so MCP never carries its own copy of compile, run or analyze. Heavy work runs
-// through Services.exclusive; cancellation kills the processes the operation started.
+// The one place mcp/ reaches the operations layer (ccp/operations, shared with the CLI and the
+// CCP session): the context every operation takes, OperationError as a ToolError the caller can
+// act on, heavy work one at a time. The `ccp` tool goes through a CCP session, the protocol's adapter.
 
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "../ccp/commands.js";
-import { listEvents as describeEvents, Session } from "../ccp/session.js";
+import { hotspots, type OperationContext, OperationError, type Progress } from "../ccp/operations/index.js";
+import { Session } from "../ccp/session.js";
 import { findWorkspace, parseOnly } from "../compiler/index.js";
-import { killDescendants } from "./children.js";
+import type { Hotspot } from "./schemas.js";
 import type { Services } from "./services.js";
 import { ToolError } from "./tool.js";
 
@@ -17,6 +18,36 @@ export interface OpContext {
   signal: AbortSignal;
   progress?: (progress: number, total?: number, message?: string) => void;
   onMessage?: (m: Msg) => void;
+}
+
+export interface ToolSide {
+  signal: AbortSignal;
+  progress?: (progress: number, total?: number, message?: string) => void;
+}
+
+/** The context an operation takes: the root, cancellation, progress as a percentage. */
+export function opContext(services: Services, side: ToolSide): OperationContext {
+  return {
+    root: services.root,
+    signal: side.signal,
+    onProgress: (p: Progress) => side.progress?.(Math.round(p.fraction * 100), 100, p.message),
+  };
+}
+
+/** Run an operation; what the caller got wrong comes back as a ToolError saying so. */
+export async function operation<T>(services: Services, side: ToolSide, work: () => Promise<T> | T, heavy = false): Promise<T> {
+  const guarded = async () => {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof OperationError) {
+        const message = e.code === "cancelled" ? `cancelled: ${e.message}` : e.message;
+        throw new ToolError(e.field ? `${message} (field \`${e.field}\`)` : message);
+      }
+      throw e;
+    }
+  };
+  return heavy ? services.exclusive(side.signal, guarded) : guarded();
 }
 
 /** Carry out one CCP command; resolves with every message answering it, in order. */
@@ -34,13 +65,9 @@ export async function ccpCommand(services: Services, command: Command, ctx: OpCo
     };
     const sendLine = (line: string) => send(JSON.parse(line) as Msg);
     const session = new Session(services.root, send, sendLine);
-    const onAbort = () => killDescendants();
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      await session.handle(command);
-    } finally {
-      ctx.signal.removeEventListener("abort", onAbort);
-    }
+    // The session's operations stop and kill their process groups when this aborts.
+    session.signal = ctx.signal;
+    await session.handle(command);
     if (ctx.signal.aborted) throw new ToolError(`cancelled: ${reason(ctx.signal)}`);
     return out;
   };
@@ -50,12 +77,6 @@ export async function ccpCommand(services: Services, command: Command, ctx: OpCo
 function reason(signal: AbortSignal): string {
   const r = signal.reason as unknown;
   return r instanceof Error ? r.message : String(r ?? "aborted");
-}
-
-/** The `error` message of an answer as a ToolError (what the caller must fix). */
-export function failIfError(messages: Msg[]): void {
-  const err = messages.find((m) => m.type === "error");
-  if (err) throw new ToolError(String(err.message));
 }
 
 type Parsed = ReturnType<typeof parseOnly>;
@@ -95,23 +116,31 @@ export function parseProgram(entry: string): Parsed {
   return parsed;
 }
 
-export { describeEvents };
-
-/** The `diagnostic` messages of an answer, with files relative to the root. */
-export function diagnosticsOf(services: Services, messages: Msg[]) {
-  return messages
-    .filter((m) => m.type === "diagnostic")
-    .map((m) => ({
-      code: String(m.code),
-      level: m.level as "error" | "warning" | "note",
-      message: String(m.message),
-      file: typeof m.file === "string" && m.file.startsWith(services.root) ? services.rel(m.file) : String(m.file),
-      line: Number(m.line),
-      col: Number(m.col),
-      ...(typeof m.hint === "string" ? { hint: m.hint } : {}),
-    }));
-}
+export { listEvents as describeEvents } from "../ccp/operations/index.js";
 
 export function renderDiagnostics(diags: { level: string; code: string; message: string; file: string; line: number; col: number }[]) {
   return diags.map((d) => `${d.file}:${d.line}:${d.col}: ${d.level}[${d.code}]: ${d.message}`).join("\n");
+}
+
+/** Hotspots of a recorded run, largest share first. */
+export async function runHotspots(services: Services, runId: string, opts: { minShare?: number; limit?: number } = {}) {
+  const side = { signal: new AbortController().signal };
+  const found = await operation(services, side, () => hotspots({ runId, ...opts }, opContext(services, side)));
+  return found.map((h) => h.data as Hotspot);
+}
+
+/** Compiler diagnostics with files relative to the root. */
+export function diagnostics(
+  services: Services,
+  diags: readonly { code: string; level: string; message: string; file: string; line: number; col: number; hint?: string }[],
+) {
+  return diags.map((d) => ({
+    code: d.code,
+    level: d.level as "error" | "warning" | "note",
+    message: d.message,
+    file: d.file.startsWith(services.root) ? services.rel(d.file) : d.file,
+    line: d.line,
+    col: d.col,
+    ...(d.hint ? { hint: d.hint } : {}),
+  }));
 }

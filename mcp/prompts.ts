@@ -3,7 +3,7 @@
 import * as z from "zod";
 import { listRuns } from "../ccp/run-records.js";
 import { declarationText, findEvent, procText } from "./events.js";
-import { ccpCommand, parseProgram } from "./ops.js";
+import { parseProgram, runHotspots } from "./ops.js";
 import type { Hotspot } from "./schemas.js";
 import type { Services } from "./services.js";
 import { ToolError } from "./tool.js";
@@ -35,8 +35,7 @@ export const VARIANT_RULES = [
 async function hotspotOf(services: Services, event: string, runId?: string): Promise<{ runId: string; h?: Hotspot } | undefined> {
   const id = runId ?? listRuns(services.root)[0];
   if (!id) return undefined;
-  const msgs = await ccpCommand(services, { cmd: "hotspots", run_id: id, min_share: 0, limit: 1000 }, { signal: new AbortController().signal });
-  const h = msgs.filter((m) => m.type === "hotspot_detected").map((m) => m.data as Hotspot).find((x) => x.event_name === event);
+  const h = (await runHotspots(services, id, { minShare: 0, limit: 1000 }).catch(() => [])).find((x) => x.event_name === event);
   return { runId: id, ...(h ? { h } : {}) };
 }
 
@@ -44,8 +43,7 @@ async function hotspotOf(services: Services, event: string, runId?: string): Pro
 export async function topHotspot(services: Services, runId?: string): Promise<Hotspot | undefined> {
   const id = runId ?? listRuns(services.root)[0];
   if (!id) return undefined;
-  const msgs = await ccpCommand(services, { cmd: "hotspots", run_id: id, limit: 1 }, { signal: new AbortController().signal });
-  return msgs.filter((m) => m.type === "hotspot_detected").map((m) => m.data as Hotspot)[0];
+  return (await runHotspots(services, id, { limit: 1 }).catch(() => []))[0];
 }
 
 export async function optimizeHotspotText(services: Services, args: { event?: string; run_id?: string; entry?: string }): Promise<string> {

@@ -3,10 +3,12 @@
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { describeScopes, renderVocabulary, type ScopeVocabulary } from "../ccp/operations/eval-flow.js";
 import { listRuns, readRunMeta, runDir } from "../ccp/run-records.js";
 import { programJson } from "../compiler/ast-json.js";
+import { readEvidence } from "../variants/index.js";
 import { findEvent, procText } from "./events.js";
-import { describeEvents, parseProgram } from "./ops.js";
+import { describeEvents, parseProgram, runHotspots } from "./ops.js";
 import type { Services } from "./services.js";
 import { ToolError } from "./tool.js";
 import { jobView } from "./tools/jobs.js";
@@ -75,6 +77,14 @@ function readBounded(path: string, what: string): string {
   const size = statSync(path).size;
   if (size > MAX_RESOURCE_BYTES) throw new ToolError(`${what} is ${size} bytes, more than a resource carries; read it from disk`);
   return readFileSync(path, "utf8");
+}
+
+/** The flow interpreter's registered scopes of the default entry program. */
+function scopes(services: Services): ScopeVocabulary[] {
+  const entry = services.entry();
+  const r = describeScopes(entry);
+  if (!r.ok) throw new ToolError(`${services.rel(entry)} does not check: ${r.diagnostics[0]?.message ?? "errors"}; call check`);
+  return r.scopes;
 }
 
 export const RESOURCES: ResourceDef[] = [
@@ -155,11 +165,15 @@ export const RESOURCES: ResourceDef[] = [
   {
     name: "run_hotspots",
     title: "Run hotspots",
-    description: "Statistics per event transition of a run (stats.json): what get_hotspots analyses.",
+    description: "Every event of a run with its share of the run's time and optimization candidates, largest first; and the run's statistics per transition (stats.json).",
     mimeType: JSON_MIME,
     uri: "koru://runs/{id}/hotspots",
     template: true,
-    read: (services, _uri, vars) => readBounded(join(runDir(services.root, runId(vars)), "stats.json"), "the run's statistics"),
+    async read(services, _uri, vars) {
+      const id = runId(vars);
+      const stats = JSON.parse(readBounded(join(runDir(services.root, id), "stats.json"), "the run's statistics"));
+      return json({ run_id: id, hotspots: await runHotspots(services, id, { minShare: 0, limit: 1000 }), stats });
+    },
   },
   {
     name: "run_transitions",
@@ -223,16 +237,54 @@ export const RESOURCES: ResourceDef[] = [
   {
     name: "evidence",
     title: "Variant evidence",
-    description: "The evidence record of a variant's last test and benchmark (.koru/evidence/<event>/<tag>.json).",
+    description:
+      "The evidence record of a variant's last test and benchmark (JSON): sources and hashes, seeds, cases per tier, " +
+      "counterexamples, scan findings, benchmark samples and CI, verdict and reasons.",
     mimeType: JSON_MIME,
     uri: "koru://evidence/{event}/{tag}",
     template: true,
     read(services, _uri, vars) {
-      const event = param(vars, "event");
+      const entry = services.entry();
+      const parsed = parseProgram(entry);
+      if (!parsed.program) throw new ToolError(`${services.rel(entry)} does not parse`);
+      const event = findEvent(parsed.program, param(vars, "event")).canonical;
       const tag = param(vars, "tag");
-      if (/[/\\]|^\.\.?$/.test(event) || /[/\\]|^\.\.?$/.test(tag)) throw new ToolError("event and tag name no folders");
-      const file = services.path(join(".koru", "evidence", event, `${tag}.json`));
-      return readBounded(file, `evidence for ${event} ${tag} (test the variant first)`);
+      const evidence = readEvidence(services.root, event, tag.includes("(") ? tag : `zig(${tag})`);
+      if (!evidence) throw new ToolError(`no evidence for ${tag} of ${event}: call test_variant first`);
+      return json(evidence);
+    },
+  },
+  {
+    name: "scopes",
+    title: "Flow interpreter scopes",
+    description:
+      "Every scope registered with ~std.runtime:register in the default entry program, as Markdown: the names flows " +
+      "may call (aliases), their input shapes, branches and budget costs, and how to write a flow (for eval_flow).",
+    mimeType: "text/markdown",
+    uri: "koru://scopes",
+    template: false,
+    read: (services) => renderVocabulary(scopes(services)),
+  },
+  {
+    name: "scope",
+    title: "Flow interpreter scope",
+    description: "The vocabulary of one registered scope: names, input shapes, branches, costs.",
+    mimeType: JSON_MIME,
+    uri: "koru://scopes/{scope}",
+    template: true,
+    list: (services) => {
+      try {
+        return scopes(services).map((s) => ({ uri: `koru://scopes/${encodeURIComponent(s.scope)}`, name: `scope ${s.scope}`, mimeType: JSON_MIME }));
+      } catch {
+        return [];
+      }
+    },
+    read(services, _uri, vars) {
+      const name = param(vars, "scope");
+      const all = scopes(services);
+      const scope = all.find((s) => s.scope === name);
+      if (!scope) throw new ToolError(`no scope '${name}'; registered: ${all.map((s) => s.scope).join(", ") || "none"}`);
+      return json(scope);
     },
   },
   {

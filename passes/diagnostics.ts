@@ -16,6 +16,8 @@ export const PASS_CODES = {
   changedOutput: "PASS006",
   /** The pass file is not in koru.passes.json, or changed since it was reviewed. */
   notReviewed: "PASS007",
+  /** koru.passes.json is malformed. */
+  config: "PASS008",
 } as const;
 
 export type PassRejection = keyof typeof PASS_CODES;

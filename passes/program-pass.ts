@@ -5,6 +5,7 @@
 import type { Program } from "../compiler/ast.js";
 import { check } from "../compiler/check.js";
 import type { Diagnostic } from "../compiler/diagnostics.js";
+import type { Pass } from "../compiler/pipeline.js";
 import { Symbols } from "../compiler/symbols.js";
 import { validateProgramJson } from "./ast-schema.js";
 import { passError } from "./diagnostics.js";
@@ -13,44 +14,55 @@ import { passError } from "./diagnostics.js";
 export type TransformResult = Program | { program: Program; diagnostics?: Diagnostic[] };
 export type ProgramTransform = (program: Program) => TransformResult;
 
-/** The part of the pipeline's pass context a program pass reads and writes. */
-export interface ProgramPassContext {
-  readonly file: string;
-  program?: Program;
-  symbols?: Symbols;
-  diagnostics: Diagnostic[];
-}
-
-export interface ProgramPass {
-  readonly name: string;
-  run(ctx: ProgramPassContext): void;
+/**
+ * Guard a pass inserted into the pipeline: after it runs, the program is validated against
+ * the AST schema and re-checked. A pass that throws or leaves an invalid program becomes a
+ * diagnostic naming it (an error, so the pipeline stops), and the previous program is put back.
+ */
+export function guardPass(pass: Pass): Pass {
+  return {
+    name: pass.name,
+    ...(pass.evenAfterErrors !== undefined ? { evenAfterErrors: pass.evenAfterErrors } : {}),
+    run(ctx) {
+      const before = ctx.program;
+      const symbols = ctx.symbols;
+      const restore = (diagnostic: Diagnostic): void => {
+        ctx.program = before;
+        ctx.symbols = symbols;
+        ctx.diagnostics.push(diagnostic);
+      };
+      const verify = (): void => {
+        if (!ctx.program) return;
+        const accepted = acceptProgram(pass.name, ctx.program, ctx.file);
+        if (!accepted.ok) return restore(accepted.diagnostic);
+        ctx.program = accepted.program;
+        ctx.symbols = new Symbols(accepted.program);
+      };
+      const threw = (e: unknown): void =>
+        restore(passError("threw", pass.name, `threw: ${e instanceof Error ? e.message : String(e)}`, ctx.file));
+      let r: void | Promise<void>;
+      try {
+        r = pass.run(ctx);
+      } catch (e) {
+        return threw(e);
+      }
+      if (r instanceof Promise) return r.then(verify, threw);
+      verify();
+    },
+  };
 }
 
 /** A pass that replaces the program by `transform(program)` when the result is valid. */
-export function programPass(name: string, transform: ProgramTransform): ProgramPass {
-  return {
+export function programPass(name: string, transform: ProgramTransform): Pass {
+  return guardPass({
     name,
     run(ctx) {
       if (!ctx.program) return;
-      let out: TransformResult;
-      try {
-        out = transform(ctx.program);
-      } catch (e) {
-        ctx.diagnostics.push(
-          passError("threw", name, `threw: ${e instanceof Error ? e.message : String(e)}`, ctx.file),
-        );
-        return;
-      }
-      const accepted = acceptProgram(name, unwrap(out).program, ctx.file);
-      ctx.diagnostics.push(...(unwrap(out).diagnostics ?? []));
-      if (!accepted.ok) {
-        ctx.diagnostics.push(accepted.diagnostic);
-        return;
-      }
-      ctx.program = accepted.program;
-      ctx.symbols = new Symbols(accepted.program);
+      const out = unwrap(transform(ctx.program));
+      ctx.diagnostics.push(...(out.diagnostics ?? []));
+      ctx.program = out.program;
     },
-  };
+  });
 }
 
 function unwrap(out: TransformResult): { program: Program; diagnostics?: Diagnostic[] } {

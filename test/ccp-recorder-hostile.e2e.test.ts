@@ -138,11 +138,11 @@ fn two(n: u32) void {
     _ = main_module.spin2_event.handler(.{ .n = n });
 }
 
-~both(n: 100000)
+~both(n: 20000)
 `,
     });
     for (const mode of ["timing", "counts"]) {
-      const r = koruc([`--ccp=${mode}`, "app.kz", "-O", "ReleaseFast"], { cwd: dir, timeout: 120_000 });
+      const r = koruc([`--ccp=${mode}`, "app.kz", "-O", "Debug"], { cwd: dir, timeout: 120_000 });
       expect(r.status).toBe(0);
       const hot = messages(r.stdout).filter((m) => m.type === "hotspot_detected") as unknown as {
         data: { event_name: string; share: number; mode: string };

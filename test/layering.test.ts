@@ -8,8 +8,8 @@ import { ROOT } from "./helpers.js";
 
 /** Higher numbers sit above lower ones; a folder may import only from its own rank or below. */
 const RANK: Record<string, number> = { compiler: 0, ccp: 1, variants: 1, passes: 1, cli: 2, mcp: 2 };
-/** Folders on the same rank that must not import each other either. */
-const SIBLINGS_APART = true;
+/** Folders on the same rank may import each other (ccp/ drives variants/); only upward is refused. */
+const SIBLINGS_APART = false;
 
 function sourceFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

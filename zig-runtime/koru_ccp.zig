@@ -91,8 +91,8 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             first: u64 = 0,
             /// Ticks this thread spent handing records over or formatting them.
             flush: u64 = 0,
-            // Written by the sampler thread only: samples per site (self: on top of the stack;
-            // total: anywhere on it), samples outside any invocation, and CPU clock readings.
+            // Written by the sampler thread only: CPU ns per site at samples (self: on top of
+            // the stack; total: anywhere on it), outside any invocation, and clock readings.
             self_n: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
             total_n: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
             outside_n: u64 = 0,
@@ -377,16 +377,18 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         fn samplerLoop() void {
             // No sample at the end: it would always land in `finish`, outside every event.
             while (!sampler_stop.load(.acquire)) {
-                std.posix.nanosleep(0, period_ns);
+                std.posix.nanosleep(period_ns / std.time.ns_per_s, period_ns % std.time.ns_per_s);
                 sampleAll();
             }
             sampler_cpu = clock.threadCpu(std.os.linux.gettid()) orelse 0;
         }
 
-        /// One sample of every thread that used CPU since its last sample: the site it is in
-        /// now. A thread that did not run (blocked, or not scheduled) is not sampled, so each
-        /// sample stands for an equal slice of the CPU time the thread used.
+        /// One sample of every thread that used CPU since its last sample: the CPU time it used
+        /// since then is charged to the site it is in now (a thread that did not run, blocked
+        /// or not scheduled, is not sampled).
         fn sampleAll() void {
+            // Once the program has ended, a sample would only see `finish`.
+            if (sampler_stop.load(.acquire)) return;
             threads_lock.lock();
             defer threads_lock.unlock();
             var it = threads;
@@ -396,7 +398,8 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                     t.alive = false; // exited: its time up to the last sample is kept
                     continue;
                 };
-                if (cpu == t.cpu_last) continue;
+                if (cpu <= t.cpu_last) continue;
+                const w = cpu - t.cpu_last;
                 t.cpu_last = cpu;
                 t.samples += 1;
                 const d = @min(@atomicLoad(u32, &t.depth, .acquire), max_depth);
@@ -404,34 +407,34 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                 if (tail != 0 and tail <= site_count) {
                     // Between a chainable invocation and the next: the dispatch is its time.
                     const s = tail - 1;
-                    t.self_n[s] += 1;
+                    t.self_n[s] += w;
                     generation += 1;
                     mark[s] = generation;
-                    t.total_n[s] += 1;
+                    t.total_n[s] += w;
                     for (t.stack[0..d]) |*slot| {
                         const o = @atomicLoad(u32, slot, .monotonic);
                         if (o >= site_count or mark[o] == generation) continue;
                         mark[o] = generation;
-                        t.total_n[o] += 1;
+                        t.total_n[o] += w;
                     }
                     continue;
                 }
                 if (d == 0) {
-                    t.outside_n += 1;
+                    t.outside_n += w;
                     continue;
                 }
                 const top = @atomicLoad(u32, &t.stack[d - 1], .monotonic);
                 if (top >= site_count) {
-                    t.outside_n += 1;
+                    t.outside_n += w;
                     continue;
                 }
-                t.self_n[top] += 1;
+                t.self_n[top] += w;
                 generation += 1;
                 for (t.stack[0..d]) |*slot| {
                     const s = @atomicLoad(u32, slot, .monotonic);
                     if (s >= site_count or mark[s] == generation) continue;
                     mark[s] = generation; // a recursive site counts once per sample
-                    t.total_n[s] += 1;
+                    t.total_n[s] += w;
                 }
             }
         }
@@ -601,8 +604,10 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         pub fn finish() void {
             if (!started or finished.swap(true, .acq_rel)) return;
             if (inChild()) return; // the parent reports; a forked child has no recorder threads
+            sampler_stop.store(true, .release);
             // The program ends here; draining the writer is the recorder's time.
             const wall = clock.monotonic() -% mono0;
+            const now = clock.ticks();
             const process_cpu = if (clock.processCpu()) |c| c -| cpu0 else null;
             const wtid = writer_tid.load(.acquire);
             const writer_cpu_now = if (wtid != 0) clock.threadCpu(wtid) orelse 0 else 0;
@@ -616,7 +621,6 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             var flush: u64 = 0;
             var thread_count: usize = 0;
             var spans: u64 = 0;
-            const now = clock.ticks();
             const me = current;
             threads_lock.lock();
             if (uniform) writeReservoirs();
@@ -628,12 +632,13 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                 // A thread's span: from its first invocation to its last (to now for this one).
                 spans += (if (t == me) now else t.last) -% t.first;
                 if (sampled) {
-                    // Each sample of this thread stands for cpu / samples of its CPU time.
+                    // The CPU time after this thread's last sample is spread like the rest.
                     const end = if (t.alive) clock.threadCpu(t.tid) orelse t.cpu_last else t.cpu_last;
                     const cpu = end -| t.cpu_first;
                     sampled_cpu += cpu;
                     samples += t.samples;
-                    const each: f64 = if (t.samples > 0) @as(f64, @floatFromInt(cpu)) / @as(f64, @floatFromInt(t.samples)) else 0;
+                    const seen = t.cpu_last -| t.cpu_first;
+                    const each: f64 = if (seen > 0) @as(f64, @floatFromInt(cpu)) / @as(f64, @floatFromInt(seen)) else 0;
                     for (0..site_count) |i| {
                         total[i].count += t.counts[i];
                         self_w[i] += @as(f64, @floatFromInt(t.self_n[i])) * each;

@@ -2,10 +2,7 @@
 // describe the scopes a program registers (`describeScopes`: names, inputs, branches, costs)
 // so an agent can write flows against them. The MCP tool `eval_flow` and the vocabulary
 // resource are thin adapters over these two.
-import { compileFile } from "../../compiler/compile.js";
-import type { Diagnostic } from "../../compiler/diagnostics.js";
-import { type ScopeVocabulary, scopeVocabulary } from "../../compiler/std/runtime.js";
-import { Symbols } from "../../compiler/symbols.js";
+import { compileFile, type Diagnostic, type ScopeVocabulary, Symbols, scopeVocabulary } from "../../compiler/index.js";
 
 export type { ScopeVocabulary };
 

@@ -28,6 +28,7 @@ export type OperationErrorCode =
   | "invalid_field"
   | "spawn_failed"
   | "cancelled"
+  | "refused"
   | "failed";
 
 export class OperationError extends Error {

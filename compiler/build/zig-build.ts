@@ -56,8 +56,10 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
     writeFileAtomic(join(dir, r.name), r.text);
   }
   const tmpExe = `${name}.tmp-${process.pid}-${Date.now()}`;
-  const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(dir, tmpExe)}`, "--cache-dir", koruDir(req.workspace, "zig-cache")];
-  const result = await runProcess(zig.path, args, { cwd: dir, stdin: "ignore", ...(req.signal ? { signal: req.signal } : {}) });
+  const args = ["build-exe", "main.zig", "-freference-trace=64", "-O", optimize, `-femit-bin=${join(dir, tmpExe)}`];
+  args.push("--cache-dir", koruDir(req.workspace, "zig-cache"));
+  const cancel = req.signal ? { signal: req.signal } : {};
+  const result = await runProcess(zig.path, args, { cwd: dir, stdin: "ignore", ...cancel });
   rmSync(join(dir, `${tmpExe}.o`), { force: true });
   if (result.exitCode !== 0) {
     rmSync(join(dir, tmpExe), { force: true });
@@ -68,7 +70,8 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
     if (result.signal && result.stderr.trim() === "") {
       // Zig itself died (e.g. SIGSEGV on very deep nesting in proc code): say so, not "failed: ".
       const at = { file: join(dir, "main.zig"), line: 1, col: 1 };
-      return { ok: false, diagnostics: [error("ZIG002", `zig build-exe crashed (${result.signal})`, at, { hint: "simplify deeply nested code in procs" })] };
+      const hint = "simplify deeply nested code in procs";
+      return { ok: false, diagnostics: [error("ZIG002", `zig build-exe crashed (${result.signal})`, at, { hint })] };
     }
     return { ok: false, diagnostics: zigDiagnostics(result.stderr, req.sourceMap ?? [], join(dir, "main.zig")) };
   }

@@ -5,6 +5,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
 import type { Origin } from "../source-map.js";
 import type { EventSymbol, Symbols } from "../symbols.js";
+import { findVariant } from "../variant-tags.js";
 import { toZigValue } from "./values.js";
 import { type ZigWriter, zigIdent } from "./zig-writer.js";
 
@@ -218,9 +219,7 @@ export class FlowEmitter {
     const delegate = scope?.implementing === sym && sym.proc !== undefined && sym.subflow !== undefined;
     const fn = delegate
       ? "_default_handler"
-      : inv.variant && sym.variants.has(inv.variant)
-        ? `handler__${variantIdent(inv.variant)}`
-        : "handler";
+      : variantHandlerName(sym, inv.variant);
     const handler = `${this.refOf(sym)}.${fn}`;
     const chained = this.chainedNext;
     this.chainedNext = "false";
@@ -470,6 +469,13 @@ export function constructorValue(step: Constructor, payload: import("../ast.js")
   if (payload?.kind === "identity" && v.fields.length === 1) return `.{ ${tag} = ${toZigValue(v.fields[0].value)} }`;
   const fields = v.fields.map((f) => `.${zigIdent(f.name)} = ${toZigValue(f.value)}`);
   return `.{ ${tag} = .{ ${fields.join(", ")} } }`;
+}
+
+/** `handler__<tag>` of an explicitly called variant (`blur|fast(...)`, bare names too), else `handler`. */
+function variantHandlerName(sym: EventSymbol, written: string | undefined): string {
+  if (!written || written === "zig") return "handler";
+  const found = findVariant(sym.variants, written);
+  return found.ok ? `handler__${variantIdent(found.tag)}` : "handler";
 }
 
 export function variantIdent(variant: string): string {

@@ -14,6 +14,7 @@ import {
   type TransitionHooks,
   variantIdent,
 } from "./flow.js";
+import { findVariant } from "../variant-tags.js";
 import { ZigWriter, zigIdent } from "./zig-writer.js";
 
 export interface EmitResult {
@@ -38,6 +39,8 @@ export interface EmitHooks {
   epilogue?: (w: ZigWriter) => void;
   /** Top-level flows consumed at compile time (tap declarations): not emitted. */
   omitFlow?: (item: FlowItem, mod: Module) => boolean;
+  /** The variant tag a build calls for an event (koru.variants.json), by canonical name. */
+  selectedVariant?: (canonical: string) => string | undefined;
   /** Declarations at the end of a module's namespace, where its host names are in scope. */
   moduleEnd?: (fe: FlowEmitter, mod: Module) => void;
 }
@@ -76,7 +79,9 @@ export function mergeHooks(...all: EmitHooks[]): EmitHooks {
   for (const h of all) for (const [name, lowering] of h.lowerings ?? []) lowerings.set(name, lowering);
   const omits = all.map((h) => h.omitFlow).filter((f) => f !== undefined);
   const ends = all.map((h) => h.moduleEnd).filter((f) => f !== undefined);
+  const selectedVariant = all.find((h) => h.selectedVariant)?.selectedVariant;
   return {
+    ...(selectedVariant ? { selectedVariant } : {}),
     ...(probe ? { probe } : {}),
     ...(transitions ? { transitions } : {}),
     ...(lowerings.size ? { lowerings } : {}),
@@ -132,7 +137,7 @@ export function emitProgram(program: Program, symbols: Symbols, hooks: EmitHooks
         case "event": {
           const sym = symbols.events.get(`${mod.name}:${item.path.join(".")}`);
           if (sym && sym.decl === item && !item.annotations.includes("transform") && !item.annotations.includes("norun")) {
-            emitEvent(w, fe, sym, mod);
+            emitEvent(w, fe, sym, mod, hooks.selectedVariant?.(sym.canonical));
           }
           break;
         }
@@ -200,7 +205,7 @@ function emitTreeNode(w: ZigWriter, name: string, node: TreeNode, body: (m: Modu
   w.close("};");
 }
 
-function emitEvent(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Module): void {
+function emitEvent(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Module, selected?: string): void {
   const decl = sym.decl;
   const origin = fe.origin(decl.span);
   w.open(`pub const ${eventStructName(decl.path)} = struct {`, origin);
@@ -210,7 +215,12 @@ function emitEvent(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Module)
     const members = decl.branches.map((b) => `${zigIdent(b.name)}: ${payloadType(b.payload)},`);
     w.line(`pub const Output = union(enum) { ${members.join(" ")} };`, origin);
   }
-  if (sym.subflow && sym.proc) {
+  const chosen = selected !== undefined && sym.proc && !sym.subflow ? findVariant(sym.variants, selected) : undefined;
+  if (chosen?.ok) {
+    // A selected variant answers calls; the baseline stays compiled and callable beside it.
+    emitHandler(w, fe, sym, mod, "handler", chosen.proc);
+    emitHandler(w, fe, sym, mod, "handler__baseline", sym.proc);
+  } else if (sym.subflow && sym.proc) {
     // An override (`~mod:ev = ...`) of an [abstract] event: the proc stays as the default.
     emitHandler(w, fe, sym, mod, "handler", undefined);
     emitHandler(w, fe, sym, mod, "_default_handler", sym.proc);

@@ -51,7 +51,7 @@ export function templateToFormat(text: string): FormatCall {
   return { format, args };
 }
 
-export function lowerFmtLn(fe: FlowEmitter, inv: Invocation, conts: Continuation[], scope: Scope): void {
+export function lowerFmtLn(fe: FlowEmitter, inv: Invocation, conts: readonly Continuation[], scope: Scope): void {
   const arg = (inv.args.find((a) => a.name === "expr" || a.name === "text") ?? inv.args[0])?.value ?? '""';
   const origin = fe.origin(inv.span);
   const literal = /^"((?:[^"\\]|\\.)*)"$/s.exec(arg.trim());

@@ -23,7 +23,7 @@ export function parseRoute(branch: string): Route | undefined {
   return { ...(m[1] !== "*" ? { method: m[1] } : {}), path: m[2] };
 }
 
-export function lowerRouter(fe: FlowEmitter, inv: Invocation, conts: Continuation[], scope: Scope): void {
+export function lowerRouter(fe: FlowEmitter, inv: Invocation, conts: readonly Continuation[], scope: Scope): void {
   const req = (inv.args.find((a) => a.name === "req" || a.name === "expr") ?? inv.args[0])?.value ?? "req";
   let first = true;
   for (const c of conts) {

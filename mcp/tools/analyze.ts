@@ -1,8 +1,8 @@
 import * as z from "zod";
-import { ccpCommand, diagnosticsOf, failIfError, renderDiagnostics } from "../ops.js";
+import { analyze } from "../../ccp/operations/index.js";
+import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
 import { Diagnostic, Entry, Flags, Hotspot, Optimize, ProgramArgs, TimeoutMs } from "../schemas.js";
 import { BUILDS, defineTool, MINUTE } from "../tool.js";
-import { programOutput } from "./run.js";
 
 export const analyzeTool = defineTool({
   name: "analyze",
@@ -31,49 +31,56 @@ export const analyzeTool = defineTool({
   },
   annotations: BUILDS,
   timeoutMs: 30 * MINUTE,
-  async run(args, { services, signal, progress }) {
+  async run(args, ctx) {
+    const { services } = ctx;
     const entry = services.entry(args.entry);
-    const msgs = await ccpCommand(
+    let stderr = "";
+    const r = await operation(
       services,
-      {
-        cmd: "analyze",
-        entry,
-        args: args.args ?? [],
-        ...(args.optimize ? { optimize: args.optimize } : {}),
-        ...(args.flags ? { flags: args.flags } : {}),
-        timeout_ms: args.timeout_ms ?? 300_000,
-        limit: args.limit ?? 10,
-        ...(args.min_share !== undefined ? { min_share: args.min_share } : {}),
-      },
-      { signal, progress },
+      ctx,
+      () =>
+        analyze(
+          {
+            entry,
+            args: args.args ?? [],
+            optimize: args.optimize ?? "ReleaseSafe",
+            timeoutMs: args.timeout_ms ?? 300_000,
+            limit: args.limit ?? 10,
+            ...(args.min_share !== undefined ? { minShare: args.min_share } : {}),
+            ...(args.flags ? { flags: args.flags } : {}),
+          },
+          {
+            ...opContext(services, ctx),
+            onRecord: (m) => {
+              if (m.type === "program_output" && m.stream === "stderr" && stderr.length < 4000) stderr += String(m.text);
+            },
+          },
+        ),
+      true,
     );
-    failIfError(msgs);
-    const diagnostics = diagnosticsOf(services, msgs);
-    const done = msgs.find((m) => m.type === "analyze_done");
-    const hotspots = msgs.filter((m) => m.type === "hotspot_detected").map((m) => m.data as z.infer<typeof Hotspot>);
-    services.notifier.resourceListChanged();
-    services.notifier.resourceUpdated("koru://runs");
+    const diags = diagnostics(services, r.compiled.diagnostics);
     const rel = services.rel(entry);
-    if (!done) {
+    if (!r.run) {
       return {
-        result: { ok: false, entry: rel, exit_code: null, hotspots: [], diagnostics },
-        text: `compile failed:\n${renderDiagnostics(diagnostics)}`,
+        result: { ok: false, entry: rel, exit_code: null, hotspots: [], diagnostics: diags },
+        text: `compile failed:\n${renderDiagnostics(diags)}`,
       };
     }
-    const runId = String(done.run_id);
-    const exit = done.exit_code as number | null;
+    services.notifier.resourceListChanged();
+    services.notifier.resourceUpdated("koru://runs");
+    const hotspots = (r.hotspots ?? []).map((h) => h.data as z.infer<typeof Hotspot>);
+    const { runId, exitCode, wallMs } = r.run;
     const lines = hotspots.map(
       (h) =>
         `#${h.rank} ${h.event_name}: ${(h.share * 100).toFixed(1)}% of the run, ${h.call_count} calls, ${h.self_ms.toFixed(2)} ms self` +
         (h.optimization_candidates[0] ? `; best candidate ${h.optimization_candidates[0].strategy}` : ""),
     );
-    const stderr = programOutput(msgs, "stderr");
     return {
-      result: { ok: exit === 0, entry: rel, run_id: runId, exit_code: exit, wall_ms: Number(done.wall_ms), hotspots, diagnostics },
+      result: { ok: exitCode === 0, entry: rel, run_id: runId, exit_code: exitCode, wall_ms: wallMs, hotspots, diagnostics: diags },
       text: [
-        `run ${runId}: exit ${exit}, ${Number(done.wall_ms).toFixed(1)} ms`,
+        `run ${runId}: exit ${exitCode}, ${wallMs.toFixed(1)} ms`,
         hotspots.length ? lines.join("\n") : "no hotspots above the threshold",
-        exit !== 0 && stderr ? `stderr: ${stderr.slice(0, 2000)}` : "",
+        exitCode !== 0 && stderr ? `stderr: ${stderr}` : "",
       ]
         .filter(Boolean)
         .join("\n"),

@@ -4,6 +4,8 @@ import { ccpCommand } from "../ops.js";
 import { DESTRUCTIVE, defineTool, MINUTE, ToolError } from "../tool.js";
 
 const MAX_MESSAGES = 500;
+/** Characters of messages a result carries (~17,000 tokens); the rest is counted, not sent. */
+const MAX_CHARS = 60_000;
 const PATH_FIELDS = ["entry", "file", "output"] as const;
 
 export const ccpTool = defineTool({
@@ -12,7 +14,8 @@ export const ccpTool = defineTool({
   description:
     'Carry out any Compiler Control Protocol command (docs/ccp.md), e.g. {"cmd":"list_passes"} or ' +
     '{"cmd":"parse","file":"app.kz"}, and return the messages answering it (at most 500; a run\'s full ' +
-    "record stays in koru://runs/{id}). Paths are confined to the workspace root.",
+    "record stays in koru://runs/{id}; large answers such as a whole AST are cut: read koru://ast/{path}). " +
+    "Paths are confined to the workspace root.",
   input: {
     command: z.record(z.string(), z.unknown()).describe('One CCP command object with a "cmd" field.'),
   },
@@ -31,9 +34,16 @@ export const ccpTool = defineTool({
       if (typeof command[f] === "string") command[f] = services.path(command[f] as string);
     }
     const msgs = await ccpCommand(services, command as typeof parsed.command, { signal, progress });
-    const shown = msgs.slice(0, MAX_MESSAGES).map((m) => relPaths(services.root, m));
+    const shown: Record<string, unknown>[] = [];
+    let chars = 0;
+    for (const m of msgs.slice(0, MAX_MESSAGES)) {
+      const rel = relPaths(services.root, m);
+      chars += JSON.stringify(rel).length;
+      if (chars > MAX_CHARS) break;
+      shown.push(rel);
+    }
     return {
-      result: { messages: shown, total: msgs.length, truncated: msgs.length > MAX_MESSAGES },
+      result: { messages: shown, total: msgs.length, truncated: shown.length < msgs.length },
       text: shown.map((m) => JSON.stringify(m)).join("\n").slice(0, 20_000),
     };
   },

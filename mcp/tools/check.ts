@@ -1,8 +1,8 @@
 import * as z from "zod";
-import { ccpCommand, diagnosticsOf, failIfError, renderDiagnostics } from "../ops.js";
+import { compile } from "../../ccp/operations/index.js";
+import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
 import { Diagnostic, Entry, MAX_TEXT } from "../schemas.js";
 import { defineTool, READ_ONLY, SECOND } from "../tool.js";
-
 
 export const checkTool = defineTool({
   name: "check",
@@ -23,20 +23,18 @@ export const checkTool = defineTool({
   },
   annotations: READ_ONLY,
   timeoutMs: 30 * SECOND,
-  async run(args, { services, signal }) {
+  async run(args, ctx) {
+    const { services } = ctx;
     const entry = services.entry(args.entry);
-    const msgs = await ccpCommand(
-      services,
-      { cmd: "compile", entry, check_only: true, ...(args.source !== undefined ? { source: args.source } : {}) },
-      { signal },
+    const r = await operation(services, ctx, () =>
+      compile({ entry, checkOnly: true, ...(args.source !== undefined ? { source: args.source } : {}) }, opContext(services, ctx)),
     );
-    failIfError(msgs);
-    const diagnostics = diagnosticsOf(services, msgs);
-    const errors = diagnostics.filter((d) => d.level === "error").length;
-    const warnings = diagnostics.filter((d) => d.level === "warning").length;
+    const diags = diagnostics(services, r.diagnostics);
+    const errors = diags.filter((d) => d.level === "error").length;
+    const warnings = diags.filter((d) => d.level === "warning").length;
     return {
-      result: { ok: errors === 0, entry: services.rel(entry), errors, warnings, diagnostics },
-      text: errors === 0 && warnings === 0 ? `${services.rel(entry)}: no problems` : renderDiagnostics(diagnostics),
+      result: { ok: errors === 0, entry: services.rel(entry), errors, warnings, diagnostics: diags },
+      text: errors === 0 && warnings === 0 ? `${services.rel(entry)}: no problems` : renderDiagnostics(diags),
     };
   },
 });

@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { ccpCommand, diagnosticsOf, failIfError, renderDiagnostics } from "../ops.js";
+import { compile } from "../../ccp/operations/index.js";
+import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
 import { Diagnostic, Entry, Flags, Optimize } from "../schemas.js";
 import { BUILDS, defineTool, MINUTE } from "../tool.js";
 
@@ -24,33 +25,30 @@ export const compileTool = defineTool({
   },
   annotations: BUILDS,
   timeoutMs: 10 * MINUTE,
-  async run(args, { services, signal, progress }) {
+  async run(args, ctx) {
+    const { services } = ctx;
     const entry = services.entry(args.entry);
-    let passes = 0;
-    const msgs = await ccpCommand(
+    const r = await operation(
       services,
-      {
-        cmd: "compile",
-        entry,
-        ...(args.optimize ? { optimize: args.optimize } : {}),
-        ...(args.flags ? { flags: args.flags } : {}),
-        ...(args.instrument ? { ccp: true } : {}),
-      },
-      { signal, onMessage: (m) => m.type === "pass_done" && progress(++passes, undefined, `pass ${String(m.pass)} done`) },
+      ctx,
+      () =>
+        compile(
+          {
+            entry,
+            build: true,
+            ...(args.optimize ? { optimize: args.optimize } : {}),
+            ...(args.flags ? { flags: args.flags } : {}),
+            ...(args.instrument ? { ccp: true } : {}),
+          },
+          opContext(services, ctx),
+        ),
+      true,
     );
-    failIfError(msgs);
-    const diagnostics = diagnosticsOf(services, msgs);
-    const done = msgs.find((m) => m.type === "compiled");
-    const binary = done ? services.rel(String(done.output).startsWith("/") ? String(done.output) : `${services.root}/${done.output}`) : undefined;
+    const diags = diagnostics(services, r.diagnostics);
+    const binary = r.ok && r.exePath ? services.rel(r.exePath) : undefined;
     return {
-      result: {
-        ok: !!done,
-        entry: services.rel(entry),
-        ...(binary ? { binary } : {}),
-        ...(done ? { duration_ms: Number(done.duration_ms) } : {}),
-        diagnostics,
-      },
-      text: done ? `compiled ${services.rel(entry)} -> ${binary}` : `compile failed:\n${renderDiagnostics(diagnostics)}`,
+      result: { ok: !!binary, entry: services.rel(entry), ...(binary ? { binary } : {}), duration_ms: r.durationMs, diagnostics: diags },
+      text: binary ? `compiled ${services.rel(entry)} -> ${binary}` : `compile failed:\n${renderDiagnostics(diags)}`,
     };
   },
 });

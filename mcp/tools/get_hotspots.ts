@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { listRuns } from "../../ccp/run-records.js";
-import { ccpCommand, failIfError } from "../ops.js";
+import { runHotspots } from "../ops.js";
 import { Hotspot } from "../schemas.js";
 import { defineTool, READ_ONLY, SECOND, ToolError } from "../tool.js";
 
@@ -16,16 +16,10 @@ export const getHotspotsTool = defineTool({
   output: { run_id: z.string(), hotspots: z.array(Hotspot) },
   annotations: READ_ONLY,
   timeoutMs: 30 * SECOND,
-  async run(args, { services, signal }) {
+  async run(args, { services }) {
     const runId = args.run_id ?? listRuns(services.root)[0];
     if (!runId) throw new ToolError("no runs recorded yet: call analyze first");
-    const msgs = await ccpCommand(
-      services,
-      { cmd: "hotspots", run_id: runId, limit: args.limit ?? 10, ...(args.min_share !== undefined ? { min_share: args.min_share } : {}) },
-      { signal },
-    );
-    failIfError(msgs);
-    const hotspots = msgs.filter((m) => m.type === "hotspot_detected").map((m) => m.data as z.infer<typeof Hotspot>);
+    const hotspots = await runHotspots(services, runId, { limit: args.limit ?? 10, ...(args.min_share !== undefined ? { minShare: args.min_share } : {}) });
     return {
       result: { run_id: runId, hotspots },
       text: hotspots.length

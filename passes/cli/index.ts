@@ -1,5 +1,6 @@
 // Entry for the `fmt` and `passes` subcommands; the koruc CLI loads it lazily.
 import { type CliIo, runFmt } from "./fmt.js";
+import { runPasses } from "./passes.js";
 
 export type { CliIo };
 
@@ -8,6 +9,5 @@ const stdio: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.
 /** Run `koruc fmt ...` or `koruc passes ...`; resolves to the exit code. */
 export async function runPassesCli(command: "fmt" | "passes", argv: string[], io: CliIo = stdio): Promise<number> {
   if (command === "fmt") return runFmt(argv, io);
-  io.err("koruc passes: not available yet\n");
-  return 2;
+  return runPasses(argv, io);
 }

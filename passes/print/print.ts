@@ -161,7 +161,14 @@ function emitContinuation(c: Continuation, depth: number, out: LineSink): void {
   for (const n of c.body.continuations) emitContinuation(n, depth + 1, out);
 }
 
-function emitSteps(head: string, pad: string, steps: readonly Step[], out: LineSink, from: number, also?: number): void {
+function emitSteps(
+  head: string,
+  pad: string,
+  steps: readonly Step[],
+  out: LineSink,
+  from: number,
+  also?: number,
+): void {
   let text = head;
   let first = true;
   for (let i = 0; i < steps.length; i++) {

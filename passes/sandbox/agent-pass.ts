@@ -3,9 +3,9 @@
 // valid program that passes the checks.
 import type { Program } from "../../compiler/ast.js";
 import type { Diagnostic } from "../../compiler/diagnostics.js";
+import type { Pass } from "../../compiler/pipeline.js";
 import { Symbols } from "../../compiler/symbols.js";
 import { passError } from "../diagnostics.js";
-import type { ProgramPass } from "../program-pass.js";
 import { acceptProgramJson } from "../program-pass.js";
 import { DEFAULT_LIMITS, type SandboxLimits } from "./quickjs.js";
 import { runInSandbox } from "./sandbox.js";
@@ -53,7 +53,7 @@ export function runAgentPass(
 }
 
 /** The agent-written pass as a pipeline pass (synchronous: the sandbox blocks until it answers). */
-export function sandboxedPass(name: string, source: string, limits: SandboxLimits = DEFAULT_LIMITS): ProgramPass {
+export function sandboxedPass(name: string, source: string, limits: SandboxLimits = DEFAULT_LIMITS): Pass {
   return {
     name,
     run(ctx) {

@@ -92,6 +92,18 @@ describe("1. read escape", () => {
     });
   }
 
+  it("1. read escape: a koru.json alias naming a folder outside, and std modules such as $orisha, still load", () => {
+    const { ws, outside } = boundary();
+    mkdirSync(join(outside, "shared"));
+    writeFileSync(join(outside, "shared", "lib.kz"), "~pub event shared {}\n~proc shared {}\n");
+    writeFileSync(join(outside, "shared.kz"), "~pub event whole {}\n~proc whole {}\n");
+    writeFileSync(join(ws, "koru.json"), JSON.stringify({ paths: { shared: "../outside/shared" } }));
+    writeFileSync(join(ws, "app.kz"), `~import "$shared/lib"\n~import "$shared"\n~import "$orisha"\n${APP}`);
+    const r = koruc(["check", "app.kz"], { cwd: ws });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
   it("1. read escape: imports that stay inside the workspace through a symlink still load", () => {
     const { ws } = boundary();
     mkdirSync(join(ws, "real"));

@@ -107,6 +107,28 @@ describe("4. daemon crashes", () => {
   });
 });
 
+describe("4. daemon crashes (koruc run --ccp)", () => {
+  it("4. daemon crashes: koruc run --ccp whose reader goes away ends and kills its program", async () => {
+    const child = spawn(process.execPath, [KORUC, "run", "--ccp", "-O", "Debug", "act.kz", "--", "fork"], { cwd: dir });
+    let err = "";
+    child.stderr.on("data", (b: Buffer) => {
+      err += b.toString();
+    });
+    const closed = new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+    await new Promise<void>((resolve) => {
+      let out = "";
+      child.stdout.on("data", (b: Buffer) => {
+        out += b.toString();
+        if (out.includes("started")) resolve();
+      });
+    });
+    child.stdout.destroy(); // like `| head -1` exiting: the next write meets EPIPE
+    expect(await closed).toBe(1);
+    expect(err).not.toMatch(/EPIPE|Unhandled|internal error/);
+    expect(await settle(dir)).toEqual([]);
+  }, 150_000);
+});
+
 describe("7. orphans", () => {
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     it(`7. orphans: ${sig} to the daemon during a run kills the program and its children and completes the run folder`, async () => {

@@ -5,7 +5,7 @@ import http from "node:http";
 import net from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeScopes, evalFlow, renderVocabulary } from "../../ccp/operations/eval-flow.js";
+import { describeScopes, evalFlow, renderVocabulary } from "../../ccp/index.js";
 import { type ProcessResult, runProcess, type SpawnedProcess } from "../../compiler/toolchain/process.js";
 import { KORUC, ROOT } from "../helpers.js";
 

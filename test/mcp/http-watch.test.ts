@@ -104,3 +104,20 @@ describe("koru-mcp watch mode", () => {
     await s.close();
   });
 });
+
+describe("flow interpreter vocabulary", () => {
+  it("koru://scopes lists each registered scope's names, shapes, branches and costs", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { ROOT } = await import("./helpers.js");
+    const src = readFileSync(join(ROOT, "examples", "interpreter-server", "main.kz"), "utf8");
+    const s = await connect(workspace({ "main.kz": src }), { args: ["--no-watch"] });
+    const all = ((await s.client.readResource({ uri: "koru://scopes" })).contents[0] as { text: string }).text;
+    expect(all).toContain("# scope `api`");
+    expect(all).toMatch(/\| `add` \| 2 \| a: i64, b: i64 \|/);
+    const api = JSON.parse(((await s.client.readResource({ uri: "koru://scopes/api" })).contents[0] as { text: string }).text);
+    const add = api.events.find((e: { name: string }) => e.name === "add");
+    expect(add).toMatchObject({ cost: 2, inputs: [{ name: "a", type: "i64" }, { name: "b", type: "i64" }], branches: [{ name: "sum" }] });
+    await expect(s.client.readResource({ uri: "koru://scopes/nope" })).rejects.toThrow(/no scope 'nope'/);
+    await s.close();
+  });
+});

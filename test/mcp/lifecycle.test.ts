@@ -49,6 +49,9 @@ describe("koru-mcp lifecycle", () => {
       ["resources/templates/list", {}],
       ["prompts/list", {}],
       ["tools/call", { name: "list_events", arguments: { entry: "hello.kz" } }],
+      // A program that prints: its output must arrive inside a result, never on our stdout.
+      ["tools/call", { name: "run", arguments: { entry: "hello.kz", optimize: "Debug" } }],
+      ["tools/call", { name: "compile", arguments: { entry: "hello.kz", optimize: "Debug" } }],
       ["tools/call", { name: "check", arguments: { entry: "bad.kz" } }],
       ["tools/call", { name: "get_event", arguments: { entry: "bad.kz", event: "x" } }],
       ["tools/call", { name: "nope", arguments: {} }],
@@ -57,8 +60,9 @@ describe("koru-mcp lifecycle", () => {
       ["prompts/get", { name: "explain_event", arguments: { event: "greet", entry: "hello.kz" } }],
       ["no/such/method", {}],
     ];
-    requests.forEach(([method, params], i) => s.send({ jsonrpc: "2.0", id: i + 2, method, params }));
-    await s.waitFor(requests.length + 1);
+    for (const [i, [method, params]] of requests.entries()) s.send({ jsonrpc: "2.0", id: i + 2, method, params });
+    for (let id = 2; id <= requests.length + 1; id++) await s.waitFor(id);
+    expect(s.lines.join("\n")).toContain("Hello, World!");
     s.child.stdin.end();
     expect(await Promise.race([s.exited, new Promise((r) => setTimeout(() => r("still running"), 5000))])).toBe(0);
     expect(s.lines.length).toBeGreaterThanOrEqual(requests.length + 1);

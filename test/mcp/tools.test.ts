@@ -75,6 +75,10 @@ describe("koru-mcp tools", () => {
     expect(`${r.structuredContent!.stdout}${r.structuredContent!.stderr}`).toContain("Hello, World!");
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    const plain = await call(s, "run", { entry: "hello.kz", optimize: "Debug", instrumented: false });
+    expect(plain.isError, text(plain)).toBeFalsy();
+    expect(plain.structuredContent!.run_id).toBeUndefined();
+    expect(`${plain.structuredContent!.stdout}${plain.structuredContent!.stderr}`).toContain("Hello, World!");
     const c = await call(s, "compile", { entry: "lib/broken.kz" });
     expect(c.isError).toBeFalsy();
     expect(c.structuredContent!.ok).toBe(false);
@@ -107,6 +111,14 @@ describe("koru-mcp tools", () => {
     expect((src.contents[0] as { text: string }).text).toBe(BROKEN);
     const runs = JSON.parse(((await s.client.readResource({ uri: "koru://runs" })).contents[0] as { text: string }).text);
     expect(runs.length).toBeGreaterThan(0);
+    const read = async (uri: string) => JSON.parse(((await s.client.readResource({ uri })).contents[0] as { text: string }).text);
+    const hot = await read(`koru://runs/${runs[0].run_id}/hotspots`);
+    expect(Array.isArray(hot.hotspots)).toBe(true);
+    expect(hot.stats.run_id).toBe(runs[0].run_id);
+    const meta = await read(`koru://runs/${runs[0].run_id}/meta`);
+    expect(meta.exit_code).toBe(0);
+    const page = await read(`koru://runs/${runs[0].run_id}/transitions?cursor=0`);
+    expect(Array.isArray(page.transitions)).toBe(true);
     await expect(s.client.readResource({ uri: "koru://source/..%2F..%2Fetc%2Fpasswd" })).rejects.toThrow();
   });
 

@@ -24,7 +24,7 @@ pub const Expr = union(enum) {
     boolean: bool,
     /// `s` or `s.field`.
     ref: struct { binding: []const u8, field: ?[]const u8, pos: u32 },
-    neg: *const Expr,
+    neg: struct { inner: *const Expr, pos: u32 },
     binary: struct { op: BinOp, lhs: *const Expr, rhs: *const Expr, pos: u32 },
 };
 
@@ -406,7 +406,7 @@ const Parser = struct {
             }
             const inner = try self.arena.create(Expr);
             inner.* = try self.unary();
-            return .{ .neg = inner };
+            return .{ .neg = .{ .inner = inner, .pos = @intCast(start) } };
         }
         if (c == '(') {
             self.i += 1;

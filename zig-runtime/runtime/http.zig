@@ -266,6 +266,27 @@ const Conn = struct {
         var buf: [96]u8 = undefined;
         const body = std.fmt.bufPrint(&buf, "{{\"error\":\"{s}\"}}", .{code}) catch unreachable;
         try writeResponse(self.stream, .{ .status = status, .body = body, .content_type = "application/json" }, true);
+        self.linger();
+    }
+
+    /// A lingering close: after an error answer, read and drop what the client is still
+    /// sending (up to 1 s and 16 MiB), so closing does not reset the connection before the
+    /// client has read the answer.
+    fn linger(self: *Conn) void {
+        posix.shutdown(self.stream.handle, .send) catch return;
+        var dropped: usize = 0;
+        var waited: u32 = 0;
+        while (dropped < 16 * 1024 * 1024 and waited < 1000) {
+            var fds = [_]posix.pollfd{.{ .fd = self.stream.handle, .events = posix.POLL.IN, .revents = 0 }};
+            const ready = posix.poll(&fds, 100) catch return;
+            if (ready == 0) {
+                waited += 100;
+                continue;
+            }
+            const n = self.stream.read(self.buf) catch return;
+            if (n == 0) return;
+            dropped += n;
+        }
     }
 };
 

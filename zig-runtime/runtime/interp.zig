@@ -199,7 +199,7 @@ const Ctx = struct {
     fn validateExpr(self: *Ctx, x: *const fp.Expr, names: []const BindingInfo) Failure!void {
         switch (x.*) {
             .int, .float, .string, .boolean => {},
-            .neg => |inner| try self.validateExpr(inner, names),
+            .neg => |n| try self.validateExpr(n.inner, names),
             .binary => |b| {
                 try self.validateExpr(b.lhs, names);
                 try self.validateExpr(b.rhs, names);
@@ -307,10 +307,10 @@ const Ctx = struct {
                 if (r.field) |f| return v.field(f) orelse self.invalid(r.pos, "branch '{s}' has no field '{s}'", .{ v.branch, f });
                 return v.identity() orelse self.invalid(r.pos, "'{s}' has no single value", .{r.binding});
             },
-            .neg => |inner| return switch (try self.eval(inner)) {
-                .int => |n| if (n == std.math.minInt(i64)) self.invalid(0, "integer overflow", .{}) else .{ .int = -n },
+            .neg => |neg| return switch (try self.eval(neg.inner)) {
+                .int => |n| if (n == std.math.minInt(i64)) self.invalid(neg.pos, "integer overflow", .{}) else .{ .int = -n },
                 .float => |f| .{ .float = -f },
-                else => |s| self.invalid(0, "cannot negate a {s}", .{s.kindName()}),
+                else => |s| self.invalid(neg.pos, "cannot negate a {s}", .{s.kindName()}),
             },
             .binary => |b| return self.arith(b.op, try self.eval(b.lhs), try self.eval(b.rhs), b.pos),
         }

@@ -80,10 +80,8 @@ fn expectRun(src: []const u8, budget: ?u64, want: []const u8) !void {
 }
 
 test "the issue's two flows" {
-    try expectRun("~add(a: 3, b: 4)\n| sum s |> add(a: s, b: 10)\n    | sum s2 |> result { value: s2 }", 1000,
-        "{\"branch\":\"result\",\"fields\":{\"value\":17}} used=4");
-    try expectRun("~greet(name: \"World\")\n| greeted g |> result { message: g }", 1000,
-        "{\"branch\":\"result\",\"fields\":{\"message\":\"Hello, World!\"}} used=5");
+    try expectRun("~add(a: 3, b: 4)\n| sum s |> add(a: s, b: 10)\n    | sum s2 |> result { value: s2 }", 1000, "{\"branch\":\"result\",\"fields\":{\"value\":17}} used=4");
+    try expectRun("~greet(name: \"World\")\n| greeted g |> result { message: g }", 1000, "{\"branch\":\"result\",\"fields\":{\"message\":\"Hello, World!\"}} used=5");
 }
 
 test "values and JSON" {
@@ -92,8 +90,7 @@ test "values and JSON" {
     try expectRun("add(a: 1, b: 2)\n| sum _ |> _", null, "\"discard\" used=2");
     try expectRun("add(a: 1, b: 2)\n| sum s |> done", null, "{\"branch\":\"done\"} used=2");
     try expectRun("greet(name: \"a\\\"b\\\\c\\nd\")", null, "{\"branch\":\"greeted\",\"value\":\"Hello, a\\\"b\\\\c\\nd!\"} used=5");
-    try expectRun("math.divide(a: 7, b: 2)\n| ok r |> result { q: r.q, exact: r.exact }\n| div_by_zero |> failed", null,
-        "{\"branch\":\"result\",\"fields\":{\"q\":3.5,\"exact\":false}} used=1");
+    try expectRun("math.divide(a: 7, b: 2)\n| ok r |> result { q: r.q, exact: r.exact }\n| div_by_zero |> failed", null, "{\"branch\":\"result\",\"fields\":{\"q\":3.5,\"exact\":false}} used=1");
     try expectRun("math.divide(a: 7, b: 0)\n| ok r |> result { r.q }\n| div_by_zero |> failed", null, "{\"branch\":\"failed\"} used=1");
     try expectRun("app.db.user:get(a: 1, b: 1)", null, "{\"branch\":\"sum\",\"value\":2} used=10");
 }
@@ -120,14 +117,14 @@ test "denied, invalid, parse errors" {
     try expectRun("add(a: 1, b: 2, c: 3)", null, "validation_error event 'add' has no input 'c' at line 1, column 17");
     try expectRun("add(a: 1, b: \"x\")", null, "validation_error bad argument for event 'add': expected an integer at line 1, column 1");
     try expectRun("add(a: 1, b: 2)\n| total t |> _", null, "validation_error event 'add' has no branch 'total' at line 2, column 1");
-    try expectRun("add(a: 1, b: 2)\n| sum s |> add(a: s, b: 1)\n  | sum s |> _", null,
-        "validation_error Shadowing not allowed: binding 's' already exists at line 3, column 3");
+    try expectRun("add(a: 1, b: 2)\n| sum s |> add(a: s, b: 1)\n  | sum s |> _", null, "validation_error Shadowing not allowed: binding 's' already exists at line 3, column 3");
     try expectRun("add(a: 1, b: x)", null, "validation_error unknown binding 'x' at line 1, column 14");
     try expectRun("add(a: 1 b: 2)", null, "parse_error expected ',' or ')' in the argument list at line 1, column 10");
     try expectRun("add(a: 1, b: 2)\n| sum s add()", null, "parse_error expected '|>' after the branch and binding at line 2, column 9");
     try expectRun("", null, "parse_error empty flow: expected an event invocation like add(a: 1, b: 2) at line 1, column 1");
     try expectRun("add(a: 1, b: 2) x", null, "parse_error unexpected text after the invocation; continuations go on new lines starting with | at line 1, column 17");
     try expectRun("add(a: 1, b: \xff)", null, "parse_error source is not valid UTF-8 at line 1, column 14");
+    try expectRun("add(a: 1, b: -\"x\")", null, "validation_error cannot negate a string at line 1, column 14");
     try expectRun("add(a: 1, b: 1 / 0)", null, "validation_error division by zero at line 1, column 16");
     try expectRun("add(a: 9223372036854775807, b: 1 * 2 * 9223372036854775807)", null, "validation_error integer overflow at line 1, column 38");
     var arena = std.heap.ArenaAllocator.init(std.testing.allocator);

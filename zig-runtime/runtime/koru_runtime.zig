@@ -13,7 +13,6 @@ pub const Entry = shim.Entry;
 pub const entry = shim.entry;
 pub const RunResult = interp.RunResult;
 
-
 pub const http = @import("http.zig");
 
 threadlocal var last_run: ?RunResult = null;
