@@ -93,7 +93,9 @@ export const Hotspot = z.object({
   self_ms: z.number(),
   share: z.number(),
   mean_self_ns: z.number(),
-  max_ns: z.number(),
+  max_ns: z.number().optional().describe("Longest single invocation; absent when time was sampled."),
+  mode: z.string().optional().describe("Recorder mode that produced the figures."),
+  samples: z.number().optional().describe("Samples the run's time rests on (sampled mode)."),
   branch_probabilities: z.record(z.string(), z.number()),
   optimization_candidates: z.array(Candidate),
 });
