@@ -2,10 +2,12 @@
 // replayed by `koruc variants test`. The encoder and the reservoir are checked by `zig test`;
 // the emitted program is byte-identical without --capture; a real blur run's inputs reach
 // the harness exactly (a variant wrong only on the real image is caught in the replay phase).
-import { copyFileSync, mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runInstrumented } from "../ccp/operations/index.js";
+import { parseCommand } from "../ccp/parse-command.js";
 import { captureInsertion, capturePath, captureState, compileSource, findZig } from "../compiler/index.js";
 import { runProcess } from "../compiler/toolchain/process.js";
 import { readRecords } from "../variants/corpus.js";
@@ -133,6 +135,20 @@ describe("koruc run --capture blur, then koruc variants test", () => {
     expect(bad.evidence.recorded_inputs).toBe(4);
     expect(bad.evidence.counterexamples[0]?.phase).toBe("replay");
   }, 240_000);
+
+  it("captures through the operations' instrumented run (CCP `run`/`analyze`, MCP) too", async () => {
+    const ws = realpathSync(dir);
+    const out = await runInstrumented(
+      { entry: join(ws, "blur.kz"), args: ["5"], optimize: "Debug", capture: { event: "blur:blur", max: 3 } },
+      { root: ws },
+    );
+    expect(out.run?.exitCode).toBe(0);
+    expect(out.capture).toEqual({ event: "blur:blur", file: capturePath(ws, "blur:blur"), records: 3 });
+    // Six calls (5..0), three kept: the CCP recorder and the capture share the build.
+    expect(readRecords(out.capture!.file).length).toBe(3);
+    const cmd = parseCommand(JSON.stringify({ cmd: "analyze", entry: "blur.kz", capture: { event: "blur", max: 10 } }));
+    expect(cmd.ok && cmd.command.cmd === "analyze" && cmd.command.capture).toEqual({ event: "blur", max: 10 });
+  }, 120_000);
 
   it("reports a usage error for --capture outside run/emit", () => {
     const r = koruc(["build", "--capture", "blur", file], { cwd: dir });
