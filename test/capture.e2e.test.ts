@@ -15,6 +15,7 @@ import { generateHarness } from "../variants/harness/generate.js";
 import { proposeVariant, recordedInputsPath, testVariant } from "../variants/index.js";
 import { loadTarget } from "../variants/target.js";
 import { koruc, ROOT } from "./helpers.js";
+import { call, connect, text } from "./mcp/helpers.js";
 
 const BLUR = join(ROOT, "examples", "blur");
 const NBODY = join(ROOT, "examples", "nbody", "nbody.kz");
@@ -148,6 +149,23 @@ describe("koruc run --capture blur, then koruc variants test", () => {
     expect(readRecords(out.capture!.file).length).toBe(3);
     const cmd = parseCommand(JSON.stringify({ cmd: "analyze", entry: "blur.kz", capture: { event: "blur", max: 10 } }));
     expect(cmd.ok && cmd.command.cmd === "analyze" && cmd.command.capture).toEqual({ event: "blur", max: 10 });
+  }, 120_000);
+
+  it("captures through MCP's run tool (a real client)", async () => {
+    const s = await connect(realpathSync(dir), { args: ["--no-watch"] });
+    try {
+      const r = await call(s, "run", { entry: "blur.kz", args: ["2"], optimize: "Debug", capture: { event: "blur", max: 2 } });
+      expect(r.isError ?? false, text(r)).toBe(false);
+      expect(r.structuredContent?.["capture"]).toEqual({
+        event: "blur:blur",
+        file: join(".koru", "captures", "blur_blur.bin"),
+        records: 2,
+      });
+      const bad = await call(s, "run", { entry: "blur.kz", instrumented: false, capture: { event: "blur" } });
+      expect(bad.isError).toBe(true);
+    } finally {
+      await s.close();
+    }
   }, 120_000);
 
   it("reports a usage error for --capture outside run/emit", () => {
