@@ -32,7 +32,7 @@ Options:
   --ccp=<mode>   counts (default: exact counts, sampled time), timing (every call timed),
                  transitions[:N[:uniform]] (timing + raw lines: the first N or a uniform sample)
   --profile      with 'build'/'run': write a Chrome trace (.koru/runs/<id>/trace.json)
-  --capture <ev> with 'run': record up to 1,000 of the event's inputs (4 MiB at most) into
+  --capture <ev> with 'run' (also --ccp): record up to 1,000 of the event's inputs (4 MiB at most) into
                  .koru/captures/<event>.bin, replayed by 'koruc variants test' and 'bench'
   --<flag>       any other flag is a compiler flag; it keeps '~[flag]import' lines
   -h, --help     this help
@@ -98,8 +98,9 @@ export function parseArgs(argv: string[]): Args {
     else if (a.command === "run") a.programArgs.push(arg);
     else throw new UsageError(`unexpected argument '${arg}'`);
   }
-  if (a.capture !== undefined && (!["run", "emit"].includes(a.command ?? "") || a.ccp || !a.capture)) {
-    throw new UsageError("--capture <event> goes with 'run' or 'emit' (without --ccp)");
+  const captures = ["run", "emit"].includes(a.command ?? "") || (a.ccp && a.command === undefined && a.file !== undefined);
+  if (a.capture !== undefined && (!captures || !a.capture)) {
+    throw new UsageError("--capture <event> goes with 'run', 'emit' or '--ccp <file.kz>'");
   }
   if (a.optimize && !["Debug", "ReleaseSafe", "ReleaseFast", "ReleaseSmall"].includes(a.optimize)) {
     throw new UsageError(`-O must be Debug, ReleaseSafe, ReleaseFast or ReleaseSmall, got '${a.optimize}'`);
@@ -154,7 +155,15 @@ async function main(argv: string[]): Promise<number> {
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
     const { runFileWithCcp } = await import("../ccp/run-file.js");
-    return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: true, profile: a.profile, ccp: a.ccpSpec });
+    return runFileWithCcp(a.file, {
+      flags: a.flags,
+      optimize: a.optimize,
+      args: a.programArgs,
+      hotspots: true,
+      profile: a.profile,
+      ccp: a.ccpSpec,
+      capture: a.capture,
+    });
   }
   if (!a.file) return usage(a.command ? `'${a.command}' needs a .kz file` : "no input file");
   if (a.astJson) return astJson(a);
@@ -166,7 +175,15 @@ async function main(argv: string[]): Promise<number> {
     case "run":
       if (a.ccp) {
         const { runFileWithCcp } = await import("../ccp/run-file.js");
-        return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: false, profile: a.profile, ccp: a.ccpSpec });
+        return runFileWithCcp(a.file, {
+          flags: a.flags,
+          optimize: a.optimize,
+          args: a.programArgs,
+          hotspots: false,
+          profile: a.profile,
+          ccp: a.ccpSpec,
+          capture: a.capture,
+        });
       }
       return build(a, true);
     default:

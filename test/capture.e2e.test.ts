@@ -168,10 +168,15 @@ describe("koruc run --capture blur, then koruc variants test", () => {
     }
   }, 120_000);
 
-  it("reports a usage error for --capture outside run/emit", () => {
+  it("reports a usage error for --capture outside run/emit, and captures with --ccp", () => {
     const r = koruc(["build", "--capture", "blur", file], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--capture <event> goes with 'run'/);
+    const ccp = koruc(["run", "--ccp", "-O", "Debug", "--capture", "blur", file, "2"], { cwd: dir });
+    expect(ccp.status, ccp.stderr).toBe(0);
+    // Protocol only on stdout; the capture file holds the three calls (2, 1, 0).
+    for (const line of ccp.stdout.trim().split("\n")) expect(JSON.parse(line)).toHaveProperty("type");
+    expect(readRecords(join(dir, ".koru", "captures", "blur_blur.bin")).length).toBe(3);
   });
 });
 
