@@ -31,6 +31,8 @@ Options:
   --ccp=<mode>   counts (default: exact counts, sampled time), timing (every call timed),
                  transitions[:N[:uniform]] (timing + raw lines: the first N or a uniform sample)
   --profile      with 'build'/'run': write a Chrome trace (.koru/runs/<id>/trace.json)
+  --pgo <run-id> with 'build'/'run'/'emit': order switch arms by that run's edge counts, rare
+                 branches @branchHint(.cold), the dominant one .likely (docs/passes.md)
   --<flag>       any other flag is a compiler flag; it keeps '~[flag]import' lines
   -h, --help     this help
   -v, --version  the compiler version
@@ -51,6 +53,8 @@ interface Args {
   profile: boolean;
   astJson: boolean;
   acceptCommands?: string;
+  /** `--pgo <run-id>`: lay out switches by that run's edge counts (the `pgo` pass). */
+  pgo?: string;
   programArgs: string[];
   help: boolean;
   version: boolean;
@@ -64,6 +68,7 @@ const CCP_ACCEPT = "../ccp/accept-commands.js";
 const PASSES_CLI = "../passes/cli/index.js";
 const VARIANTS_CLI = "../variants/cli-commands.js";
 const PASSES_WORKSPACE = "../passes/workspace/operations.js";
+const PASSES_PGO = "../passes/pgo/index.js";
 const CCP_SESSION = "../ccp/session.js";
 
 export function parseArgs(argv: string[]): Args {
@@ -86,6 +91,7 @@ export function parseArgs(argv: string[]): Args {
       [a.ccp, a.ccpSpec] = [true, spec];
     }
     else if (arg === "--profile") a.profile = true;
+    else if (arg === "--pgo" || arg.startsWith("--pgo=")) a.pgo = arg.includes("=") ? arg.slice(6) : need(argv, ++i, arg);
     else if (arg === "--ast-json") a.astJson = true;
     else if (arg.startsWith("--accept-commands")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : need(argv, ++i, arg);
@@ -193,6 +199,10 @@ export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "so
 async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
   const { compileFile } = await import("./compile.js");
   const passes = await workspacePasses(a.file!);
+  if (a.pgo !== undefined) {
+    const { pgoInsertion } = (await import(PASSES_PGO)) as typeof import("../passes/pgo/index.js");
+    passes.insert.push(pgoInsertion(a.pgo));
+  }
   const result = compileFile(a.file!, {
     flags: a.flags,
     ccp: a.ccp,
