@@ -12,7 +12,7 @@ import { packageRoot } from "../compiler/modules.js";
 
 const megabytes = Number(process.argv[2] ?? 400);
 const chunks = Math.ceil((megabytes * 1024 * 1024) / 65536);
-const koruc = join(packageRoot(), "dist", "compiler", "cli.js");
+const koruc = join(packageRoot(), "dist", "cli", "koruc.js");
 
 const PROGRAM = `const std = @import("std");
 ~event flood {}

@@ -13,7 +13,7 @@ import { packageRoot } from "../compiler/modules.js";
 import { median, timeCommand } from "./timing.js";
 
 const rounds = Number(process.argv[2] ?? 20);
-const koruc = join(packageRoot(), "dist", "compiler", "cli.js");
+const koruc = join(packageRoot(), "dist", "cli", "koruc.js");
 const dir = mkdtempSync(join(tmpdir(), "koru-bench-daemon-"));
 
 const program: string[] = ['~import "$std/io"', 'const std = @import("std");'];

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   let exited: Promise<ProcessResult> | undefined;
   try {
     const exe = join(work, "interpreter-server");
-    const koruc = join(root, "dist", "compiler", "cli.js");
+    const koruc = join(root, "dist", "cli", "koruc.js");
     const source = join(root, "examples", "interpreter-server", "main.kz");
     const built = await runProcess(process.execPath, [koruc, "build", source, "-O", "ReleaseFast", "-o", exe], { timeoutMs: 300_000 });
     if (built.exitCode !== 0) throw new Error(`koruc build failed:\n${built.stdout}${built.stderr}`);

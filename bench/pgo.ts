@@ -16,7 +16,7 @@ import { interleaved, timeCommand } from "./timing.js";
 
 const rounds = Number(process.argv[2] ?? 5);
 const root = packageRoot();
-const koruc = join(root, "dist", "compiler", "cli.js");
+const koruc = join(root, "dist", "cli", "koruc.js");
 
 interface Program {
   name: string;

@@ -10,7 +10,7 @@ import { interleaved, timeCommand } from "./timing.js";
 
 const rounds = Number(process.argv[2] ?? 20);
 const root = packageRoot();
-const koruc = join(root, "dist", "compiler", "cli.js");
+const koruc = join(root, "dist", "cli", "koruc.js");
 
 // Work on a copy of the example so the build cache (.koru/) lands in a temp folder.
 const work = mkdtempSync(join(tmpdir(), "koru-bench-run-"));

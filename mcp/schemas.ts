@@ -93,11 +93,9 @@ export const Hotspot = z.object({
   self_ms: z.number(),
   share: z.number(),
   mean_self_ns: z.number(),
-  /** Absent when time was sampled (recorder mode counts). */
-  max_ns: z.number().optional(),
-  /** Recorder mode that produced the figures; `samples` the sampled run's resolution. */
-  mode: z.enum(["counts", "timing", "transitions"]).optional(),
-  samples: z.number().int().optional(),
+  max_ns: z.number().optional().describe("Longest single invocation; absent when time was sampled."),
+  mode: z.enum(["counts", "timing", "transitions"]).optional().describe("Recorder mode that produced the figures."),
+  samples: z.number().int().optional().describe("Samples the run's time rests on (sampled mode)."),
   branch_probabilities: z.record(z.string(), z.number()),
   optimization_candidates: z.array(Candidate),
 });

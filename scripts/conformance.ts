@@ -42,7 +42,7 @@ interface Result {
 
 const USAGE = `usage: conformance <upstream checkout> [--filter <substring>] [--jobs N] [--verbose] [-O <mode>]
   Runs upstream's MUST_RUN + expected.txt and EXPECT=FRONTEND_COMPILE_ERROR + expected.txt
-  tests through dist/compiler/cli.js and prints PASS/FAIL per test and totals.
+  tests through dist/cli/koruc.js and prints PASS/FAIL per test and totals.
   -O <mode>  optimize mode for test builds: ReleaseSmall (default: what upstream builds
              tests with, no runtime safety checks), Debug, ReleaseFast, ReleaseSafe`;
 
@@ -275,7 +275,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  const koruc = join(repo, "dist", "compiler", "cli.js");
+  const koruc = join(repo, "dist", "cli", "koruc.js");
   if (!existsSync(koruc)) {
     console.error(`conformance: ${koruc} is missing; run 'npm run build' first`);
     return 2;

@@ -3,7 +3,7 @@
 #   koruc --ccp nbody.kz | agent | koruc --accept-commands=stdin nbody.kz
 set -euo pipefail
 cd "$(dirname "$0")/.."
-koruc="node dist/compiler/cli.js"
+koruc="node dist/cli/koruc.js"
 
 echo "== koruc run examples/hello/hello.kz"
 $koruc run examples/hello/hello.kz

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const KORUC = join(ROOT, "dist", "compiler", "cli.js");
+export const KORUC = join(ROOT, "dist", "cli", "koruc.js");
 
 export function koruc(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [KORUC, ...args], {

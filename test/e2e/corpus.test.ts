@@ -1,5 +1,5 @@
 // The end-to-end corpus: every folder in test/e2e is a small Koru program built and run by
-// the real koruc (dist/compiler/cli.js). See test/e2e/README.md for the folder layout.
+// the real koruc (dist/cli/koruc.js). See test/e2e/README.md for the folder layout.
 import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,7 +84,8 @@ function read(name: string, file: string): string | undefined {
 async function check(name: string): Promise<void> {
   const input = `test/e2e/${name}/input.kz`;
   const flags = (read(name, "flags") ?? "").split(/\s+/).filter(Boolean);
-  const exe = join(work, `${name}.exe`);
+  // Inside the case folder: -o may not name a path outside the source's workspace.
+  const exe = join(work, "test", "e2e", name, `${name}.exe`);
   const expectedError = read(name, "expected_error.txt");
   if (expectedError !== undefined) {
     let r = await koruc(["check", input, ...flags]);

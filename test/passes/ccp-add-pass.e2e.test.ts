@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-const koruc = join(process.cwd(), "dist/compiler/cli.js");
+const koruc = join(process.cwd(), "dist/cli/koruc.js");
 const ws = mkdtempSync(join(tmpdir(), "koru-ccp-pass-"));
 afterAll(() => rmSync(ws, { recursive: true, force: true }));
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-const koruc = join(process.cwd(), "dist/compiler/cli.js");
+const koruc = join(process.cwd(), "dist/cli/koruc.js");
 const dir = mkdtempSync(join(tmpdir(), "koru-fmt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

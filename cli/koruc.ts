@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // koruc: the command line. Diagnostics go to stderr; in CCP modes stdout carries only
 // protocol lines.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { constants as osConstants } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
-import type { Diagnostic } from "./diagnostics.js";
-import { parseCcpSpec } from "./instrument.js";
-import type { CompileResult, PassInsertion } from "./pipeline.js";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import type { Diagnostic } from "../compiler/diagnostics.js";
+import { parseCcpSpec } from "../compiler/instrument.js";
+import type { CompileResult, PassInsertion } from "../compiler/pipeline.js";
+import { VERSION } from "../compiler/version.js";
 
 const HELP = `koruc - the Koru compiler (Koru -> Zig -> native binary, Zig 0.15.2)
 
@@ -49,7 +50,7 @@ interface Args {
   optimize?: string;
   flags: string[];
   ccp: boolean;
-  ccpSpec?: import("./instrument.js").CcpSpec;
+  ccpSpec?: import("../compiler/instrument.js").CcpSpec;
   profile: boolean;
   astJson: boolean;
   acceptCommands?: string;
@@ -62,14 +63,6 @@ interface Args {
 
 class UsageError extends Error {}
 
-// The CLI is the composition root: CCP modes load lazily so plain builds stay fast.
-const CCP_DAEMON = "../ccp/daemon.js";
-const CCP_ACCEPT = "../ccp/accept-commands.js";
-const PASSES_CLI = "../passes/cli/index.js";
-const VARIANTS_CLI = "../variants/cli-commands.js";
-const PASSES_WORKSPACE = "../passes/workspace/operations.js";
-const PASSES_PGO = "../passes/pgo/index.js";
-const CCP_SESSION = "../ccp/session.js";
 
 export function parseArgs(argv: string[]): Args {
   const a: Args = { flags: [], ccp: false, profile: false, astJson: false, programArgs: [], help: false, version: false };
@@ -117,17 +110,16 @@ function need(argv: string[], i: number, opt: string): string {
 }
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
+  return VERSION;
 }
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "fmt" || argv[0] === "passes") {
-    const { runPassesCli } = (await import(PASSES_CLI)) as { runPassesCli: (c: string, a: string[]) => Promise<number> };
+    const { runPassesCli } = await import("../passes/cli/index.js");
     return runPassesCli(argv[0], argv.slice(1));
   }
   if (argv[0] === "variants") {
-    const { runVariantsCli } = (await import(VARIANTS_CLI)) as { runVariantsCli: (a: string[]) => Promise<number> };
+    const { runVariantsCli } = await import("../variants/cli-commands.js");
     return runVariantsCli(argv.slice(1));
   }
   let a: Args;
@@ -148,13 +140,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (a.acceptCommands) {
     if (!a.file) return usage("--accept-commands=stdin needs a .kz file");
-    const { acceptCommands } = (await import(CCP_ACCEPT)) as { acceptCommands: (f: string, i: NodeJS.ReadableStream, o: NodeJS.WritableStream) => Promise<number> };
+    const { acceptCommands } = await import("../ccp/accept-commands.js");
     return acceptCommands(a.file, process.stdin, process.stdout);
   }
   if (a.ccp && !a.command && !a.astJson) {
     if (!a.file) {
       await offerPassProposals();
-      const { runDaemon } = (await import(CCP_DAEMON)) as { runDaemon: (i: NodeJS.ReadableStream, o: NodeJS.WritableStream, l: NodeJS.WritableStream) => Promise<number> };
+      const { runDaemon } = await import("../ccp/daemon.js");
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
     const { runFileWithCcp } = await import("../ccp/run-file.js");
@@ -183,7 +175,7 @@ function usage(message: string): number {
   return 2;
 }
 
-export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "sources">, render: typeof import("./diagnostics.js").render): void {
+export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "sources">, render: typeof import("../compiler/diagnostics.js").render): void {
   const cache = new Map<string, string[]>();
   for (const d of result.diagnostics) {
     let lines = cache.get(d.file);
@@ -197,10 +189,10 @@ export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "so
 }
 
 async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
-  const { compileFile } = await import("./compile.js");
+  const { compileFile } = await import("../compiler/compile.js");
   const passes = await workspacePasses(a.file!);
   if (a.pgo !== undefined) {
-    const { pgoInsertion } = (await import(PASSES_PGO)) as typeof import("../passes/pgo/index.js");
+    const { pgoInsertion } = await import("../passes/pgo/index.js");
     passes.insert.push(pgoInsertion(a.pgo));
   }
   const result = compileFile(a.file!, {
@@ -217,10 +209,10 @@ async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
 
 /** CCP `add_pass` with a body proposes an agent-written pass through passes/ (loaded on first use). */
 async function offerPassProposals(): Promise<void> {
-  const { registerPassProposals } = (await import(CCP_SESSION)) as typeof import("../ccp/session.js");
+  const { registerPassProposals } = await import("../ccp/session.js");
   registerPassProposals({
     propose: async (input) => {
-      const { proposePass } = (await import(PASSES_WORKSPACE)) as {
+      const { proposePass } = (await import("../passes/workspace/operations.js")) as unknown as {
         proposePass: import("../ccp/session.js").PassProposals["propose"];
       };
       return proposePass(input);
@@ -230,21 +222,19 @@ async function offerPassProposals(): Promise<void> {
 
 /** The workspace's applied passes (koru.passes.json); passes/ is loaded only when there are some. */
 async function workspacePasses(file: string): Promise<{ insert: PassInsertion[]; diagnostics: Diagnostic[] }> {
-  const { findWorkspace } = await import("./workspace.js");
+  const { findWorkspace } = await import("../compiler/workspace.js");
   const root = findWorkspace(file);
   if (!existsSync(join(root, "koru.passes.json"))) return { insert: [], diagnostics: [] };
-  const { workspacePassInsertions } = (await import(PASSES_WORKSPACE)) as {
-    workspacePassInsertions: (root: string) => { insert: PassInsertion[]; diagnostics: Diagnostic[] };
-  };
+  const { workspacePassInsertions } = await import("../passes/workspace/operations.js");
   return workspacePassInsertions(root);
 }
 
 async function astJson(a: Args): Promise<number> {
-  const { parseOnly } = await import("./compile.js");
-  const { render } = await import("./diagnostics.js");
+  const { parseOnly } = await import("../compiler/compile.js");
+  const { render } = await import("../compiler/diagnostics.js");
   const result = parseOnly(a.file!, { flags: a.flags });
   if (result.program) {
-    const { programJson } = await import("./ast-json.js");
+    const { programJson } = await import("../compiler/ast-json.js");
     process.stdout.write(`${JSON.stringify(programJson(result.program), null, 2)}\n`);
   }
   printDiagnostics(result, render);
@@ -252,14 +242,14 @@ async function astJson(a: Args): Promise<number> {
 }
 
 async function check(a: Args): Promise<number> {
-  const { render } = await import("./diagnostics.js");
+  const { render } = await import("../compiler/diagnostics.js");
   const result = await compileWith(a, true);
   printDiagnostics(result, render);
   return result.ok ? 0 : 1;
 }
 
 async function emit(a: Args): Promise<number> {
-  const { render } = await import("./diagnostics.js");
+  const { render } = await import("../compiler/diagnostics.js");
   const result = await compileWith(a);
   printDiagnostics(result, render);
   if (result.zig) process.stdout.write(result.zig);
@@ -267,47 +257,72 @@ async function emit(a: Args): Promise<number> {
 }
 
 async function build(a: Args, thenRun: boolean): Promise<number> {
-  const [{ render }, { buildExecutable }, { workspaceOf, koruDir }] = await Promise.all([
-    import("./diagnostics.js"),
-    import("./build/zig-build.js"),
-    import("./workspace.js"),
+  const [{ render }, { findWorkspace, koruDir }, ops] = await Promise.all([
+    import("../compiler/diagnostics.js"),
+    import("../compiler/workspace.js"),
+    import("../ccp/operations/index.js"),
   ]);
-  const result = await compileWith(a);
-  printDiagnostics(result, render);
-  if (!result.ok || !result.zig) return 1;
-  const workspace = workspaceOf(a.file!);
-  const name = basename(a.file!).replace(/\.kz$/, "");
-  const built = await buildExecutable({
-    zig: result.zig,
-    runtimeFiles: result.runtimeFiles ?? [],
-    optimize: (a.optimize ?? "Debug") as "Debug",
-    workspace,
-    sourceMap: result.sourceMap ?? [],
-    name,
-  });
-  if (!built.ok) {
-    printDiagnostics({ diagnostics: built.diagnostics, sources: result.sources }, render);
+  // The file is named relative to the current folder; the workspace bounds what -o may name.
+  const file = resolve(a.file!);
+  const root = findWorkspace(file);
+  const passes = await workspacePasses(file);
+  if (passes.diagnostics.length > 0) {
+    printDiagnostics({ diagnostics: passes.diagnostics, sources: new Map() }, render);
     return 1;
   }
+  const input = {
+    entry: file,
+    insert: passes.insert,
+    flags: a.flags,
+    ccp: a.ccp,
+    ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),
+    profile: a.profile,
+    ...(a.pgo !== undefined ? { pgo: a.pgo } : {}),
+    optimize: (a.optimize ?? "Debug") as "Debug",
+    ...(a.output !== undefined && !thenRun ? { output: resolve(a.output) } : {}),
+  };
+  let built: Awaited<ReturnType<typeof ops.build>>;
+  try {
+    built = thenRun ? await ops.compile(input, { root }) : await ops.build(input, { root });
+  } catch (e) {
+    if (!(e instanceof ops.OperationError)) throw e;
+    process.stderr.write(`koruc: ${e.message}\n`);
+    return 1;
+  }
+  printDiagnostics(asTyped(built), render);
+  if (!built.ok || !built.exePath) return 1;
   if (thenRun) {
     if (!a.profile) return runBinary(built.exePath, a.programArgs);
-    const trace = join(koruDir(workspace, "profiles"), `${name}-${Date.now()}.json`);
+    const name = ops.exeName(file);
+    const trace = join(koruDir(root, "profiles"), `${name}-${Date.now()}.json`);
     mkdirSync(dirname(trace), { recursive: true });
     const code = await runBinary(built.exePath, a.programArgs, { KORU_PROFILE_FILE: trace });
     process.stderr.write(`koruc: profile written to ${trace} (open it in https://ui.perfetto.dev or chrome://tracing)\n`);
     return code;
   }
-  const out = resolve(a.output ?? join(koruDir(workspace, "bin"), name));
-  mkdirSync(dirname(out), { recursive: true });
-  const { copyFileAtomic } = await import("./toolchain/atomic.js");
-  copyFileAtomic(built.exePath, out, { mode: 0o755 });
-  process.stdout.write(`${out}\n`);
+  process.stdout.write(`${built.output}\n`);
   return 0;
+}
+
+/**
+ * Diagnostics name files as the user typed them: the operations work on real paths, so files
+ * under the current folder are shown relative to it again.
+ */
+function asTyped(r: Pick<CompileResult, "diagnostics" | "sources">): Pick<CompileResult, "diagnostics" | "sources"> {
+  const cwd = process.cwd();
+  const shown = (file: string) => {
+    const rel = relative(cwd, file);
+    return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+  };
+  return {
+    diagnostics: r.diagnostics.map((d) => ({ ...d, file: shown(d.file) })),
+    sources: new Map([...r.sources].map(([file, text]) => [shown(file), text])),
+  };
 }
 
 /** Run a binary with our stdio; its exit code becomes ours (128+n for signal n). */
 async function runBinary(exe: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
-  const { runProcess } = await import("./toolchain/process.js");
+  const { runProcess } = await import("../compiler/toolchain/process.js");
   const r = await runProcess(exe, args, { env, stdin: "inherit", stdout: "inherit", stderr: "inherit" });
   if (r.spawnError !== undefined) {
     process.stderr.write(`koruc: cannot run ${exe}: ${r.spawnError}\n`);
