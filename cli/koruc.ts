@@ -143,6 +143,8 @@ async function main(argv: string[]): Promise<number> {
     const { acceptCommands } = await import("../ccp/accept-commands.js");
     return acceptCommands(a.file, process.stdin, process.stdout);
   }
+  // Instrumented runs go through a CCP session, which takes no profile (yet).
+  if (a.pgo !== undefined && a.ccp) return usage("--pgo cannot be combined with --ccp");
   if (a.ccp && !a.command && !a.astJson) {
     if (!a.file) {
       await offerPassProposals();

@@ -45,6 +45,9 @@ describe("koruc --pgo <run-id>", () => {
     const r = koruc(["build", "branchy.kz", "--pgo", "20990101T000000Z-000000"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("error[PASS009]");
+    const both = koruc(["run", "--ccp", "branchy.kz", "--pgo", runId], { cwd: dir });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain("--pgo cannot be combined with --ccp");
   });
 });
 
