@@ -40,11 +40,12 @@ function request(method: string, path: string, body?: string | Buffer): Promise<
 const post = (body: string | Buffer) => request("POST", "/eval", body);
 
 beforeAll(async () => {
-  const exe = join(ROOT, ".koru", "test-bin", "interpreter-server");
-  // Built asynchronously: a blocking build would stall the test worker's heartbeat.
-  const built = await runProcess(process.execPath, [KORUC, "build", EXAMPLE, "-O", "ReleaseSafe", "-o", exe], { timeoutMs: 300_000 });
+  // Built asynchronously: a blocking build would stall the test worker's heartbeat. The binary
+  // stays in the example's own .koru/ (an -o outside its workspace is refused); build prints its path.
+  const built = await runProcess(process.execPath, [KORUC, "build", EXAMPLE, "-O", "ReleaseSafe"], { timeoutMs: 300_000 });
   expect(built.stdout + built.stderr).not.toContain("error[");
   expect(built.exitCode).toBe(0);
+  const exe = built.stdout.toString().trim().split("\n").pop()!;
   // Port 0: the server picks a free loopback port and prints it.
   const listening = new Promise<number>((resolve, reject) => {
     exited = runProcess(exe, [], {
