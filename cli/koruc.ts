@@ -34,6 +34,8 @@ Options:
   --profile      with 'build'/'run': write a Chrome trace (.koru/runs/<id>/trace.json)
   --capture <ev> with 'run' (also --ccp): record up to 1,000 of the event's inputs (4 MiB at most) into
                  .koru/captures/<event>.bin, replayed by 'koruc variants test' and 'bench'
+  --pgo <run-id> with 'build'/'run'/'emit': order switch arms by that run's edge counts, rare
+                 branches @branchHint(.cold), the dominant one .likely (docs/passes.md)
   --<flag>       any other flag is a compiler flag; it keeps '~[flag]import' lines
   -h, --help     this help
   -v, --version  the compiler version
@@ -54,6 +56,8 @@ interface Args {
   profile: boolean;
   astJson: boolean;
   acceptCommands?: string;
+  /** `--pgo <run-id>`: lay out switches by that run's edge counts (the `pgo` pass). */
+  pgo?: string;
   programArgs: string[];
   /** `--capture <event>`: record a sample of the event's inputs for the variant harness. */
   capture?: string;
@@ -86,6 +90,7 @@ export function parseArgs(argv: string[]): Args {
     else if (arg === "--profile") a.profile = true;
     else if (arg === "--capture") a.capture = need(argv, ++i, arg);
     else if (arg.startsWith("--capture=")) a.capture = arg.slice("--capture=".length);
+    else if (arg === "--pgo" || arg.startsWith("--pgo=")) a.pgo = arg.includes("=") ? arg.slice(6) : need(argv, ++i, arg);
     else if (arg === "--ast-json") a.astJson = true;
     else if (arg.startsWith("--accept-commands")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : need(argv, ++i, arg);
@@ -148,6 +153,8 @@ async function main(argv: string[]): Promise<number> {
     const { acceptCommands } = await import("../ccp/accept-commands.js");
     return acceptCommands(a.file, process.stdin, process.stdout);
   }
+  // Instrumented runs go through a CCP session, which takes no profile (yet).
+  if (a.pgo !== undefined && a.ccp) return usage("--pgo cannot be combined with --ccp");
   if (a.ccp && !a.command && !a.astJson) {
     if (!a.file) {
       await offerPassProposals();
@@ -227,6 +234,10 @@ async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
   const { compileFile } = await import("../compiler/compile.js");
   const passes = await workspacePasses(a.file!);
   passes.insert.push(...(await captureInsertions(a, {})));
+  if (a.pgo !== undefined) {
+    const { pgoInsertion } = await import("../passes/pgo/index.js");
+    passes.insert.push(pgoInsertion(a.pgo));
+  }
   const result = compileFile(a.file!, {
     flags: a.flags,
     ccp: a.ccp,
@@ -311,6 +322,7 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
     ccp: a.ccp,
     ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),
     profile: a.profile,
+    ...(a.pgo !== undefined ? { pgo: a.pgo } : {}),
     optimize: (a.optimize ?? "Debug") as "Debug",
     ...(a.output !== undefined && !thenRun ? { output: resolve(a.output) } : {}),
   };

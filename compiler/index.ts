@@ -18,7 +18,15 @@ export {
 export { compileFile, compileProgram, compileSource, parseOnly } from "./compile.js";
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type DiagnosticCodeInfo, isDiagnosticCode } from "./diagnostic-codes.js";
 export { type Diagnostic, error, hasErrors, type Level, render, sortDiagnostics } from "./diagnostics.js";
-export type { InvocationProbe, Lowering, Lowerings, TransitionHooks } from "./emit/flow.js";
+export type {
+  ArmHint,
+  InvocationProbe,
+  Lowering,
+  Lowerings,
+  SwitchArmsHook,
+  SwitchPlan,
+  TransitionHooks,
+} from "./emit/flow.js";
 // Proc variants (variants/ builds its harness from these and writes what they read).
 export { variantIdent } from "./emit/flow.js";
 export type { EmitHooks } from "./emit/program.js";

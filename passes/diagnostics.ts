@@ -18,6 +18,8 @@ export const PASS_CODES = {
   notReviewed: "PASS007",
   /** koru.passes.json is malformed. */
   config: "PASS008",
+  /** The `pgo` pass cannot read the run it was given (missing, not instrumented, malformed). */
+  pgo: "PASS009",
 } as const;
 
 export type PassRejection = keyof typeof PASS_CODES;

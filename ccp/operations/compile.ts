@@ -13,6 +13,7 @@ import {
   type PassInsertion,
 } from "../../compiler/index.js";
 import type { CcpMode } from "../../compiler/instrument.js";
+import { pgoInsertion } from "../../passes/pgo/index.js";
 import { flagsOf, msSince, type OperationContext, OperationError, pathIn } from "./types.js";
 
 export interface CompileInput {
@@ -34,6 +35,8 @@ export interface CompileInput {
   output?: string;
   /** Passes to insert into the pipeline. */
   insert?: readonly PassInsertion[];
+  /** A run id of this workspace: lay out switches by its edge counts (the `pgo` pass). */
+  pgo?: string;
 }
 
 export interface CompileOutput extends CompileResult {
@@ -70,6 +73,7 @@ export async function compile(input: CompileInput, ctx: OperationContext): Promi
   const file = pathIn(ctx, input.entry, "entry");
   const output = input.output !== undefined ? checkOutput(ctx, input.output) : undefined;
   const build = !input.checkOnly && input.build !== false;
+  const insert = [...(input.insert ?? []), ...(input.pgo !== undefined ? [pgoInsertion(input.pgo, ctx.root)] : [])];
   ctx.onProgress?.({ stage: "compile", message: `compiling ${input.entry}`, fraction: 0 });
   const result = await compileProgram(file, {
     ...(input.source !== undefined ? { source: input.source } : {}),
@@ -78,7 +82,7 @@ export async function compile(input: CompileInput, ctx: OperationContext): Promi
     ...(input.ccpMode ? { ccpMode: input.ccpMode } : {}),
     profile: input.profile ?? false,
     checkOnly: input.checkOnly ?? false,
-    ...(input.insert ? { insert: input.insert } : {}),
+    ...(insert.length ? { insert } : {}),
     ...(build ? { build: { workspace: ctx.root, optimize: input.optimize ?? "Debug", name: exeName(file) } } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(ctx.onPass ? { onPass: ctx.onPass } : {}),

@@ -76,12 +76,35 @@ export interface Lowering {
 /** Lowerings by the canonical name of the transform event (`std.io:print.ln`). */
 export type Lowerings = ReadonlyMap<string, Lowering>;
 
+/** A `@branchHint` the emitter puts first in a switch arm. */
+export type ArmHint = "cold" | "likely" | "unlikely";
+
+/** How to lay out the arms of one switch on an event's result (profile-guided passes). */
+export interface SwitchPlan {
+  /** Branch names, first arm first; branches not named keep declaration order after them. */
+  order?: readonly string[];
+  /** The hint of a branch's arm; an `else` arm takes the hint every branch it covers shares. */
+  hints?: ReadonlyMap<string, ArmHint>;
+}
+
+/**
+ * Arranges the switch on a result of `sym` at `site`; `destinations` maps each branch to the
+ * event its continuation invokes first (null when none), as the recorder names edges.
+ */
+export type SwitchArmsHook = (
+  sym: EventSymbol,
+  destinations: ReadonlyMap<string, string | null>,
+  site: Invocation | undefined,
+) => SwitchPlan | undefined;
+
 export class FlowEmitter {
   /** Lowerings of `[transform]` events, registered by the `emit` pass. */
   lowerings: Lowerings = new Map();
   private counter = 0;
   /** Set by the taps pass when the program declares taps. */
   hooks?: TransitionHooks;
+  /** Set by a profile-guided pass: arm order and `@branchHint`s per switch. */
+  switchArms?: SwitchArmsHook;
   /**
    * Whether the next invocation directly follows an observed one (nothing but glue code
    * between): a Zig bool expression, consumed by the next `call`. Lets the recorder read
@@ -282,28 +305,34 @@ export class FlowEmitter {
     const handled = new Set<string>();
     const watched = this.hooks?.watches(sym, scope) ?? false;
     const catchAllConts = conts.filter((c) => c.catchAll);
-    for (const branch of sym.decl.branches) {
+    const plan = this.switchArms ? this.switchArms(sym, this.destinationsOf(sym, conts, scope), site) : undefined;
+    const hint = (names: readonly string[]) => sharedHint(plan, names);
+    for (const branch of orderedBranches(sym, plan)) {
       let group = conts.filter((c) => !c.catchAll && c.branch === branch.name);
       if (group.length === 0 && watched) group = catchAllConts.length > 0 ? catchAllConts : [];
       if (group.length === 0 && !watched) continue;
       handled.add(branch.name);
-      this.emitArm(`.${zigIdent(branch.name)}`, branch.payload.kind !== "none", group, scope, loop, { sym, branch: branch.name, site });
+      this.emitArm(`.${zigIdent(branch.name)}`, branch.payload.kind !== "none", group, scope, loop, { sym, branch: branch.name, site }, hint([branch.name]));
     }
     if (handled.size < sym.decl.branches.length) {
       const catchAll = conts.filter((c) => c.catchAll);
       const meta = catchAll.find((c) => METATYPES.has(c.branch) && c.binding && c.binding !== "_");
+      const rest = orderedBranches(sym, plan).filter((x) => !handled.has(x.name));
       if (meta) {
         // `|? Audit a |>`: one arm per unhandled branch, each binding its own metatype value.
-        for (const b of sym.decl.branches.filter((x) => !handled.has(x.name))) {
+        for (const b of rest) {
           this.w.open(`.${zigIdent(b.name)} => {`, this.origin(meta.span));
+          this.emitHint(hint([b.name]));
           this.w.line(`const ${zigIdent(meta.binding!)} = ${metatypeValue(sym.canonical, b.name)};`);
           this.w.line(`_ = &${zigIdent(meta.binding!)};`);
           this.emitBody(meta, scope, loop);
           this.w.close("},");
         }
-      } else if (catchAll.length > 0) this.emitArm("else", false, catchAll, scope, loop);
-      else {
+      } else if (catchAll.length > 0) {
+        this.emitArm("else", false, catchAll, scope, loop, undefined, hint(rest.map((b) => b.name)));
+      } else {
         this.w.open("else => {");
+        this.emitHint(hint(rest.map((b) => b.name)));
         if (loop) this.w.line(`break :${loop.zigLabel};`);
         this.w.close("},");
       }
@@ -318,11 +347,13 @@ export class FlowEmitter {
     scope: Scope,
     loop: LabelInfo | undefined,
     transition?: { sym: EventSymbol; branch: string; site?: Invocation | undefined },
+    hint?: ArmHint,
   ): void {
     const watched = transition !== undefined && (this.hooks?.watches(transition.sym, scope) ?? false);
     const binds = hasPayload && (watched || group.some((c) => c.binding !== undefined && c.binding !== "_"));
     const payload = binds ? this.fresh("payload") : undefined;
     this.w.open(`${tag} => ${payload ? `|${payload}| ` : ""}{`, group[0] ? this.origin(group[0].span) : undefined);
+    this.emitHint(hint);
     if (watched) {
       if (payload) this.w.line(`_ = &${payload};`);
       const first = group[0]?.body.steps[0];
@@ -351,6 +382,21 @@ export class FlowEmitter {
       this.w.close();
     }
     this.w.close("},");
+  }
+
+  /** Zig requires `@branchHint` to be the first statement of the arm's block. */
+  private emitHint(hint: ArmHint | undefined): void {
+    if (hint) this.w.line(`@branchHint(.${hint});`);
+  }
+
+  /** Each branch's first destination event, as the recorder names the edge. */
+  private destinationsOf(sym: EventSymbol, conts: readonly Continuation[], scope: Scope): Map<string, string | null> {
+    const destinations = new Map<string, string | null>();
+    for (const b of sym.decl.branches) {
+      const c = conts.find((k) => k.branch === b.name) ?? conts.find((k) => k.catchAll);
+      destinations.set(b.name, c ? this.destinationOf(c.body, scope) : null);
+    }
+    return destinations;
   }
 
   private guardCondition(c: Continuation, payload: string | undefined): string {
@@ -454,6 +500,25 @@ export class FlowEmitter {
 }
 
 const METATYPES = new Set(["Profile", "Transition", "Audit"]);
+
+/** The event's branches in the plan's order (named first, the rest in declaration order). */
+function orderedBranches(sym: EventSymbol, plan: SwitchPlan | undefined) {
+  const branches = sym.decl.branches;
+  if (!plan?.order?.length) return branches;
+  const rank = new Map(plan.order.map((name, i) => [name, i]));
+  const at = (name: string) => rank.get(name) ?? plan.order!.length;
+  return branches
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => at(x.b.name) - at(y.b.name) || x.i - y.i)
+    .map((x) => x.b);
+}
+
+/** The hint all of `names` share, if any (an arm covering several branches needs agreement). */
+function sharedHint(plan: SwitchPlan | undefined, names: readonly string[]): ArmHint | undefined {
+  if (!plan?.hints || names.length === 0) return undefined;
+  const first = plan.hints.get(names[0]);
+  return names.every((n) => plan.hints!.get(n) === first) ? first : undefined;
+}
 
 /** The value a metatype binding (`|? Profile p`) sees for one branch of `source`. */
 function metatypeValue(source: string, branch: string): string {
