@@ -79,6 +79,14 @@ const Mode = z
   .optional()
   .describe("counts (default): exact counts, sampled time; timing: every call timed; transitions: timing + raw lines.");
 
+const Capture = z
+  .object({
+    event: z.string().min(1).describe("The event whose inputs are recorded (`blur` or `blur:blur`)."),
+    max: z.number().int().positive().max(1_000_000).optional().describe("Records kept (reservoir sampling; default 1000)."),
+  })
+  .optional()
+  .describe("Record a sample of an event's real inputs into .koru/captures/<event>.bin for `test_variant`/`bench_variant`.");
+
 export const RunCommand = command(
   "run",
   "Build the program instrumented and run it. Streams `program_output` and runtime records, ends with `run_done`.",
@@ -99,13 +107,14 @@ export const RunCommand = command(
       .enum(["first", "uniform"])
       .optional()
       .describe("transitions mode: the first max_transitions (default) or a uniform sample of them over the run."),
+    capture: Capture,
   },
 );
 
 export const AnalyzeCommand = command(
   "analyze",
   "Build instrumented, run a workload, report hotspots. Streams `progress`, `hotspot_detected`; ends with `analyze_done`.",
-  { ...ProgramRunFields, min_share: MinShare, limit: Limit, mode: Mode },
+  { ...ProgramRunFields, min_share: MinShare, limit: Limit, mode: Mode, capture: Capture },
 );
 
 export const HotspotsCommand = command(

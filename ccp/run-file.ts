@@ -16,6 +16,8 @@ export interface RunFileOptions {
   profile?: boolean;
   /** `--ccp=<mode>`; default counts. */
   ccp?: CcpSpec | undefined;
+  /** `--capture <event>`: record a sample of the event's inputs (.koru/captures/). */
+  capture?: string | undefined;
   out?: Writable;
 }
 
@@ -44,6 +46,7 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
         streamTransitions: !opts.hotspots,
         ccp: opts.ccp ?? { mode: "counts" },
         profile: !!opts.profile,
+        ...(opts.capture ? { capture: { event: opts.capture } } : {}),
         ...(opts.hotspots ? { analyze: {} } : {}),
       },
       send,

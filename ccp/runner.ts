@@ -34,6 +34,8 @@ export interface RunOptions {
   /** The sites the program was instrumented with: records naming other edges are refused. */
   knownEdges?: readonly Site[];
   profile?: boolean;
+  /** More environment for the program (e.g. KORU_CAPTURE_FILE for `capture`). */
+  env?: Record<string, string>;
   id?: string | number;
   /** Aborting kills the program (its whole process group); the run is then `cancelled`. */
   signal?: AbortSignal;
@@ -62,7 +64,7 @@ export async function runInstrumented(opts: RunOptions): Promise<RunResult> {
   const key = randomBytes(16).toString("hex");
   const started = new Date();
   const t0 = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, KORU_CCP_FD: "3", KORU_CCP_KEY: key };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, KORU_CCP_FD: "3", KORU_CCP_KEY: key };
   if (opts.transitionCap !== undefined) env.KORU_CCP_MAX_TRANSITIONS = String(opts.transitionCap);
   if (opts.transitionSample) env.KORU_CCP_SAMPLE = opts.transitionSample;
   if (opts.profile) env.KORU_PROFILE_FILE = join(dir, "trace.json");

@@ -46,6 +46,8 @@ export interface RunRequest {
   /** What the recorder measures (default counts; `transitions` when streaming them). */
   ccp?: CcpSpec;
   profile: boolean;
+  /** Record a sample of one event's inputs for the variant harness. */
+  capture?: { event: string; max?: number };
   /** Report hotspots after the run. */
   analyze?: { minShare?: number | undefined; limit?: number | undefined };
   id?: string | number;
@@ -308,6 +310,7 @@ export class Session {
       streamTransitions: req.streamTransitions,
       ...(req.transitionCap !== undefined ? { transitionCap: req.transitionCap } : {}),
       ...(req.ccp ? { ccp: req.ccp } : {}),
+      ...(req.capture ? { capture: req.capture } : {}),
       ...(req.id !== undefined ? { id: req.id } : {}),
     };
     const ctx: RunContext = {
@@ -379,6 +382,7 @@ function runRequest(cmd: Extract<Command, { cmd: "run" | "analyze" }>): RunReque
       ...(cmd.cmd === "run" && cmd.transition_sample ? { sample: cmd.transition_sample } : {}),
     },
     profile: false,
+    ...(cmd.capture ? { capture: { event: cmd.capture.event, ...(cmd.capture.max !== undefined ? { max: cmd.capture.max } : {}) } } : {}),
     ...(cmd.cmd === "analyze" ? { analyze: { minShare: cmd.min_share, limit: cmd.limit } } : {}),
     ...(cmd.id !== undefined ? { id: cmd.id } : {}),
   };

@@ -34,6 +34,8 @@ Options:
   --profile      with 'build'/'run': write a Chrome trace (.koru/runs/<id>/trace.json)
   --pgo <run-id> with 'build'/'run'/'emit': order switch arms by that run's edge counts, rare
                  branches @branchHint(.cold), the dominant one .likely (docs/passes.md)
+  --capture <ev> with 'run' (also --ccp): record up to 1,000 of the event's inputs (4 MiB at most) into
+                 .koru/captures/<event>.bin, replayed by 'koruc variants test' and 'bench'
   --<flag>       any other flag is a compiler flag; it keeps '~[flag]import' lines
   -h, --help     this help
   -v, --version  the compiler version
@@ -57,6 +59,8 @@ interface Args {
   /** `--pgo <run-id>`: lay out switches by that run's edge counts (the `pgo` pass). */
   pgo?: string;
   programArgs: string[];
+  /** `--capture <event>`: record a sample of the event's inputs for the variant harness. */
+  capture?: string;
   help: boolean;
   version: boolean;
 }
@@ -85,6 +89,8 @@ export function parseArgs(argv: string[]): Args {
     }
     else if (arg === "--profile") a.profile = true;
     else if (arg === "--pgo" || arg.startsWith("--pgo=")) a.pgo = arg.includes("=") ? arg.slice(6) : need(argv, ++i, arg);
+    else if (arg === "--capture") a.capture = need(argv, ++i, arg);
+    else if (arg.startsWith("--capture=")) a.capture = arg.slice("--capture=".length);
     else if (arg === "--ast-json") a.astJson = true;
     else if (arg.startsWith("--accept-commands")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : need(argv, ++i, arg);
@@ -96,6 +102,10 @@ export function parseArgs(argv: string[]): Args {
     else if (!a.file) a.file = arg;
     else if (a.command === "run") a.programArgs.push(arg);
     else throw new UsageError(`unexpected argument '${arg}'`);
+  }
+  const captures = ["run", "emit"].includes(a.command ?? "") || (a.ccp && a.command === undefined && a.file !== undefined);
+  if (a.capture !== undefined && (!captures || !a.capture)) {
+    throw new UsageError("--capture <event> goes with 'run', 'emit' or '--ccp <file.kz>'");
   }
   if (a.optimize && !["Debug", "ReleaseSafe", "ReleaseFast", "ReleaseSmall"].includes(a.optimize)) {
     throw new UsageError(`-O must be Debug, ReleaseSafe, ReleaseFast or ReleaseSmall, got '${a.optimize}'`);
@@ -152,7 +162,15 @@ async function main(argv: string[]): Promise<number> {
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
     const { runFileWithCcp } = await import("../ccp/run-file.js");
-    return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: true, profile: a.profile, ccp: a.ccpSpec });
+    return runFileWithCcp(a.file, {
+      flags: a.flags,
+      optimize: a.optimize,
+      args: a.programArgs,
+      hotspots: true,
+      profile: a.profile,
+      ccp: a.ccpSpec,
+      capture: a.capture,
+    });
   }
   if (!a.file) return usage(a.command ? `'${a.command}' needs a .kz file` : "no input file");
   if (a.astJson) return astJson(a);
@@ -164,7 +182,15 @@ async function main(argv: string[]): Promise<number> {
     case "run":
       if (a.ccp) {
         const { runFileWithCcp } = await import("../ccp/run-file.js");
-        return runFileWithCcp(a.file, { flags: a.flags, optimize: a.optimize, args: a.programArgs, hotspots: false, profile: a.profile, ccp: a.ccpSpec });
+        return runFileWithCcp(a.file, {
+          flags: a.flags,
+          optimize: a.optimize,
+          args: a.programArgs,
+          hotspots: false,
+          profile: a.profile,
+          ccp: a.ccpSpec,
+          capture: a.capture,
+        });
       }
       return build(a, true);
     default:
@@ -190,6 +216,20 @@ export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "so
   }
 }
 
+/** `--capture <event>`: the capture pass, which reports the event's canonical name once found. */
+async function captureInsertions(a: Args, captured: { canonical?: string }): Promise<PassInsertion[]> {
+  if (a.capture === undefined) return [];
+  const { captureInsertion } = await import("../compiler/capture.js");
+  return [
+    captureInsertion({
+      event: a.capture,
+      onEvent: (c) => {
+        captured.canonical = c;
+      },
+    }),
+  ];
+}
+
 async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
   const { compileFile } = await import("../compiler/compile.js");
   const passes = await workspacePasses(a.file!);
@@ -197,6 +237,7 @@ async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
     const { pgoInsertion } = await import("../passes/pgo/index.js");
     passes.insert.push(pgoInsertion(a.pgo));
   }
+  passes.insert.push(...(await captureInsertions(a, {})));
   const result = compileFile(a.file!, {
     flags: a.flags,
     ccp: a.ccp,
@@ -272,6 +313,8 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
     printDiagnostics({ diagnostics: passes.diagnostics, sources: new Map() }, render);
     return 1;
   }
+  const captured: { canonical?: string } = {};
+  passes.insert.push(...(await captureInsertions(a, captured)));
   const input = {
     entry: file,
     insert: passes.insert,
@@ -294,6 +337,14 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
   printDiagnostics(asTyped(built), render);
   if (!built.ok || !built.exePath) return 1;
   if (thenRun) {
+    if (captured.canonical !== undefined) {
+      const { capturePath } = await import("../compiler/capture.js");
+      const out = capturePath(root, captured.canonical);
+      mkdirSync(dirname(out), { recursive: true });
+      const code = await runBinary(built.exePath, a.programArgs, { KORU_CAPTURE_FILE: out });
+      process.stderr.write(`koruc: inputs of '${captured.canonical}' captured in ${out}\n`);
+      return code;
+    }
     if (!a.profile) return runBinary(built.exePath, a.programArgs);
     const name = ops.exeName(file);
     const trace = join(koruDir(root, "profiles"), `${name}-${Date.now()}.json`);

@@ -120,3 +120,18 @@ export function bounded(text: string, max = 8000): { text: string; truncated: bo
   if (text.length <= max) return { text, truncated: false };
   return { text: `${text.slice(0, max)}\n… (${text.length - max} more characters)`, truncated: true };
 }
+
+/** `run`/`analyze` `capture`: record a sample of an event's real inputs for test_variant and benchmark_variant. */
+export const Capture = z
+  .object({
+    event: z.string().min(1).max(200).describe("The event whose inputs are recorded (`blur` or `blur:blur`)."),
+    max: z.number().int().min(1).max(1_000_000).optional().describe("Records kept (reservoir sampling; default 1000)."),
+  })
+  .optional()
+  .describe("Record a sample of the event's inputs into .koru/captures/<event>.bin (at most 4 MiB).");
+
+export const CaptureResult = z.object({
+  event: z.string().describe("The event's canonical name."),
+  file: z.string().describe("The capture file, relative to the workspace."),
+  records: z.number().int().describe("Inputs it holds after the run."),
+});

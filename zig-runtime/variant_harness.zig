@@ -197,7 +197,9 @@ pub fn gen(comptime T: type, src: *Src) GenError!T {
         .@"enum" => |e| {
             if (src.mode == .exhaustive) {
                 const v = src.takeBits(comptime bitsFor(e.fields.len));
-                return @enumFromInt(e.fields[v % e.fields.len].value);
+                const idx = v % e.fields.len;
+                inline for (e.fields, 0..) |f, i| if (i == idx) return @enumFromInt(f.value);
+                unreachable;
             }
             const c = src.choice(e.fields.len);
             const idx = (if (c & 3 == 0) (c >> 2) else src.byte()) % e.fields.len;
@@ -258,6 +260,77 @@ pub fn gen(comptime T: type, src: *Src) GenError!T {
         },
         else => @compileError("koru-harness: cannot generate " ++ @typeName(T)),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The inverse of `gen` in replay mode: the bytes from which `gen(T)` rebuilds `v` exactly
+// (`koruc run --capture` records real inputs with it). Slices longer than `max_len` keep
+// their first `max_len` elements, as `gen` would read them.
+
+pub fn encode(comptime T: type, v: T, out: *std.ArrayList(u8), alloc: std.mem.Allocator) GenError!void {
+    switch (@typeInfo(T)) {
+        .void => {},
+        .bool => try out.append(alloc, @as(u8, @intFromBool(v)) << 2),
+        .int => |info| {
+            if (info.bits == 0) return;
+            // Choice 2: the raw little-endian bytes.
+            try out.append(alloc, 2);
+            try rawBytes(std.meta.Int(.unsigned, info.bits), @bitCast(v), out, alloc);
+        },
+        .float => |f| {
+            try out.append(alloc, 3);
+            try rawBytes(std.meta.Int(.unsigned, f.bits), @bitCast(v), out, alloc);
+        },
+        .@"enum" => |e| {
+            inline for (e.fields, 0..) |f, i| if (@intFromEnum(v) == f.value) {
+                // Choice 1: the field index in the next byte.
+                if (e.fields.len > 256) @compileError("koru-capture: enum with more than 256 fields " ++ @typeName(T));
+                return out.appendSlice(alloc, &.{ 1, @intCast(i) });
+            };
+            unreachable;
+        },
+        .optional => |o| {
+            if (v) |x| {
+                try out.append(alloc, 2);
+                try encode(o.child, x, out, alloc);
+            } else try out.append(alloc, 0);
+        },
+        .array => |a| for (v) |x| try encode(a.child, x, out, alloc),
+        .vector => |vec| for (0..vec.len) |i| try encode(vec.child, v[i], out, alloc),
+        .@"struct" => |s| inline for (s.fields) |f| {
+            if (f.is_comptime) continue;
+            try encode(f.type, @field(v, f.name), out, alloc);
+        },
+        .@"union" => |u| {
+            if (u.tag_type == null) @compileError("koru-capture: cannot encode untagged union " ++ @typeName(T));
+            const tag = std.meta.activeTag(v);
+            inline for (u.fields, 0..) |f, i| if (std.mem.eql(u8, f.name, @tagName(tag))) {
+                if (u.fields.len > 256) @compileError("koru-capture: union with more than 256 fields " ++ @typeName(T));
+                try out.appendSlice(alloc, &.{ 1, @intCast(i) });
+                return encode(f.type, @field(v, f.name), out, alloc);
+            };
+            unreachable;
+        },
+        .pointer => |p| {
+            if (p.size == .one) return encode(p.child, v.*, out, alloc);
+            if (p.size == .slice) {
+                // Length choice 3, escape byte 255, then the exact length in four bytes.
+                const n: u32 = @intCast(@min(v.len, max_len));
+                try out.appendSlice(alloc, &.{ 3, 255 });
+                try rawBytes(u32, n, out, alloc);
+                for (v[0..n]) |x| try encode(p.child, x, out, alloc);
+                return;
+            }
+            @compileError("koru-capture: cannot encode pointer " ++ @typeName(T));
+        },
+        else => @compileError("koru-capture: cannot encode " ++ @typeName(T)),
+    }
+}
+
+fn rawBytes(comptime U: type, x: U, out: *std.ArrayList(u8), alloc: std.mem.Allocator) GenError!void {
+    const n = @typeInfo(U).int.bits;
+    var i: u16 = 0;
+    while (i < (n + 7) / 8) : (i += 1) try out.append(alloc, @truncate(@as(u128, x) >> @intCast(i * 8)));
 }
 
 fn bitsFor(n: usize) u16 {

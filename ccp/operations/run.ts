@@ -1,7 +1,16 @@
 // Run a program: instrumented with a run record (CCP `run`/`analyze`, `koruc run --ccp`,
 // `koruc --ccp app.kz`), or plainly with the caller's stdio (`koruc run`).
-import { join } from "node:path";
-import { COMPILER_ID, findZig, type Optimize, runProcess } from "../../compiler/index.js";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import {
+  CAPTURE_FILE_ENV,
+  COMPILER_ID,
+  captureInsertion,
+  capturePath,
+  findZig,
+  type Optimize,
+  runProcess,
+} from "../../compiler/index.js";
 import type { CcpSpec } from "../../compiler/instrument.js";
 import type { HotspotDetected } from "../hotspots.js";
 import type { FlowGate } from "../lifecycle.js";
@@ -29,6 +38,12 @@ export interface RunInput {
   ccp?: CcpSpec;
   /** Echoed on every streamed record (the CCP command id). */
   id?: string | number;
+  /**
+   * Record a sample of one event's inputs (reservoir of `max` records, default 1,000, at most
+   * `maxBytes`, default 4 MiB) into `.koru/captures/<event>.bin`, where `koruc variants test`
+   * and `bench` replay them.
+   */
+  capture?: { event: string; max?: number; maxBytes?: number };
 }
 
 export interface RunContext extends OperationContext {
@@ -46,12 +61,20 @@ export interface RunOutput {
   compiled: CompileOutput;
   /** Absent when the program did not compile. */
   run?: RunResult;
+  /** With `capture`: the event's canonical name, the file and the records it holds after the run. */
+  capture?: { event: string; file: string; records: number };
 }
 
 /** Compile instrumented, build, run and record under `.koru/runs/<run_id>/`. */
 export async function runInstrumented(input: RunInput, ctx: RunContext): Promise<RunOutput> {
   const optimize = input.optimize ?? "ReleaseSafe";
   const ccpMode = input.ccp?.mode ?? (input.streamTransitions ? "transitions" : "counts");
+  let captured: string | undefined;
+  const capture = input.capture
+    ? [captureInsertion({ ...input.capture, onEvent: (c) => {
+        captured = c;
+      } })]
+    : [];
   const compiled = await compile(
     {
       entry: input.entry,
@@ -60,10 +83,13 @@ export async function runInstrumented(input: RunInput, ctx: RunContext): Promise
       profile: input.profile ?? false,
       optimize,
       ...(input.flags ? { flags: input.flags } : {}),
+      ...(capture.length ? { insert: capture } : {}),
     },
     { ...ctx, onProgress: (p) => ctx.onProgress?.({ ...p, fraction: p.fraction * 0.5 }) },
   );
   if (!compiled.ok || !compiled.exePath || !compiled.program) return { compiled };
+  const captureFile = captured !== undefined ? capturePath(ctx.root, captured) : undefined;
+  if (captureFile) mkdirSync(dirname(captureFile), { recursive: true });
   ctx.onCompiled?.(compiled);
   ctx.onProgress?.({ stage: "run", message: "running", fraction: 0.5 });
   const zig = findZig();
@@ -77,6 +103,7 @@ export async function runInstrumented(input: RunInput, ctx: RunContext): Promise
     ...(ctx.onRecordLine ? { emitLine: ctx.onRecordLine } : {}),
     streamTransitions: input.streamTransitions ?? false,
     profile: input.profile ?? false,
+    ...(captureFile ? { env: { [CAPTURE_FILE_ENV]: captureFile } } : {}),
     ...(input.transitionCap !== undefined ? { transitionCap: input.transitionCap } : {}),
     ...(input.ccp?.maxTransitions !== undefined ? { transitionCap: input.ccp.maxTransitions } : {}),
     ...(input.ccp?.sample ? { transitionSample: input.ccp.sample } : {}),
@@ -99,7 +126,21 @@ export async function runInstrumented(input: RunInput, ctx: RunContext): Promise
   if (run.spawnError !== undefined) {
     throw new OperationError("spawn_failed", `cannot run ${compiled.exePath}: ${run.spawnError}`);
   }
+  if (captured !== undefined && captureFile) {
+    return { compiled, run, capture: { event: captured, file: captureFile, records: countRecords(captureFile) } };
+  }
   return { compiled, run };
+}
+
+/** Records in a capture file ([u32 length][bytes] each); 0 when the program wrote none. */
+function countRecords(file: string): number {
+  if (!existsSync(file)) return 0;
+  const data = readFileSync(file);
+  let n = 0;
+  for (let pos = 0; pos + 4 <= data.length && pos + 4 + data.readUInt32LE(pos) <= data.length; n++) {
+    pos += 4 + data.readUInt32LE(pos);
+  }
+  return n;
 }
 
 export interface AnalyzeInput extends RunInput {

@@ -46,6 +46,8 @@ export interface EmitHooks {
   moduleEnd?: (fe: FlowEmitter, mod: Module) => void;
   /** Arm order and `@branchHint`s of each switch on a result (the `pgo` pass); at most one pass. */
   switchArms?: SwitchArmsHook;
+  /** Statements at the start of an event's `handler` (the one calls reach), e.g. input capture. */
+  handlerStart?: (w: ZigWriter, sym: EventSymbol) => void;
 }
 
 const ENTRY_NS = "main_module";
@@ -85,6 +87,7 @@ export function mergeHooks(...all: EmitHooks[]): EmitHooks {
   const selectedVariant = all.find((h) => h.selectedVariant)?.selectedVariant;
   const arms = all.map((h) => h.switchArms).filter((a) => a !== undefined);
   if (arms.length > 1) throw new Error("two passes arrange switch arms; only one can order each switch");
+  const starts = all.map((h) => h.handlerStart).filter((f) => f !== undefined);
   return {
     ...(selectedVariant ? { selectedVariant } : {}),
     ...(arms[0] ? { switchArms: arms[0] } : {}),
@@ -96,6 +99,13 @@ export function mergeHooks(...all: EmitHooks[]): EmitHooks {
       ? {
           moduleEnd: (fe: FlowEmitter, mod: Module) => {
             for (const f of ends) f(fe, mod);
+          },
+        }
+      : {}),
+    ...(starts.length
+      ? {
+          handlerStart: (w: ZigWriter, sym: EventSymbol) => {
+            for (const f of starts) f(w, sym);
           },
         }
       : {}),
@@ -144,7 +154,7 @@ export function emitProgram(program: Program, symbols: Symbols, hooks: EmitHooks
         case "event": {
           const sym = symbols.events.get(`${mod.name}:${item.path.join(".")}`);
           if (sym && sym.decl === item && !item.annotations.includes("transform") && !item.annotations.includes("norun")) {
-            emitEvent(w, fe, sym, mod, hooks.selectedVariant?.(sym.canonical));
+            emitEvent(w, fe, sym, mod, hooks.selectedVariant?.(sym.canonical), hooks.handlerStart);
           }
           break;
         }
@@ -212,7 +222,14 @@ function emitTreeNode(w: ZigWriter, name: string, node: TreeNode, body: (m: Modu
   w.close("};");
 }
 
-function emitEvent(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Module, selected?: string): void {
+function emitEvent(
+  w: ZigWriter,
+  fe: FlowEmitter,
+  sym: EventSymbol,
+  mod: Module,
+  selected?: string,
+  start?: EmitHooks["handlerStart"],
+): void {
   const decl = sym.decl;
   const origin = fe.origin(decl.span);
   w.open(`pub const ${eventStructName(decl.path)} = struct {`, origin);
@@ -225,24 +242,33 @@ function emitEvent(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Module,
   const chosen = selected !== undefined && sym.proc && !sym.subflow ? findVariant(sym.variants, selected) : undefined;
   if (chosen?.ok) {
     // A selected variant answers calls; the baseline stays compiled and callable beside it.
-    emitHandler(w, fe, sym, mod, "handler", chosen.proc);
+    emitHandler(w, fe, sym, mod, "handler", chosen.proc, start);
     emitHandler(w, fe, sym, mod, "handler__baseline", sym.proc);
   } else if (sym.subflow && sym.proc) {
     // An override (`~mod:ev = ...`) of an [abstract] event: the proc stays as the default.
-    emitHandler(w, fe, sym, mod, "handler", undefined);
+    emitHandler(w, fe, sym, mod, "handler", undefined, start);
     emitHandler(w, fe, sym, mod, "_default_handler", sym.proc);
-  } else emitHandler(w, fe, sym, mod, "handler", sym.proc);
+  } else emitHandler(w, fe, sym, mod, "handler", sym.proc, start);
   for (const [tag, proc] of sym.variants) emitHandler(w, fe, sym, mod, `handler__${variantIdent(tag)}`, proc);
   w.close("};");
 }
 
-function emitHandler(w: ZigWriter, fe: FlowEmitter, sym: EventSymbol, mod: Module, name: string, proc: ProcDecl | undefined): void {
+function emitHandler(
+  w: ZigWriter,
+  fe: FlowEmitter,
+  sym: EventSymbol,
+  mod: Module,
+  name: string,
+  proc: ProcDecl | undefined,
+  start?: EmitHooks["handlerStart"],
+): void {
   const decl = sym.decl;
   // Immediate implementations (`~greet = greeting "Hi " ++ name`) are inline so that
   // comptime-known arguments stay comptime-known, as upstream's call-site inlining does.
   const inline = !proc && sym.subflow && isImmediate(sym.subflow.body) ? "inline " : "";
   w.open(`pub ${inline}fn ${name}(__koru_event_input: Input) Output {`, fe.origin(proc?.span ?? decl.span));
   w.line("_ = &__koru_event_input;");
+  start?.(w, sym);
   const shadows = moduleDecls(mod);
   for (const f of decl.input) {
     // An input named like a module-level declaration is read through the input struct.

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { analyze } from "../../ccp/index.js";
 import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
-import { Diagnostic, Entry, Flags, Hotspot, Optimize, ProgramArgs, TimeoutMs } from "../schemas.js";
+import { Capture, CaptureResult, Diagnostic, Entry, Flags, Hotspot, Optimize, ProgramArgs, TimeoutMs } from "../schemas.js";
 import { BUILDS, defineTool, MINUTE } from "../tool.js";
 
 export const analyzeTool = defineTool({
@@ -19,6 +19,7 @@ export const analyzeTool = defineTool({
     timeout_ms: TimeoutMs.describe("Kill the program after this long (default 300000)."),
     min_share: z.number().min(0).max(1).optional().describe("Report events with at least this share (default 0.02)."),
     limit: z.number().int().min(1).max(50).optional().describe("At most this many hotspots (default 10)."),
+    capture: Capture,
   },
   output: {
     ok: z.boolean(),
@@ -28,6 +29,7 @@ export const analyzeTool = defineTool({
     wall_ms: z.number().optional(),
     hotspots: z.array(Hotspot),
     diagnostics: z.array(Diagnostic),
+    capture: CaptureResult.optional(),
   },
   annotations: BUILDS,
   timeoutMs: 30 * MINUTE,
@@ -48,6 +50,7 @@ export const analyzeTool = defineTool({
             limit: args.limit ?? 10,
             ...(args.min_share !== undefined ? { minShare: args.min_share } : {}),
             ...(args.flags ? { flags: args.flags } : {}),
+            ...(args.capture ? { capture: args.capture } : {}),
           },
           {
             ...opContext(services, ctx),
@@ -76,7 +79,16 @@ export const analyzeTool = defineTool({
         (h.optimization_candidates[0] ? `; best candidate ${h.optimization_candidates[0].strategy}` : ""),
     );
     return {
-      result: { ok: exitCode === 0, entry: rel, run_id: runId, exit_code: exitCode, wall_ms: wallMs, hotspots, diagnostics: diags },
+      result: {
+        ok: exitCode === 0,
+        entry: rel,
+        run_id: runId,
+        exit_code: exitCode,
+        wall_ms: wallMs,
+        hotspots,
+        diagnostics: diags,
+        ...(r.capture ? { capture: { ...r.capture, file: services.rel(r.capture.file) } } : {}),
+      },
       text: [
         `run ${runId}: exit ${exitCode}, ${wallMs.toFixed(1)} ms`,
         hotspots.length ? lines.join("\n") : "no hotspots above the threshold",

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { compile, runInstrumented } from "../../ccp/index.js";
 import { runProcess } from "../../compiler/index.js";
 import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
-import { bounded, Diagnostic, Entry, Flags, MAX_TEXT, Optimize, ProgramArgs, TimeoutMs } from "../schemas.js";
+import { bounded, Capture, CaptureResult, Diagnostic, Entry, Flags, MAX_TEXT, Optimize, ProgramArgs, TimeoutMs } from "../schemas.js";
 import { BUILDS, defineTool, MINUTE, ToolError } from "../tool.js";
 
 export const runTool = defineTool({
@@ -22,6 +22,7 @@ export const runTool = defineTool({
     flags: Flags,
     instrumented: z.boolean().optional().describe("Record the run (default true)."),
     timeout_ms: TimeoutMs.describe("Kill the program after this long (default 120000)."),
+    capture: Capture,
   },
   output: {
     ok: z.boolean().describe("The program was built and exited with code 0."),
@@ -35,6 +36,7 @@ export const runTool = defineTool({
     stderr: z.string(),
     truncated: z.boolean(),
     diagnostics: z.array(Diagnostic),
+    capture: CaptureResult.optional(),
   },
   annotations: BUILDS,
   timeoutMs: 30 * MINUTE,
@@ -49,6 +51,8 @@ export const runTool = defineTool({
     let err = "";
     let run: { runId?: string; exitCode: number | null; signal?: string | null; timedOut: boolean; wallMs: number } | undefined;
     let diags: ReturnType<typeof diagnostics>;
+    let capture: { event: string; file: string; records: number } | undefined;
+    if (args.instrumented === false && args.capture) throw new ToolError("capture needs an instrumented run");
     if (args.instrumented === false) {
       const built = await operation(services, ctx, async () => {
         const c = await compile({ entry, build: true, optimize, ...(args.flags ? { flags: args.flags } : {}) }, octx);
@@ -83,6 +87,7 @@ export const runTool = defineTool({
               timeoutMs,
               ...(args.stdin !== undefined ? { stdin: args.stdin } : {}),
               ...(args.flags ? { flags: args.flags } : {}),
+              ...(args.capture ? { capture: args.capture } : {}),
             },
             {
               ...octx,
@@ -97,6 +102,7 @@ export const runTool = defineTool({
       );
       diags = diagnostics(services, r.compiled.diagnostics);
       if (r.run) run = r.run;
+      if (r.capture) capture = { ...r.capture, file: services.rel(r.capture.file) };
       services.notifier.resourceListChanged();
       services.notifier.resourceUpdated("koru://runs");
     }
@@ -114,10 +120,12 @@ export const runTool = defineTool({
       stderr: e.text,
       truncated: o.truncated || e.truncated,
       diagnostics: diags,
+      ...(capture ? { capture } : {}),
     };
     const text = run
       ? `${rel} exited with ${run.exitCode ?? run.signal}${run.timedOut ? " (timed out)" : ""} in ${run.wallMs.toFixed(1)} ms` +
         (run.runId ? `; run ${run.runId}` : "") +
+        (capture ? `; ${capture.records} inputs of ${capture.event} captured in ${capture.file}` : "") +
         (o.text ? `\nstdout:\n${o.text}` : "") +
         (e.text ? `\nstderr:\n${e.text}` : "")
       : `compile failed:\n${renderDiagnostics(diags)}`;
