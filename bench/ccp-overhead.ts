@@ -138,11 +138,20 @@ async function variant(name: string, text: string, mode?: CcpMode): Promise<stri
 function cpuMs(exe: string, env = ""): number {
   const r = spawnSync("bash", ["-c", `${env} "${exe}" >/dev/null 2>&1; times`], { encoding: "utf8" });
   const children = r.stdout.trim().split("\n")[1] ?? "";
-  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (sum, m) => sum + Number(m[1]) * 60 + Number(m[2]),
+    0,
+  );
   return seconds * 1000;
 }
-const cpu = (exe: string, env = "") => () => cpuMs(exe, env);
-const wall = (exe: string, env = "") => () => timeCommand("sh", ["-c", `${env} "${exe}" 2>/dev/null`]);
+const cpu =
+  (exe: string, env = "") =>
+  () =>
+    cpuMs(exe, env);
+const wall =
+  (exe: string, env = "") =>
+  () =>
+    timeCommand("sh", ["-c", `${env} "${exe}" 2>/dev/null`]);
 
 /** The default mode's counts, read back from its records. */
 function edgeCount(exe: string, branch: string): number {
@@ -154,7 +163,9 @@ function edgeCount(exe: string, branch: string): number {
 }
 
 process.env.KORU_CCP_FILE = "/dev/null";
-console.log(`${n.toLocaleString()} invocations per loop, ${rounds} interleaved rounds, medians of CPU time, ReleaseFast`);
+console.log(
+  `${n.toLocaleString()} invocations per loop, ${rounds} interleaved rounds, medians of CPU time, ReleaseFast`,
+);
 const results: Record<string, Record<string, number>> = {};
 for (const [loop, text] of [
   ["tick", tick(n)],
@@ -178,7 +189,9 @@ for (const [loop, text] of [
   const added = (k: string) => ((ms[k] - ms.plain) * 1e6) / n;
   results[loop] = Object.fromEntries(["counts", "timing", "pastCap", "transitions"].map((k) => [k, added(k)]));
   console.log(`${loop}: plain ${ms.plain.toFixed(1)} ms CPU (${((ms.plain * 1e6) / n).toFixed(2)} ns/iteration)`);
-  console.log(`  counts (default)       +${added("counts").toFixed(2)} ns/invocation (target <= 2)   counts exact: ${exact}`);
+  console.log(
+    `  counts (default)       +${added("counts").toFixed(2)} ns/invocation (target <= 2)   counts exact: ${exact}`,
+  );
   console.log(`  timing                 +${added("timing").toFixed(2)} ns/invocation (target <= 15)`);
   console.log(`  transitions, past cap  +${added("pastCap").toFixed(2)} ns/invocation (target: timing's)`);
   console.log(`  transitions (1M lines) +${added("transitions").toFixed(2)} ns/invocation`);
@@ -186,7 +199,9 @@ for (const [loop, text] of [
 
 const four = await variant("tick4", threads4(n), "counts");
 const fourCount = edgeCount(four, "next");
-console.log(`counts with 4 threads: next = ${fourCount.toLocaleString()} (expected ${(Math.floor(n / 4) * 4).toLocaleString()}): exact ${fourCount === Math.floor(n / 4) * 4}`);
+console.log(
+  `counts with 4 threads: next = ${fourCount.toLocaleString()} (expected ${(Math.floor(n / 4) * 4).toLocaleString()}): exact ${fourCount === Math.floor(n / 4) * 4}`,
+);
 
 const small = compiled("tick-upstream-src", tick(upstreamN));
 const upstreamZig = emitProgram(small.program!, new Symbols(small.program!), {
@@ -201,7 +216,9 @@ const plainSmall = await variant("tick-small", tick(upstreamN));
 const up = interleaved({ plainSmall: wall(plainSmall), upstream: wall(upstreamExe) }, rounds);
 const upstreamNs = ((up.upstream - up.plainSmall) * 1e6) / upstreamN;
 const ours = results.tick;
-console.log(`upstream-style stand-in (one stderr line per transition, to /dev/null): +${upstreamNs.toFixed(1)} ns/invocation`);
+console.log(
+  `upstream-style stand-in (one stderr line per transition, to /dev/null): +${upstreamNs.toFixed(1)} ns/invocation`,
+);
 console.log(
   `  vs real upstream's ${REAL_UPSTREAM_NS} ns: the stand-in costs ${(upstreamNs / REAL_UPSTREAM_NS).toFixed(2)}x of it ` +
     `(${upstreamNs < REAL_UPSTREAM_NS ? "cheaper: ratios against it understate our advantage" : "dearer: ratios against it flatter us; use the real figure"})`,

@@ -74,16 +74,21 @@ function ask(cmd: Record<string, unknown>, until: string): Promise<{ ms: number;
 await ask({ cmd: "parse", file: "big.kz" }, "parsed"); // warm-up
 const parseMs: number[] = [];
 for (let i = 0; i < rounds; i++) parseMs.push((await ask({ cmd: "parse", file: "big.kz" }, "parsed")).ms);
-const coldMs = median(Array.from({ length: 5 }, () => timeCommand(process.execPath, [koruc, "check", join(dir, "big.kz")])));
+const coldMs = median(
+  Array.from({ length: 5 }, () => timeCommand(process.execPath, [koruc, "check", join(dir, "big.kz")])),
+);
 
 console.log("running a 10,000,000-invocation program instrumented (ReleaseFast) ...");
 const run = await ask({ cmd: "run", entry: "tick.kz", optimize: "ReleaseFast" }, "run_done");
 const runId = run.message.run_id as string;
 const hotMs: number[] = [];
-for (let i = 0; i < rounds; i++) hotMs.push((await ask({ cmd: "hotspots", run_id: runId, min_share: 0 }, "hotspots_done")).ms);
+for (let i = 0; i < rounds; i++)
+  hotMs.push((await ask({ cmd: "hotspots", run_id: runId, min_share: 0 }, "hotspots_done")).ms);
 child.stdin.end();
 
 const p = median(parseMs);
 const h = median(hotMs);
-console.log(`parse, 2,000 lines, warm daemon: ${p.toFixed(2)} ms (target <= 20); cold 'koruc check' process: ${coldMs.toFixed(1)} ms (${(coldMs / p).toFixed(1)}x)`);
+console.log(
+  `parse, 2,000 lines, warm daemon: ${p.toFixed(2)} ms (target <= 20); cold 'koruc check' process: ${coldMs.toFixed(1)} ms (${(coldMs / p).toFixed(1)}x)`,
+);
 console.log(`hotspots, run of 10,000,000 invocations: ${h.toFixed(2)} ms (target <= 50)`);

@@ -74,7 +74,9 @@ try {
     const ms = performance.now() - t;
     if (!r.ok || !r.zig) {
       const d = r.diagnostics.find((x) => x.level === "error");
-      throw new Error(`generated program does not compile: ${d ? `${d.code} ${d.message} at ${d.line}:${d.col}` : "no Zig"}`);
+      throw new Error(
+        `generated program does not compile: ${d ? `${d.code} ${d.message} at ${d.line}:${d.col}` : "no Zig"}`,
+      );
     }
     return ms;
   };
@@ -89,10 +91,14 @@ try {
   const times: number[] = [];
   for (const size of SIZES) {
     const p = program(size);
-    const ms = median(Array.from({ length: size >= 200_000 ? Math.max(1, Math.min(rounds, 3)) : rounds }, () => compile(p.text)));
+    const ms = median(
+      Array.from({ length: size >= 200_000 ? Math.max(1, Math.min(rounds, 3)) : rounds }, () => compile(p.text)),
+    );
     times.push(ms);
     const rate = Math.round(p.lines / (ms / 1000));
-    console.log(`  ${String(p.lines).padStart(7)} lines  ${ms.toFixed(1).padStart(8)} ms  ${rate.toLocaleString("en-US").padStart(10)} lines/s`);
+    console.log(
+      `  ${String(p.lines).padStart(7)} lines  ${ms.toFixed(1).padStart(8)} ms  ${rate.toLocaleString("en-US").padStart(10)} lines/s`,
+    );
   }
   console.log(`time 20k/2k   = ${(times[1] / times[0]).toFixed(2)} (linear = 10)`);
   console.log(`time 200k/20k = ${(times[2] / times[1]).toFixed(2)} (linear = 10)`);

@@ -145,7 +145,9 @@ console.log(`run: ${fmt(INVOCATIONS)} invocations, ${EVENTS} events, ${edges.len
 console.log(`hotspots from edge_stats (split + parse + validate + analyze): ${fmt(hotspotMs, 3)} ms (median of 51)`);
 console.log(
   `read ${fmt(INVOCATIONS)} raw transition lines (split + JSON.parse): ${fmt(rawMs)} ms` +
-    (full ? " (all lines)" : ` (extrapolated from ${fmt(SAMPLE_LINES)} lines: ${fmt(rawSampleMs)} ms, median of ${rawRuns})`),
+    (full
+      ? " (all lines)"
+      : ` (extrapolated from ${fmt(SAMPLE_LINES)} lines: ${fmt(rawSampleMs)} ms, median of ${rawRuns})`),
 );
 console.log(`ratio raw / hotspots: ${fmt(rawMs / hotspotMs, 0)}x`);
 const pass = hotspotMs <= TARGET_MS;

@@ -39,7 +39,14 @@ function cpuOf(pid: number): number {
 
 async function wrk(pid: number, url: string, script?: string): Promise<WrkRun> {
   const cpu0 = cpuOf(pid);
-  const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", ...(script ? ["-s", script] : []), url];
+  const args = [
+    `-t${threads}`,
+    `-c${connections}`,
+    `-d${seconds}s`,
+    "--latency",
+    ...(script ? ["-s", script] : []),
+    url,
+  ];
   const r = await runProcess("wrk", args, { timeoutMs: (seconds + 30) * 1000 });
   if (r.exitCode !== 0) throw new Error(`wrk failed: ${r.spawnError ?? r.stderr}`);
   const out = r.stdout;
@@ -67,10 +74,15 @@ async function main(): Promise<void> {
     const exe = join(work, "interpreter-server");
     const koruc = join(root, "dist", "cli", "koruc.js");
     const source = join(root, "examples", "interpreter-server", "main.kz");
-    const built = await runProcess(process.execPath, [koruc, "build", source, "-O", "ReleaseFast", "-o", exe], { timeoutMs: 300_000 });
+    const built = await runProcess(process.execPath, [koruc, "build", source, "-O", "ReleaseFast", "-o", exe], {
+      timeoutMs: 300_000,
+    });
     if (built.exitCode !== 0) throw new Error(`koruc build failed:\n${built.stdout}${built.stderr}`);
     const script = join(work, "post_add.lua");
-    writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(NESTED_ADD)}\nwrk.headers["Content-Type"] = "text/plain"\n`);
+    writeFileSync(
+      script,
+      `wrk.method = "POST"\nwrk.body = ${JSON.stringify(NESTED_ADD)}\nwrk.headers["Content-Type"] = "text/plain"\n`,
+    );
     const port = await new Promise<number>((resolve, reject) => {
       exited = runProcess(exe, [], {
         env: { ORISHA_PORT: "0", ORISHA_HOST: "127.0.0.1" },
@@ -98,7 +110,9 @@ async function main(): Promise<void> {
     console.log(`wrk -t${threads} -c${connections} -d${seconds}s on loopback, ${rounds} alternated rounds (medians)`);
     const row = (name: string, xs: WrkRun[]) =>
       console.log(
-        `  ${name.padEnd(22)} ${median(xs.map((x) => x.rps)).toFixed(0).padStart(8)} req/s   latency avg ${median(xs.map((x) => x.avgMs)).toFixed(3)} ms, ` +
+        `  ${name.padEnd(22)} ${median(xs.map((x) => x.rps))
+          .toFixed(0)
+          .padStart(8)} req/s   latency avg ${median(xs.map((x) => x.avgMs)).toFixed(3)} ms, ` +
           `p50 ${median(xs.map((x) => x.p50Ms)).toFixed(3)} ms, p99 ${median(xs.map((x) => x.p99Ms)).toFixed(3)} ms, ` +
           `server CPU ${median(xs.map((x) => x.cpuUs)).toFixed(1)} us/request, errors ${xs.reduce((a, x) => a + x.errors, 0)}`,
       );
@@ -107,7 +121,9 @@ async function main(): Promise<void> {
     // Each round's eval run is compared with the GET run just before it (the machine's load drifts).
     const penalty = median(runs.get.map((g, i) => g.rps / runs.eval[i].rps));
     const cpuPenalty = median(runs.get.map((g, i) => runs.eval[i].cpuUs / g.cpuUs));
-    console.log(`interpreter penalty: ${penalty.toFixed(3)}x in req/s, ${cpuPenalty.toFixed(3)}x in server CPU per request (target <= 1.1x)`);
+    console.log(
+      `interpreter penalty: ${penalty.toFixed(3)}x in req/s, ${cpuPenalty.toFixed(3)}x in server CPU per request (target <= 1.1x)`,
+    );
   } finally {
     server?.kill("SIGTERM");
     await exited?.catch(() => undefined);

@@ -34,10 +34,14 @@ async function main(): Promise<void> {
       copyFileSync(join(root, "zig-runtime", f), join(work, f));
     }
     copyFileSync(join(root, "bench", "interpreter-eval.zig"), join(work, "main.zig"));
-    const built = await runProcess(zig.path, ["build-exe", "main.zig", "-O", "ReleaseFast", "--cache-dir", join(work, "cache")], {
-      cwd: work,
-      timeoutMs: 300_000,
-    });
+    const built = await runProcess(
+      zig.path,
+      ["build-exe", "main.zig", "-O", "ReleaseFast", "--cache-dir", join(work, "cache")],
+      {
+        cwd: work,
+        timeoutMs: 300_000,
+      },
+    );
     if (built.exitCode !== 0) throw new Error(`zig build-exe failed:\n${built.stderr}`);
     const koru: number[] = [];
     const python: number[] = [];
@@ -52,11 +56,15 @@ async function main(): Promise<void> {
       python.push(Number(p.stdout.trim().split(" ")[0]));
     }
     const best = (xs: number[]) => Math.min(...xs);
-    console.log(`nested add, ${iterations.toLocaleString("en")} evals per round, best of ${rounds} alternated rounds, CPU time`);
+    console.log(
+      `nested add, ${iterations.toLocaleString("en")} evals per round, best of ${rounds} alternated rounds, CPU time`,
+    );
     console.log(`  koru interpreter   ${best(koru).toFixed(1).padStart(8)} ns/eval   (answer ${answer})`);
     console.log(`  python3 eval()     ${best(python).toFixed(1).padStart(8)} ns/eval   ("(3 + 4) + 10")`);
     const ratio = best(python) / best(koru);
-    console.log(`ratio: koru is ${ratio.toFixed(1)}x faster than Python's eval() (target >= 5x); ${best(koru) <= 1000 ? "within" : "OVER"} the 1 us target`);
+    console.log(
+      `ratio: koru is ${ratio.toFixed(1)}x faster than Python's eval() (target >= 5x); ${best(koru) <= 1000 ? "within" : "OVER"} the 1 us target`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -23,7 +23,11 @@ const main = join(root, "dist", "mcp", "main.js");
 async function server(dir: string): Promise<Client> {
   const client = new Client({ name: "bench", version: "1" });
   await client.connect(
-    new StdioClientTransport({ command: process.execPath, args: [main, "--root", dir, "--no-watch"], stderr: "ignore" }),
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [main, "--root", dir, "--no-watch"],
+      stderr: "ignore",
+    }),
   );
   return client;
 }
@@ -34,7 +38,11 @@ async function time(f: () => Promise<unknown> | unknown): Promise<number> {
   return performance.now() - t;
 }
 
-async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown> | unknown, n: number): Promise<[number, number]> {
+async function interleave(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown> | unknown,
+  n: number,
+): Promise<[number, number]> {
   const xs: number[] = [];
   const ys: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -55,7 +63,15 @@ function line(what: string, mcp: number, direct: number, target: string, ok: boo
 const big = mkdtempSync(join(tmpdir(), "koru-bench-mcp-"));
 const src: string[] = ['const std = @import("std");'];
 for (let i = 0; i < 1000; i++) {
-  src.push(`~event ev${i} { a: i32, b: i32 }`, "| ok i32", "| err", `~proc ev${i} {`, "    if (a > b) return .{ .err = .{} };", "    return .{ .ok = a + b };", "}");
+  src.push(
+    `~event ev${i} { a: i32, b: i32 }`,
+    "| ok i32",
+    "| err",
+    `~proc ev${i} {`,
+    "    if (a > b) return .{ .err = .{} };",
+    "    return .{ .ok = a + b };",
+    "}",
+  );
 }
 writeFileSync(join(big, "app.kz"), `${src.join("\n")}\n`);
 const bigClient = await server(big);
@@ -81,7 +97,13 @@ const [smallMcp, smallDirect] = await interleave(
   () => describeEvents(parseProgram(smallEntry).program!, undefined, false),
   rounds * 5,
 );
-line("tool-call overhead (list_events, hello)", smallMcp, smallDirect, `<= 5 ms over direct (${(smallMcp - smallDirect).toFixed(2)} ms):`, smallMcp - smallDirect <= 5);
+line(
+  "tool-call overhead (list_events, hello)",
+  smallMcp,
+  smallDirect,
+  `<= 5 ms over direct (${(smallMcp - smallDirect).toFixed(2)} ms):`,
+  smallMcp - smallDirect <= 5,
+);
 await smallClient.close();
 
 // 3. analyze nbody, warm build cache.
@@ -92,7 +114,11 @@ const args = { optimize: "ReleaseFast", args: ["100000"] };
 process.stderr.write("building nbody once (cold cache)...\n");
 await nbodyClient.callTool({ name: "analyze", arguments: args }, undefined, { timeout: 600_000 });
 const direct = async () => {
-  const session = new Session(nbody, () => {}, () => {});
+  const session = new Session(
+    nbody,
+    () => {},
+    () => {},
+  );
   await session.handle({ cmd: "analyze", entry: join(nbody, "nbody.kz"), args: ["100000"], optimize: "ReleaseFast" });
 };
 const [anMcp, anDirect] = await interleave(

@@ -24,7 +24,15 @@ try {
   const built = await buildExecutable({ zig: koru.zig, optimize: "ReleaseFast", workspace: work, name: "nbody-koru" });
   if (!built.ok) throw new Error(built.diagnostics.map((d) => d.message).join("\n"));
   const zigExe = join(work, "nbody-zig");
-  execFileSync(zig.path, ["build-exe", join(root, "bench", "nbody", "nbody.zig"), "-O", "ReleaseFast", `-femit-bin=${zigExe}`, "--cache-dir", join(work, "cache")]);
+  execFileSync(zig.path, [
+    "build-exe",
+    join(root, "bench", "nbody", "nbody.zig"),
+    "-O",
+    "ReleaseFast",
+    `-femit-bin=${zigExe}`,
+    "--cache-dir",
+    join(work, "cache"),
+  ]);
   const cExe = join(work, "nbody-c");
   execFileSync("gcc", ["-O3", "-o", cExe, join(root, "bench", "nbody", "nbody.c"), "-lm"]);
 

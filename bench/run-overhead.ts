@@ -15,7 +15,10 @@ const koruc = join(root, "dist", "cli", "koruc.js");
 // Work on a copy of the example so the build cache (.koru/) lands in a temp folder.
 const work = mkdtempSync(join(tmpdir(), "koru-bench-run-"));
 try {
-  cpSync(join(root, "examples", "hello"), work, { recursive: true, filter: (src) => !/[\\/]\.koru([\\/]|$)/.test(src) });
+  cpSync(join(root, "examples", "hello"), work, {
+    recursive: true,
+    filter: (src) => !/[\\/]\.koru([\\/]|$)/.test(src),
+  });
   const source = join(work, "hello.kz");
   // Build once (the cache `koruc run` will hit), and get a copy of that binary to run directly.
   const exe = join(work, "hello-direct");

@@ -34,7 +34,11 @@ function json(stdout: string, t: string): Record<string, number> {
   return JSON.parse(line) as Record<string, number>;
 }
 
-async function harnessFor(file: string, event: string, optimize: "Debug" | "ReleaseSafe" | "ReleaseFast"): Promise<{ exe: string; ms: number }> {
+async function harnessFor(
+  file: string,
+  event: string,
+  optimize: "Debug" | "ReleaseSafe" | "ReleaseFast",
+): Promise<{ exe: string; ms: number }> {
   const target = loadTarget(file, event);
   if (!target.ok) throw new Error(JSON.stringify(target.diagnostics));
   const gen = generateHarness(target, declaredPolicy(target.baseline).policy);
@@ -42,7 +46,13 @@ async function harnessFor(file: string, event: string, optimize: "Debug" | "Rele
   // A fresh workspace per build: a cold Zig cache, as on a first test of a new variant.
   const ws = mkdtempSync(join(tmpdir(), "koru-vbench-"));
   const t0 = performance.now();
-  const built = await buildExecutable({ zig: gen.compiled.zig, runtimeFiles: [HARNESS_RUNTIME], optimize, workspace: ws, name: "harness" });
+  const built = await buildExecutable({
+    zig: gen.compiled.zig,
+    runtimeFiles: [HARNESS_RUNTIME],
+    optimize,
+    workspace: ws,
+    name: "harness",
+  });
   if (!built.ok) throw new Error(JSON.stringify(built.diagnostics));
   return { exe: built.exePath, ms: performance.now() - t0 };
 }
@@ -55,29 +65,43 @@ async function throughput(): Promise<void> {
   const cases = 2_000_000;
   const run = spawnSync(exe, ["--mode", "test", "--cases", String(cases), "--seed", "9"], { encoding: "utf8" });
   const done = json(run.stdout, "done");
-  const calls = json(spawnSync(exe, ["--mode", "calls", "--cases", String(cases), "--seed", "9"], { encoding: "utf8" }).stdout, "calls");
+  const calls = json(
+    spawnSync(exe, ["--mode", "calls", "--cases", String(cases), "--seed", "9"], { encoding: "utf8" }).stdout,
+    "calls",
+  );
   const perCase = done.ns / (cases + 64);
   const perCall = calls.ns / calls.calls;
   console.log(`harness throughput (mix: u32 x u32 -> u32, ReleaseSafe, build ${(ms / 1000).toFixed(1)} s):`);
-  console.log(`  ${((cases + 64) / (done.ns / 1e9) / 1e6).toFixed(2)} M cases/s (${perCase.toFixed(1)} ns per case; target >= 1 M cases/s)`);
-  console.log(`  baseline alone: ${perCall.toFixed(2)} ns per call; harness overhead ${(perCase - perCall).toFixed(1)} ns per case, ratio ${(perCase / perCall).toFixed(1)}x`);
+  console.log(
+    `  ${((cases + 64) / (done.ns / 1e9) / 1e6).toFixed(2)} M cases/s (${perCase.toFixed(1)} ns per case; target >= 1 M cases/s)`,
+  );
+  console.log(
+    `  baseline alone: ${perCall.toFixed(2)} ns per call; harness overhead ${(perCase - perCall).toFixed(1)} ns per case, ratio ${(perCase / perCall).toFixed(1)}x`,
+  );
 }
 
 async function gate(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "koru-vbench-blur-"));
-  for (const f of ["blur.kz", "blur.variants.kz"]) copyFileSync(join(packageRoot(), "examples", "blur", f), join(dir, f));
+  for (const f of ["blur.kz", "blur.variants.kz"])
+    copyFileSync(join(packageRoot(), "examples", "blur", f), join(dir, f));
   const file = join(dir, "blur.kz");
   const debug = await harnessFor(file, "blur", "Debug");
   const safe = await harnessFor(file, "blur", "ReleaseSafe");
-  console.log(`harness build of blur (cold cache): Debug ${(debug.ms / 1000).toFixed(1)} s, ReleaseSafe ${(safe.ms / 1000).toFixed(1)} s`);
+  console.log(
+    `harness build of blur (cold cache): Debug ${(debug.ms / 1000).toFixed(1)} s, ReleaseSafe ${(safe.ms / 1000).toFixed(1)} s`,
+  );
   const t0 = performance.now();
   const r = await testVariant({ file, event: "blur", tag: "simd16" });
   const total = performance.now() - t0;
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
   const g = r.evidence.tiers.find((t) => t.tier === "gate");
   if (!g) throw new Error("no gate tier");
-  console.log(`full gate of blur|zig(simd16): ${g.total} cases in ${(g.durationMs / 1000).toFixed(2)} s beyond compile (harness alone ${(g.harnessNs / 1e9).toFixed(2)} s; target < 1 s)`);
-  const builds = r.evidence.harness.builds.map((b) => `${b.tier} ${b.optimize} ${(b.ms / 1000).toFixed(1)} s${b.cached ? " (cached)" : ""}`);
+  console.log(
+    `full gate of blur|zig(simd16): ${g.total} cases in ${(g.durationMs / 1000).toFixed(2)} s beyond compile (harness alone ${(g.harnessNs / 1e9).toFixed(2)} s; target < 1 s)`,
+  );
+  const builds = r.evidence.harness.builds.map(
+    (b) => `${b.tier} ${b.optimize} ${(b.ms / 1000).toFixed(1)} s${b.cached ? " (cached)" : ""}`,
+  );
   console.log(`  whole 'variants test' ${(total / 1000).toFixed(1)} s; harness builds: ${builds.join(", ")}`);
   console.log(`  verdict ${r.evidence.verdict}`);
 }

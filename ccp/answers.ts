@@ -12,7 +12,8 @@ export type LineAnswer =
 
 /** Turn one line read from the command stream into a command, or the `error` to send. */
 export function commandFromLine(line: JsonlLine): LineAnswer {
-  if (!line.ok) return { ok: false, error: errorMessage(line.error.message, { code: line.error.code, line: line.line }) };
+  if (!line.ok)
+    return { ok: false, error: errorMessage(line.error.message, { code: line.error.code, line: line.line }) };
   const r = parseCommand(line.text);
   if (r.ok) return { ok: true, command: r.command, ignored: r.ignored, line: line.line };
   const { message, ...rest } = r.error;

@@ -82,10 +82,18 @@ const Mode = z
 const Capture = z
   .object({
     event: z.string().min(1).describe("The event whose inputs are recorded (`blur` or `blur:blur`)."),
-    max: z.number().int().positive().max(1_000_000).optional().describe("Records kept (reservoir sampling; default 1000)."),
+    max: z
+      .number()
+      .int()
+      .positive()
+      .max(1_000_000)
+      .optional()
+      .describe("Records kept (reservoir sampling; default 1000)."),
   })
   .optional()
-  .describe("Record a sample of an event's real inputs into .koru/captures/<event>.bin for `test_variant`/`bench_variant`.");
+  .describe(
+    "Record a sample of an event's real inputs into .koru/captures/<event>.bin for `test_variant`/`bench_variant`.",
+  );
 
 export const RunCommand = command(
   "run",
@@ -186,16 +194,24 @@ export const BenchVariantCommand = command(
   },
 );
 
-export const ReviewVariantCommand = command("review_variant", "The variant's evidence as Markdown for a person. Answer: `variant_review`.", {
-  event: EventName,
-  tag: z.string().min(1),
-  entry: z.string().min(1).optional(),
-});
+export const ReviewVariantCommand = command(
+  "review_variant",
+  "The variant's evidence as Markdown for a person. Answer: `variant_review`.",
+  {
+    event: EventName,
+    tag: z.string().min(1),
+    entry: z.string().min(1).optional(),
+  },
+);
 
-export const RevertVariantCommand = command("revert_variant", "Make the build call the baseline again. Answer: `variant_selected` with tag null.", {
-  event: EventName,
-  entry: z.string().min(1).optional(),
-});
+export const RevertVariantCommand = command(
+  "revert_variant",
+  "Make the build call the baseline again. Answer: `variant_selected` with tag null.",
+  {
+    event: EventName,
+    entry: z.string().min(1).optional(),
+  },
+);
 
 /** Every command schema, by `cmd`. */
 export const COMMAND_SCHEMAS = [

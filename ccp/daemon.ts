@@ -102,7 +102,8 @@ export async function serve(
         ids.release(id);
         continue;
       }
-      if (answer.ignored.length > 0) log.write(`ccp: line ${answer.line}: ignored unknown fields ${answer.ignored.join(", ")}\n`);
+      if (answer.ignored.length > 0)
+        log.write(`ccp: line ${answer.line}: ignored unknown fields ${answer.ignored.join(", ")}\n`);
       const id = ids.idFor(answer.command.id, text);
       const command = { ...answer.command, ...(id !== undefined ? { id } : {}) } as Command;
       if (command.cmd === "cancel") {

@@ -46,7 +46,7 @@ export const ProgramRunFields = {
   args: z.array(z.string()).optional().describe("Command-line arguments for the program."),
   stdin: z.string().optional().describe("Text written to the program's stdin (closed afterwards)."),
   timeout_ms: z.number().int().positive().optional().describe("Kill the program after this long."),
-  flags: z.array(z.string()).optional().describe("Compiler flags without dashes, e.g. [\"profile\"]."),
+  flags: z.array(z.string()).optional().describe('Compiler flags without dashes, e.g. ["profile"].'),
   optimize: Optimize.optional(),
 };
 
@@ -54,7 +54,7 @@ export const Field = z
   .object({
     name: z.string(),
     type: z.string().describe("Zig type text."),
-    phantom: z.string().optional().describe("Phantom state, e.g. \"opened!\"."),
+    phantom: z.string().optional().describe('Phantom state, e.g. "opened!".'),
     default: z.string().optional().describe("Default value text."),
   })
   .meta({ id: "Field" });
@@ -135,7 +135,11 @@ export const Hotspot = z
     call_count: Count,
     total_ms: z.number().nonnegative().describe("Inclusive time: from entering the event until it took a branch."),
     self_ms: z.number().nonnegative().describe("Total time minus the time spent in events it invoked."),
-    share: z.number().min(0).max(1).describe("self_ms / the program's own time (recorder excluded; CPU time of all threads)."),
+    share: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe("self_ms / the program's own time (recorder excluded; CPU time of all threads)."),
     mean_self_ns: z.number().nonnegative(),
     max_ns: Nanos.optional().describe("Longest single invocation (inclusive); absent when time was sampled."),
     mode: z

@@ -6,10 +6,27 @@ import type { EdgeStats } from "./records.js";
 
 const MS = 1_000_000;
 
-function edge(source: string, branch: string, destination: string | null, count: number, selfMs: number, extra: Partial<EdgeStats> = {}): EdgeStats {
+function edge(
+  source: string,
+  branch: string,
+  destination: string | null,
+  count: number,
+  selfMs: number,
+  extra: Partial<EdgeStats> = {},
+): EdgeStats {
   const self = selfMs * MS;
   const mean = count > 0 ? self / count : 0;
-  return { source, branch, destination, count, total_ns: self, self_ns: self, min_ns: mean * 0.8, max_ns: mean * 1.5, ...extra };
+  return {
+    source,
+    branch,
+    destination,
+    count,
+    total_ns: self,
+    self_ns: self,
+    min_ns: mean * 0.8,
+    max_ns: mean * 1.5,
+    ...extra,
+  };
 }
 
 function ev(name: string, kind: ProgramEventInfo["kind"], bodyLines: number, labelLoop = false): ProgramEventInfo {
@@ -18,7 +35,12 @@ function ev(name: string, kind: ProgramEventInfo["kind"], bodyLines: number, lab
 
 /** A run of 1000 ms: blur 600 ms, step 150 ms (small, hot), loop 100 ms, log 10 ms (1%). */
 const program = {
-  events: [ev("input:blur", "proc", 40), ev("input:step", "proc", 3), ev("input:loop", "subflow", 6, true), ev("input:log", "proc", 2)],
+  events: [
+    ev("input:blur", "proc", 40),
+    ev("input:step", "proc", 3),
+    ev("input:loop", "subflow", 6, true),
+    ev("input:log", "proc", 2),
+  ],
 };
 const edges = [
   edge("input:blur", "done", "input:step", 1_000_000, 600),
@@ -88,7 +110,11 @@ describe("hotspot analysis", () => {
   });
 
   it("proposes nothing for an event the program does not implement, but still reports it", () => {
-    const hs = detectHotspots({ edges: [edge("koru:start", "done", "input:main", 1, 50)], program: { events: [] }, wallNs: 100 * MS });
+    const hs = detectHotspots({
+      edges: [edge("koru:start", "done", "input:main", 1, 50)],
+      program: { events: [] },
+      wallNs: 100 * MS,
+    });
     expect(hs[0]?.data.kind).toBe("none");
     expect(hs[0]?.data.optimization_candidates).toEqual([]);
   });
@@ -102,9 +128,27 @@ describe("hotspot analysis", () => {
       program: { events: [] },
       wallNs: 10 * MS,
       edges: [
-        { source: "m:e", branch: "a", destination: "m:x", count: 2, total_ns: 300, self_ns: 200, min_ns: 100, max_ns: 200 },
+        {
+          source: "m:e",
+          branch: "a",
+          destination: "m:x",
+          count: 2,
+          total_ns: 300,
+          self_ns: 200,
+          min_ns: 100,
+          max_ns: 200,
+        },
         { source: "m:e", branch: "a", destination: "m:y", count: 1, total_ns: 50, self_ns: 50, min_ns: 50, max_ns: 50 },
-        { source: "m:e", branch: "b", destination: null, count: 1, total_ns: 900, self_ns: 10, min_ns: 900, max_ns: 900 },
+        {
+          source: "m:e",
+          branch: "b",
+          destination: null,
+          count: 1,
+          total_ns: 900,
+          self_ns: 10,
+          min_ns: 900,
+          max_ns: 900,
+        },
         { source: "m:e", branch: "c", destination: null, count: 0, total_ns: 0, self_ns: 0, min_ns: 0, max_ns: 0 },
       ],
     });

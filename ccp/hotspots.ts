@@ -180,7 +180,13 @@ export function candidates(e: EventStats): OptimizationCandidate[] {
   const pct = `${(e.share * 100).toFixed(1)}%`;
   const meanSelf = e.selfNs / e.calls;
 
-  const add = (strategy: OptimizationCandidate["strategy"], speedup: number, prior: number, reason: string, order: number) => {
+  const add = (
+    strategy: OptimizationCandidate["strategy"],
+    speedup: number,
+    prior: number,
+    reason: string,
+    order: number,
+  ) => {
     const gainMs = ms(e.selfNs * (1 - 1 / speedup));
     const conf = round(base * prior, 3);
     out.push({

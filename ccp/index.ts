@@ -33,7 +33,6 @@ export {
   type WriterOptions,
 } from "./jsonl.js";
 export * from "./messages.js";
-export * from "./operations/index.js";
 export {
   type DescribeScopesResult,
   describeScopes,
@@ -43,6 +42,7 @@ export {
   renderVocabulary,
   type ScopeVocabulary,
 } from "./operations/eval-flow.js";
+export * from "./operations/index.js";
 export {
   type CommandError,
   type CommandErrorCode,

@@ -1,6 +1,14 @@
 import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { firstInvalidUtf8, type JsonlLine, JsonlSplitter, JsonlWriter, MAX_LINE_BYTES, readJsonl, toJsonLine } from "./jsonl.js";
+import {
+  firstInvalidUtf8,
+  type JsonlLine,
+  JsonlSplitter,
+  JsonlWriter,
+  MAX_LINE_BYTES,
+  readJsonl,
+  toJsonLine,
+} from "./jsonl.js";
 import { commandWriter, messageWriter } from "./writers.js";
 
 async function readAll(chunks: (Buffer | string)[], maxLineBytes?: number): Promise<JsonlLine[]> {
@@ -52,7 +60,11 @@ describe("JSONL reader", () => {
   it("accepts a line of exactly the limit, also with CRLF", async () => {
     const exact = "b".repeat(MAX_LINE_BYTES);
     const lines = await readAll([`${exact}\r\n${exact}\n${exact}b\n`]);
-    expect(lines.map((l) => (l.ok ? l.text.length : l.error.code))).toEqual([MAX_LINE_BYTES, MAX_LINE_BYTES, "line_too_long"]);
+    expect(lines.map((l) => (l.ok ? l.text.length : l.error.code))).toEqual([
+      MAX_LINE_BYTES,
+      MAX_LINE_BYTES,
+      "line_too_long",
+    ]);
   });
 
   it("does not buffer an over-long line", () => {

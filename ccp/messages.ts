@@ -168,18 +168,25 @@ export const VariantTestedMessage = message("variant_tested", "Answer to `test_v
   ci_high: z.number().positive().optional(),
   evidence: z.string().optional().describe("Path of the evidence record."),
   message: z.string().optional().describe("Why it failed, e.g. the first counterexample."),
-  verdict: z.enum(["accepted", "rejected", "suspect", "passed_tests"]).optional().describe("accepted: passes and is faster; passed_tests: not benchmarked."),
+  verdict: z
+    .enum(["accepted", "rejected", "suspect", "passed_tests"])
+    .optional()
+    .describe("accepted: passes and is faster; passed_tests: not benchmarked."),
 });
 
-export const VariantBenchedMessage = message("variant_benched", "Answer to `bench_variant` when the variant has no fresh evidence to fold the result into.", {
-  event: EventName,
-  tag: z.string(),
-  faster: z.boolean().describe("The whole 95% interval of the time ratio lies below 0.98."),
-  speedup: z.number().positive().describe("Median baseline/variant time ratio."),
-  ci_low: z.number().positive(),
-  ci_high: z.number().positive(),
-  pairs: Count,
-});
+export const VariantBenchedMessage = message(
+  "variant_benched",
+  "Answer to `bench_variant` when the variant has no fresh evidence to fold the result into.",
+  {
+    event: EventName,
+    tag: z.string(),
+    faster: z.boolean().describe("The whole 95% interval of the time ratio lies below 0.98."),
+    speedup: z.number().positive().describe("Median baseline/variant time ratio."),
+    ci_low: z.number().positive(),
+    ci_high: z.number().positive(),
+    pairs: Count,
+  },
+);
 
 export const VariantReviewMessage = message("variant_review", "Answer to `review_variant`.", {
   event: EventName,

@@ -91,17 +91,23 @@ const mutatedLine: fc.Arbitrary<string> = fc.oneof(
 
 const randomLine: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 200, unit: "binary" }),
-  fc.string({ maxLength: 200, unit: fc.constantFrom(..."{}[]\":,0123456789.eE-+ tnrufalsidcmx\\") }),
+  fc.string({ maxLength: 200, unit: fc.constantFrom(...'{}[]":,0123456789.eE-+ tnrufalsidcmx\\') }),
   fc.json({ maxDepth: 4 }),
 );
 
 describe("parseCommand fuzzing", () => {
   it("never throws on 10,000 random lines", () => {
-    fc.assert(fc.property(randomLine, (line) => checkAnswer(line)), { numRuns: 10_000, seed: 20260822 });
+    fc.assert(
+      fc.property(randomLine, (line) => checkAnswer(line)),
+      { numRuns: 10_000, seed: 20260822 },
+    );
   });
 
   it("never throws on 10,000 mutated commands", () => {
-    fc.assert(fc.property(mutatedLine, (line) => checkAnswer(line)), { numRuns: 10_000, seed: 4242 });
+    fc.assert(
+      fc.property(mutatedLine, (line) => checkAnswer(line)),
+      { numRuns: 10_000, seed: 4242 },
+    );
   });
 
   it("answers every line of a stream exactly once, however it is chunked", () => {

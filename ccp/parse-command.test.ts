@@ -76,7 +76,12 @@ describe("parseCommand", () => {
   });
 
   it("reports a missing cmd, and points out a message sent as a command", () => {
-    expect(error('{"id":1,"file":"a.kz"}')).toEqual({ code: "missing_cmd", field: "cmd", message: 'missing field "cmd"', id: 1 });
+    expect(error('{"id":1,"file":"a.kz"}')).toEqual({
+      code: "missing_cmd",
+      field: "cmd",
+      message: 'missing field "cmd"',
+      id: 1,
+    });
     expect(error('{"type":"ready"}').message).toContain('messages have "type"');
     expect(error('{"cmd":3,"id":"q"}')).toMatchObject({ code: "invalid_field", field: "cmd", id: "q" });
   });

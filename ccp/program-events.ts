@@ -18,7 +18,11 @@ export function programInfo(program: Program): ProgramInfo {
     events: [...symbols.events.values()].map((sym) => ({
       name: sym.canonical,
       kind: sym.proc ? "proc" : sym.subflow ? "subflow" : "none",
-      bodyLines: sym.proc ? sym.proc.body.split("\n").filter((l) => l.trim() !== "").length : sym.subflow ? 1 + countConts(sym.subflow.body) : 0,
+      bodyLines: sym.proc
+        ? sym.proc.body.split("\n").filter((l) => l.trim() !== "").length
+        : sym.subflow
+          ? 1 + countConts(sym.subflow.body)
+          : 0,
       labelLoop: anchors.has(sym.canonical),
     })),
   };
@@ -26,6 +30,10 @@ export function programInfo(program: Program): ProgramInfo {
 
 function countConts(chain: Chain): number {
   let n = 0;
-  walkChain(chain, { continuation: () => void n++ }, { module: { name: "", file: "", items: [] }, item: { kind: "host", text: "", span: chain.span } });
+  walkChain(
+    chain,
+    { continuation: () => void n++ },
+    { module: { name: "", file: "", items: [] }, item: { kind: "host", text: "", span: chain.span } },
+  );
   return n;
 }

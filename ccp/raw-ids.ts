@@ -23,7 +23,8 @@ export class RawIds {
 
   /** Forget a placeholder once its command is answered. */
   release(id: Id | undefined): void {
-    if (typeof id === "string" && id.startsWith(`\u0001id:${this.nonce}:`)) this.raw.delete(id.slice(id.lastIndexOf(":") + 1, -1));
+    if (typeof id === "string" && id.startsWith(`\u0001id:${this.nonce}:`))
+      this.raw.delete(id.slice(id.lastIndexOf(":") + 1, -1));
   }
 
   /** A JSONL line with every placeholder replaced by the id's raw text. */

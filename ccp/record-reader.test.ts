@@ -11,23 +11,49 @@ const sites = [
 function reader() {
   const transitions: string[] = [];
   const records: Record<string, unknown>[] = [];
-  const r = new RecordReader({ key: "k1", sites, onTransition: (l) => transitions.push(l), onRecord: (x) => records.push(x) });
+  const r = new RecordReader({
+    key: "k1",
+    sites,
+    onTransition: (l) => transitions.push(l),
+    onRecord: (x) => records.push(x),
+  });
   return { r, transitions, records };
 }
 
 const edge = (extra: Record<string, unknown>) =>
-  JSON.stringify({ type: "edge_stats", source: "app:tick", branch: "next", destination: "app:tick", count: 3, total_ns: 9, self_ns: 9, ...extra });
+  JSON.stringify({
+    type: "edge_stats",
+    source: "app:tick",
+    branch: "next",
+    destination: "app:tick",
+    count: 3,
+    total_ns: 9,
+    self_ns: 9,
+    ...extra,
+  });
 const summary = (extra: Record<string, unknown>) =>
-  JSON.stringify({ type: "recorder_summary", transitions_written: 1, transitions_dropped: 0, cap: 5, wall_ns: 1, threads: 1, ...extra });
+  JSON.stringify({
+    type: "recorder_summary",
+    transitions_written: 1,
+    transitions_dropped: 0,
+    cap: 5,
+    wall_ns: 1,
+    threads: 1,
+    ...extra,
+  });
 
 describe("record reader", () => {
   it("accepts the recorder's lines and strips the key", () => {
     const { r, transitions, records } = reader();
-    r.line('{"type":"transition","source":"app:tick","branch":"next","destination":"app:tick","timestamp":1,"timestamp_ns":2,"duration_ns":3}');
+    r.line(
+      '{"type":"transition","source":"app:tick","branch":"next","destination":"app:tick","timestamp":1,"timestamp_ns":2,"duration_ns":3}',
+    );
     r.line(edge({ key: "k1" }));
     r.line(summary({ key: "k1", mode: "timing" }));
     expect(transitions).toHaveLength(1);
-    expect(r.edges).toEqual([{ source: "app:tick", branch: "next", destination: "app:tick", count: 3, total_ns: 9, self_ns: 9 }]);
+    expect(r.edges).toEqual([
+      { source: "app:tick", branch: "next", destination: "app:tick", count: 3, total_ns: 9, self_ns: 9 },
+    ]);
     expect(records.every((x) => !("key" in x))).toBe(true);
     expect(r.summary?.mode).toBe("timing");
     expect(r.rejected).toBe(0);
@@ -60,7 +86,16 @@ describe("record reader", () => {
   it("allows an edge as many times as it has sites", () => {
     const { r } = reader();
     const print = (k: string) =>
-      JSON.stringify({ type: "edge_stats", source: "app:print", branch: "", destination: null, count: 1, total_ns: 1, self_ns: 1, key: k });
+      JSON.stringify({
+        type: "edge_stats",
+        source: "app:print",
+        branch: "",
+        destination: null,
+        count: 1,
+        total_ns: 1,
+        self_ns: 1,
+        key: k,
+      });
     for (let i = 0; i < 3; i++) r.line(print("k1"));
     expect(r.edges).toHaveLength(2);
     expect(r.rejected).toBe(1);

@@ -49,8 +49,12 @@ export const RecorderSummaryRecord = message("recorder_summary", "End-of-run sum
   transitions_dropped: Count.describe("Raw transitions not written because the cap was reached (stats stay exact)."),
   cap: Count.describe("Maximum raw transitions the recorder writes."),
   wall_ns: Nanos.describe("Wall time from program start to exit."),
-  recorder_ns: Nanos.optional().describe("CPU time the recorder spent (writing records, its writer and sampler threads)."),
-  program_ns: Nanos.optional().describe("The program's own time, recorder excluded: the denominator of hotspot shares."),
+  recorder_ns: Nanos.optional().describe(
+    "CPU time the recorder spent (writing records, its writer and sampler threads).",
+  ),
+  program_ns: Nanos.optional().describe(
+    "The program's own time, recorder excluded: the denominator of hotspot shares.",
+  ),
   samples: Count.optional().describe("counts mode: samples taken over all threads."),
   sample_period_ns: Nanos.optional().describe("counts mode: sampling period."),
   threads: Count,

@@ -180,7 +180,9 @@ export function runStats(runId: string, reader: RecordReader, wallMs: number, ca
     wall_ns: s?.wall_ns ?? Math.round(wallMs * 1e6),
     ...(s?.program_ns !== undefined ? { program_ns: s.program_ns } : {}),
     recorder_ns: s?.recorder_ns ?? 0,
-    ...(s?.samples !== undefined && s.mode === "counts" ? { samples: s.samples, sample_period_ns: s.sample_period_ns ?? 0 } : {}),
+    ...(s?.samples !== undefined && s.mode === "counts"
+      ? { samples: s.samples, sample_period_ns: s.sample_period_ns ?? 0 }
+      : {}),
     edges: reader.edges,
     transitions_written: reader.transitions,
     transitions_dropped: s ? Math.max(0, s.transitions_written + s.transitions_dropped - reader.transitions) : 0,

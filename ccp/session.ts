@@ -72,7 +72,12 @@ function defaultRunTimeout(): number {
  * in): `add_pass` with a `body` proposes the pass for the session's workspace.
  */
 export interface PassProposals {
-  propose(input: { workspace: string; source: string; name: string; position?: string }): Promise<
+  propose(input: {
+    workspace: string;
+    source: string;
+    name: string;
+    position?: string;
+  }): Promise<
     | { ok: true; verdict: "waiting_for_review" | "rejected"; reasons: string[]; diff: string; evidencePath: string }
     | { ok: false; error: string; code: string }
   >;
@@ -134,7 +139,10 @@ export class Session {
   private async dispatch(cmd: Command, reply: Send, signal?: AbortSignal): Promise<void> {
     switch (cmd.cmd) {
       case "parse": {
-        const r = parse({ file: cmd.file, ...(cmd.source !== undefined ? { source: cmd.source } : {}) }, this.context(reply, undefined));
+        const r = parse(
+          { file: cmd.file, ...(cmd.source !== undefined ? { source: cmd.source } : {}) },
+          this.context(reply, undefined),
+        );
         if (r.program) this.remember(r.file, r.program);
         return reply({
           type: "parsed",
@@ -145,20 +153,35 @@ export class Session {
         });
       }
       case "ast_json": {
-        const r = astJson({ file: cmd.file, ...(cmd.source !== undefined ? { source: cmd.source } : {}) }, this.context(reply, undefined));
+        const r = astJson(
+          { file: cmd.file, ...(cmd.source !== undefined ? { source: cmd.source } : {}) },
+          this.context(reply, undefined),
+        );
         if (!r.program || !r.ast) throw new OperationError("failed", r.diagnostics[0]?.message ?? "cannot parse");
         this.remember(r.file, r.program);
         return reply({ type: "ast_json", file: cmd.file, ast: r.ast });
       }
       case "ast": {
         if (!cmd.file && !this.lastEntry) {
-          throw new OperationError("not_found", "no program yet: send `parse` or `compile` first, or give `file`", "file");
+          throw new OperationError(
+            "not_found",
+            "no program yet: send `parse` or `compile` first, or give `file`",
+            "file",
+          );
         }
         if (!cmd.file && this.lastProgram) {
-          return reply({ type: "ast", file: relative(this.root, this.lastEntry!), data: programJson(this.lastProgram) });
+          return reply({
+            type: "ast",
+            file: relative(this.root, this.lastEntry!),
+            data: programJson(this.lastProgram),
+          });
         }
         const r = parse({ file: cmd.file ?? this.lastEntry! }, this.context(reply, undefined));
-        return reply({ type: "ast", file: relative(this.root, r.file), data: r.program ? programJson(r.program) : null });
+        return reply({
+          type: "ast",
+          file: relative(this.root, r.file),
+          data: r.program ? programJson(r.program) : null,
+        });
       }
       case "set_flag": {
         if (cmd.value === false) this.flags.delete(cmd.flag);
@@ -382,7 +405,9 @@ function runRequest(cmd: Extract<Command, { cmd: "run" | "analyze" }>): RunReque
       ...(cmd.cmd === "run" && cmd.transition_sample ? { sample: cmd.transition_sample } : {}),
     },
     profile: false,
-    ...(cmd.capture ? { capture: { event: cmd.capture.event, ...(cmd.capture.max !== undefined ? { max: cmd.capture.max } : {}) } } : {}),
+    ...(cmd.capture
+      ? { capture: { event: cmd.capture.event, ...(cmd.capture.max !== undefined ? { max: cmd.capture.max } : {}) } }
+      : {}),
     ...(cmd.cmd === "analyze" ? { analyze: { minShare: cmd.min_share, limit: cmd.limit } } : {}),
     ...(cmd.id !== undefined ? { id: cmd.id } : {}),
   };

@@ -11,10 +11,27 @@ const VARIANTS = "../variants/index.js";
 
 export type VariantCommand = Extract<
   Command,
-  { cmd: "add_variant" | "list_variants" | "test_variant" | "bench_variant" | "review_variant" | "select_variant" | "revert_variant" }
+  {
+    cmd:
+      | "add_variant"
+      | "list_variants"
+      | "test_variant"
+      | "bench_variant"
+      | "review_variant"
+      | "select_variant"
+      | "revert_variant";
+  }
 >;
 
-export const VARIANT_COMMANDS = new Set(["add_variant", "list_variants", "test_variant", "bench_variant", "review_variant", "select_variant", "revert_variant"]);
+export const VARIANT_COMMANDS = new Set([
+  "add_variant",
+  "list_variants",
+  "test_variant",
+  "bench_variant",
+  "review_variant",
+  "select_variant",
+  "revert_variant",
+]);
 
 /** A failed operation: its diagnostics, then a typed error for the command. */
 export class VariantCommandError extends Error {
@@ -31,7 +48,12 @@ function protocolName(event: string, _entry: string): string {
   return event;
 }
 
-export async function handleVariantCommand(cmd: VariantCommand, entry: string, reply: Send, signal?: AbortSignal): Promise<void> {
+export async function handleVariantCommand(
+  cmd: VariantCommand,
+  entry: string,
+  reply: Send,
+  signal?: AbortSignal,
+): Promise<void> {
   const v = (await import(VARIANTS)) as VariantsModule;
   const fail = (diags: Diagnostic[]): never => {
     for (const d of diags) reply(diagnosticMessage(d));
@@ -39,13 +61,24 @@ export async function handleVariantCommand(cmd: VariantCommand, entry: string, r
     throw new VariantCommandError(diags[0]?.message ?? "failed", refused ? "refused" : "failed");
   };
   const onProgress = (p: { stage: string; message: string; done?: number; total?: number }) =>
-    reply({ type: "progress", stage: p.stage, message: p.message, ...(p.done !== undefined && p.total ? { fraction: Math.min(1, p.done / p.total) } : {}) });
+    reply({
+      type: "progress",
+      stage: p.stage,
+      message: p.message,
+      ...(p.done !== undefined && p.total ? { fraction: Math.min(1, p.done / p.total) } : {}),
+    });
   const common = { file: entry, onProgress, ...(signal ? { signal } : {}) };
   switch (cmd.cmd) {
     case "add_variant": {
       const r = await v.proposeVariant({ ...common, event: cmd.event, tag: cmd.tag, body: cmd.body });
       if (!r.ok) return fail(r.diagnostics);
-      return reply({ type: "variant_added", event: protocolName(r.event, entry), tag: r.tag, file: r.sidecar, line: r.line });
+      return reply({
+        type: "variant_added",
+        event: protocolName(r.event, entry),
+        tag: r.tag,
+        file: r.sidecar,
+        line: r.line,
+      });
     }
     case "list_variants": {
       const r = await v.listVariants({ ...common, ...(cmd.event ? { event: cmd.event } : {}) });
@@ -74,32 +107,66 @@ export async function handleVariantCommand(cmd: VariantCommand, entry: string, r
       return reply(testedMessage(r.evidence, r.evidencePath, entry));
     }
     case "bench_variant": {
-      const r = await v.benchVariant({ ...common, event: cmd.event, tag: cmd.tag, ...(cmd.pairs !== undefined ? { pairs: cmd.pairs } : {}) });
+      const r = await v.benchVariant({
+        ...common,
+        event: cmd.event,
+        tag: cmd.tag,
+        ...(cmd.pairs !== undefined ? { pairs: cmd.pairs } : {}),
+      });
       if (!r.ok) return fail(r.diagnostics);
       if (r.evidence && r.evidencePath) return reply(testedMessage(r.evidence, r.evidencePath, entry));
       const b = r.bench;
-      return reply({ type: "variant_benched", event: cmd.event, tag: cmd.tag, faster: b.faster, speedup: b.speedup, ci_low: 1 / b.ciHigh, ci_high: 1 / b.ciLow, pairs: b.pairs.length });
+      return reply({
+        type: "variant_benched",
+        event: cmd.event,
+        tag: cmd.tag,
+        faster: b.faster,
+        speedup: b.speedup,
+        ci_low: 1 / b.ciHigh,
+        ci_high: 1 / b.ciLow,
+        pairs: b.pairs.length,
+      });
     }
     case "review_variant": {
       const r = await v.reviewVariant({ ...common, event: cmd.event, tag: cmd.tag });
       if (!r.ok) return fail(r.diagnostics);
-      return reply({ type: "variant_review", event: protocolName(r.evidence.event, entry), tag: r.evidence.tag, verdict: r.evidence.verdict, markdown: r.markdown });
+      return reply({
+        type: "variant_review",
+        event: protocolName(r.evidence.event, entry),
+        tag: r.evidence.tag,
+        verdict: r.evidence.verdict,
+        markdown: r.markdown,
+      });
     }
     case "select_variant":
     case "revert_variant": {
       if (cmd.cmd === "revert_variant" || cmd.tag === null) {
         const r = await v.revertVariant({ ...common, event: cmd.event });
         if (!r.ok) return fail(r.diagnostics);
-        return reply({ type: "variant_selected", event: protocolName(r.event, entry), tag: null, previous: r.previous });
+        return reply({
+          type: "variant_selected",
+          event: protocolName(r.event, entry),
+          tag: null,
+          previous: r.previous,
+        });
       }
-      const r = await v.selectVariant({ ...common, event: cmd.event, tag: cmd.tag, ...(cmd.force ? { force: true } : {}) });
+      const r = await v.selectVariant({
+        ...common,
+        event: cmd.event,
+        tag: cmd.tag,
+        ...(cmd.force ? { force: true } : {}),
+      });
       if (!r.ok) return fail(r.diagnostics);
       return reply({ type: "variant_selected", event: protocolName(r.event, entry), tag: r.tag, previous: r.previous });
     }
   }
 }
 
-function testedMessage(ev: import("../variants/index.js").Evidence, path: string, entry: string): Record<string, unknown> {
+function testedMessage(
+  ev: import("../variants/index.js").Evidence,
+  path: string,
+  entry: string,
+): Record<string, unknown> {
   const cases = ev.tiers.reduce((n, t) => n + t.total, 0);
   const failures = ev.tiers.reduce((n, t) => n + t.failures, 0) + ev.incidents.length;
   const b = ev.bench;

@@ -67,9 +67,16 @@ interface Args {
 
 class UsageError extends Error {}
 
-
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { flags: [], ccp: false, profile: false, astJson: false, programArgs: [], help: false, version: false };
+  const a: Args = {
+    flags: [],
+    ccp: false,
+    profile: false,
+    astJson: false,
+    programArgs: [],
+    help: false,
+    version: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") {
@@ -86,11 +93,11 @@ export function parseArgs(argv: string[]): Args {
       const spec = parseCcpSpec(arg.slice("--ccp=".length));
       if (typeof spec === "string") throw new UsageError(spec);
       [a.ccp, a.ccpSpec] = [true, spec];
-    }
-    else if (arg === "--profile") a.profile = true;
+    } else if (arg === "--profile") a.profile = true;
     else if (arg === "--capture") a.capture = need(argv, ++i, arg);
     else if (arg.startsWith("--capture=")) a.capture = arg.slice("--capture=".length);
-    else if (arg === "--pgo" || arg.startsWith("--pgo=")) a.pgo = arg.includes("=") ? arg.slice(6) : need(argv, ++i, arg);
+    else if (arg === "--pgo" || arg.startsWith("--pgo="))
+      a.pgo = arg.includes("=") ? arg.slice(6) : need(argv, ++i, arg);
     else if (arg === "--ast-json") a.astJson = true;
     else if (arg.startsWith("--accept-commands")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : need(argv, ++i, arg);
@@ -98,12 +105,14 @@ export function parseArgs(argv: string[]): Args {
       a.acceptCommands = value;
     } else if (arg.startsWith("--")) a.flags.push(arg.slice(2));
     else if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${arg}'`);
-    else if (!a.command && !a.file && ["build", "run", "check", "emit"].includes(arg)) a.command = arg as Args["command"];
+    else if (!a.command && !a.file && ["build", "run", "check", "emit"].includes(arg))
+      a.command = arg as Args["command"];
     else if (!a.file) a.file = arg;
     else if (a.command === "run") a.programArgs.push(arg);
     else throw new UsageError(`unexpected argument '${arg}'`);
   }
-  const captures = ["run", "emit"].includes(a.command ?? "") || (a.ccp && a.command === undefined && a.file !== undefined);
+  const captures =
+    ["run", "emit"].includes(a.command ?? "") || (a.ccp && a.command === undefined && a.file !== undefined);
   if (a.capture !== undefined && (!captures || !a.capture)) {
     throw new UsageError("--capture <event> goes with 'run', 'emit' or '--ccp <file.kz>'");
   }
@@ -203,7 +212,10 @@ function usage(message: string): number {
   return 2;
 }
 
-export function printDiagnostics(result: Pick<CompileResult, "diagnostics" | "sources">, render: typeof import("../compiler/diagnostics.js").render): void {
+export function printDiagnostics(
+  result: Pick<CompileResult, "diagnostics" | "sources">,
+  render: typeof import("../compiler/diagnostics.js").render,
+): void {
   const cache = new Map<string, string[]>();
   for (const d of result.diagnostics) {
     let lines = cache.get(d.file);
@@ -350,7 +362,9 @@ async function build(a: Args, thenRun: boolean): Promise<number> {
     const trace = join(koruDir(root, "profiles"), `${name}-${Date.now()}.json`);
     mkdirSync(dirname(trace), { recursive: true });
     const code = await runBinary(built.exePath, a.programArgs, { KORU_PROFILE_FILE: trace });
-    process.stderr.write(`koruc: profile written to ${trace} (open it in https://ui.perfetto.dev or chrome://tracing)\n`);
+    process.stderr.write(
+      `koruc: profile written to ${trace} (open it in https://ui.perfetto.dev or chrome://tracing)\n`,
+    );
     return code;
   }
   process.stdout.write(`${built.output}\n`);

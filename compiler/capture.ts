@@ -75,7 +75,9 @@ export function capturePass(opts: CaptureOptions): Pass {
       const program = ctx.program!;
       const sym = captureEvent(symbolsOf(ctx), program.entry, opts.event);
       if (!sym?.proc || sym.subflow) {
-        const what = sym ? `event '${sym.canonical}' has no proc whose inputs can be captured` : `no event '${opts.event}'`;
+        const what = sym
+          ? `event '${sym.canonical}' has no proc whose inputs can be captured`
+          : `no event '${opts.event}'`;
         ctx.diagnostics.push(error("KORU040", `--capture: ${what}`, { file: ctx.file, line: 1, col: 1 }));
         return;
       }

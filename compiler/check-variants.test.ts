@@ -26,12 +26,20 @@ function ws(files: Record<string, string>): string {
 }
 
 function codes(file: string): { code: string; file: string; line: number; message: string }[] {
-  return compileSource(undefined, file, { checkOnly: true }).diagnostics.map((d) => ({ code: d.code, file: d.file, line: d.line, message: d.message }));
+  return compileSource(undefined, file, { checkOnly: true }).diagnostics.map((d) => ({
+    code: d.code,
+    file: d.file,
+    line: d.line,
+    message: d.message,
+  }));
 }
 
 describe("variant checks", () => {
   it("loads the sidecar as part of its module and emits every variant as its own function", () => {
-    const file = ws({ "app.kz": BASE, "app.variants.kz": "~proc add|zig(swap) {\n    return .{ .sum = @as(u16, b) + a };\n}\n" });
+    const file = ws({
+      "app.kz": BASE,
+      "app.variants.kz": "~proc add|zig(swap) {\n    return .{ .sum = @as(u16, b) + a };\n}\n",
+    });
     const r = compileSource(undefined, file);
     expect(r.diagnostics).toEqual([]);
     expect(r.zig).toMatch(/pub fn handler__zig_swap_\(/);
@@ -74,13 +82,17 @@ describe("variant checks", () => {
     });
     const r = compileSource(undefined, file);
     expect(r.diagnostics).toEqual([]);
-    const handler = /pub fn handler\(__koru_event_input: Input\) Output \{[\s\S]*?\n {8}\}/.exec(r.zig ?? "")?.[0] ?? "";
+    const handler =
+      /pub fn handler\(__koru_event_input: Input\) Output \{[\s\S]*?\n {8}\}/.exec(r.zig ?? "")?.[0] ?? "";
     expect(handler).toContain("@as(u16, b) + a");
     expect(r.zig).toMatch(/pub fn handler__baseline\([\s\S]*@as\(u16, a\) \+ b/);
   });
 
   it("a selection of a variant that does not exist, or a malformed file, is a located error", () => {
-    const unknown = ws({ "app.kz": BASE, "koru.variants.json": JSON.stringify({ selected: { "app:add": "zig(gone)" } }) });
+    const unknown = ws({
+      "app.kz": BASE,
+      "koru.variants.json": JSON.stringify({ selected: { "app:add": "zig(gone)" } }),
+    });
     expect(compileSource(undefined, unknown).diagnostics.map((d) => d.code)).toEqual(["KORU074"]);
     const bad = ws({ "app.kz": BASE, "koru.variants.json": "{ nope" });
     const d = compileSource(undefined, bad).diagnostics;

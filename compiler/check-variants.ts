@@ -14,7 +14,11 @@ export function checkVariants(program: Program, symbols: Symbols): Diagnostic[] 
       const name = [item.target.module, item.target.path.join(".")].filter(Boolean).join(":");
       const sym = symbols.lookup(item.target, mod);
       if (!sym) {
-        diags.push(error("KORU070", `variant '${item.variant}' of unknown event '${name}'`, item.span, { hint: "declare the event with ~event first" }));
+        diags.push(
+          error("KORU070", `variant '${item.variant}' of unknown event '${name}'`, item.span, {
+            hint: "declare the event with ~event first",
+          }),
+        );
         continue;
       }
       const key = `${sym.canonical}|${canonicalTag(item.variant)}`;
@@ -30,9 +34,14 @@ export function checkVariants(program: Program, symbols: Symbols): Diagnostic[] 
       seen.set(key, item);
       if (sym.subflow && !sym.proc) {
         diags.push(
-          error("KORU073", `variant '${item.variant}' of event '${sym.canonical}', which is implemented by a subflow`, item.span, {
-            hint: "variants replace a Zig proc; write the baseline as ~proc first",
-          }),
+          error(
+            "KORU073",
+            `variant '${item.variant}' of event '${sym.canonical}', which is implemented by a subflow`,
+            item.span,
+            {
+              hint: "variants replace a Zig proc; write the baseline as ~proc first",
+            },
+          ),
         );
       } else if (!sym.proc) {
         diags.push(

@@ -31,12 +31,18 @@ describe("checks", () => {
   });
 
   it("reports every unhandled required branch but not optional ones", () => {
-    expect(diags("~check(x: 1)\n| high _ |> _")).toEqual(["KORU022 branch 'low' must be handled but no continuation found"]);
-    expect(diags("~show(n: 1) |> check(x: 1)")).toEqual(["KORU022 event 'input:check' invoked but its branches are not handled"]);
+    expect(diags("~check(x: 1)\n| high _ |> _")).toEqual([
+      "KORU022 branch 'low' must be handled but no continuation found",
+    ]);
+    expect(diags("~show(n: 1) |> check(x: 1)")).toEqual([
+      "KORU022 event 'input:check' invoked but its branches are not handled",
+    ]);
   });
 
   it("reports payloads without binding and unused bindings", () => {
-    expect(diags("~check(x: 1)\n| high |> _\n| low _ |> _")).toEqual(["KORU030 branch 'high' has payload but no binding"]);
+    expect(diags("~check(x: 1)\n| high |> _\n| low _ |> _")).toEqual([
+      "KORU030 branch 'high' has payload but no binding",
+    ]);
     // Front-end errors (unused bindings) are reported before shape checks run, as upstream does.
     expect(diags("~check(x: 1)\n| high |> _\n| low l |> _")).toEqual(["KORU100 unused binding 'l'"]);
   });

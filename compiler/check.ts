@@ -4,9 +4,9 @@ import type { Arg, Chain, Continuation, Invocation, Module, Program, Span, Step 
 import { checkVariants } from "./check-variants.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { mentionsIdent } from "./scan.js";
-import { findVariant } from "./variant-tags.js";
 import { isMetatype, TAP_EVENT, tapSourceEvent } from "./std/taps.js";
 import type { EventSymbol, Symbols } from "./symbols.js";
+import { findVariant } from "./variant-tags.js";
 
 const FRONT_END_CODES = new Set(["KORU050", "KORU100", "KORU044"]);
 
@@ -33,21 +33,28 @@ class Checker {
 
   checkModule(mod: Module): void {
     for (const item of mod.items) {
-      if (item.kind === "flow") this.chain(item.body, { module: mod, labels: [], inCapture: false }, true);
+      if (item.kind === "flow") this.chain(item.body, { module: mod, labels: [], inCapture: false });
       if (item.kind === "proc" && item.variant !== undefined && item.variant !== "zig") continue; // check-variants.ts
       if (item.kind === "proc" || item.kind === "subflow") {
         const sym = this.symbols.lookup(item.target, mod);
         if (!sym) {
           const name = [item.target.module, item.target.path.join(".")].filter(Boolean).join(":");
-          this.diags.push(error("KORU040", `${item.kind === "proc" ? "proc" : "implementation"} for unknown event '${name}'`, item.span));
+          this.diags.push(
+            error(
+              "KORU040",
+              `${item.kind === "proc" ? "proc" : "implementation"} for unknown event '${name}'`,
+              item.span,
+            ),
+          );
           continue;
         }
-        if (item.kind === "subflow") this.chain(item.body, { module: mod, implementing: sym, labels: [], inCapture: false }, true);
+        if (item.kind === "subflow")
+          this.chain(item.body, { module: mod, implementing: sym, labels: [], inCapture: false });
       }
     }
   }
 
-  private chain(chain: Chain, ctx: Ctx, top: boolean): void {
+  private chain(chain: Chain, ctx: Ctx): void {
     let labels = ctx.labels;
     chain.steps.forEach((step, i) => {
       const last = i === chain.steps.length - 1;
@@ -57,7 +64,7 @@ class Checker {
       if (last && step.kind === "invoke") this.continuations(step, sym, conts, { ...ctx, labels }, chain.span);
     });
     if (chain.steps.length === 0 && chain.continuations.length > 0) {
-      for (const c of chain.continuations) this.chain(c.body, ctx, false);
+      for (const c of chain.continuations) this.chain(c.body, ctx);
     }
   }
 
@@ -75,13 +82,22 @@ class Checker {
         const target = ctx.implementing;
         if (!target) {
           this.diags.push(
-            error("KORU021", `branch constructor '${step.branch}' is only valid inside an event implementation`, at(step.span), {
-              hint: "to call an event with no arguments write `name()`",
-            }),
+            error(
+              "KORU021",
+              `branch constructor '${step.branch}' is only valid inside an event implementation`,
+              at(step.span),
+              {
+                hint: "to call an event with no arguments write `name()`",
+              },
+            ),
           );
         } else if (!target.decl.branches.some((b) => b.name === step.branch)) {
           this.diags.push(
-            error("KORU021", `event '${target.canonical}' has no branch '${step.branch}' (available: ${available(target)})`, at(step.span)),
+            error(
+              "KORU021",
+              `event '${target.canonical}' has no branch '${step.branch}' (available: ${available(target)})`,
+              at(step.span),
+            ),
           );
         }
         return undefined;
@@ -89,22 +105,34 @@ class Checker {
       case "invoke": {
         const r = this.symbols.resolve(step.target, ctx.module);
         if (r.ok) {
-          if (step.variant && step.variant !== "zig" && step.variant !== "baseline" && !findVariant(r.symbol.variants, step.variant).ok) {
-            this.diags.push(error("KORU047", `event '${r.symbol.canonical}' has no variant '${step.variant}'`, at(step.span)));
+          if (
+            step.variant &&
+            step.variant !== "zig" &&
+            step.variant !== "baseline" &&
+            !findVariant(r.symbol.variants, step.variant).ok
+          ) {
+            this.diags.push(
+              error("KORU047", `event '${r.symbol.canonical}' has no variant '${step.variant}'`, at(step.span)),
+            );
           }
           return r.symbol;
         }
         if (r.reason === "private") {
           this.diags.push(
-            error("KORU044", `cannot access private event '${r.canonical}' from module '${ctx.module.name}'`, at(step.span), {
-              hint: "mark the event as public with ~pub event",
-            }),
+            error(
+              "KORU044",
+              `cannot access private event '${r.canonical}' from module '${ctx.module.name}'`,
+              at(step.span),
+              {
+                hint: "mark the event as public with ~pub event",
+              },
+            ),
           );
         } else {
           const written = [step.target.module, step.target.path.join(".")].filter(Boolean).join(":");
           this.diags.push(error("KORU040", `unknown event '${written}'`, at(step.span)));
         }
-        for (const c of conts) this.chain(c.body, ctx, false);
+        for (const c of conts) this.chain(c.body, ctx);
         return undefined;
       }
     }
@@ -118,7 +146,13 @@ class Checker {
     return r.ok && r.symbol.decl.annotations.includes("transform");
   }
 
-  private continuations(inv: Invocation, sym: EventSymbol | undefined, conts: readonly Continuation[], ctx: Ctx, flowSpan: Span): void {
+  private continuations(
+    inv: Invocation,
+    sym: EventSymbol | undefined,
+    conts: readonly Continuation[],
+    ctx: Ctx,
+    flowSpan: Span,
+  ): void {
     if (!sym) return;
     if (sym.canonical === TAP_EVENT) return this.tapHandlers(inv, conts, ctx);
     const transform = sym.decl.annotations.includes("transform");
@@ -132,20 +166,28 @@ class Checker {
       const decl = branches.find((b) => b.name === c.branch);
       if (!decl) {
         this.diags.push(
-          error("KORU021", `event '${sym.canonical}' has no branch '${c.branch}' (available: ${available(sym)})`, at(c.span)),
+          error(
+            "KORU021",
+            `event '${sym.canonical}' has no branch '${c.branch}' (available: ${available(sym)})`,
+            at(c.span),
+          ),
         );
         continue;
       }
       if (decl.payload.kind !== "none" && c.binding === undefined && !transform && !inv.label) {
-        this.diags.push(error("KORU030", `branch '${c.branch}' has payload but no binding`, at(c.span), {
-          hint: `bind the payload (\`| ${c.branch} x |>\`) or discard it (\`| ${c.branch} _ |>\`)`,
-        }));
+        this.diags.push(
+          error("KORU030", `branch '${c.branch}' has payload but no binding`, at(c.span), {
+            hint: `bind the payload (\`| ${c.branch} x |>\`) or discard it (\`| ${c.branch} _ |>\`)`,
+          }),
+        );
       }
       if (c.when === undefined) {
         if (seenPlain.has(c.branch)) {
-          this.diags.push(error("SHAPE002", `branch '${c.branch}' is handled twice at the same level`, at(c.span), {
-            hint: "check the indentation: a deeper continuation belongs to the step above it",
-          }));
+          this.diags.push(
+            error("SHAPE002", `branch '${c.branch}' is handled twice at the same level`, at(c.span), {
+              hint: "check the indentation: a deeper continuation belongs to the step above it",
+            }),
+          );
         }
         seenPlain.add(c.branch);
       }
@@ -154,33 +196,51 @@ class Checker {
     for (const [branch, group] of byBranch) {
       if (group.some((c) => c.when !== undefined) && !group.some((c) => c.when === undefined)) {
         this.diags.push(
-          error("KORU050", `branch '${branch}' has multiple when-clauses but no else case - add one continuation without 'when'`, at(flowSpan)),
+          error(
+            "KORU050",
+            `branch '${branch}' has multiple when-clauses but no else case - add one continuation without 'when'`,
+            at(flowSpan),
+          ),
         );
       }
     }
     if (!transform) {
       const missing = branches.filter((b) => !b.optional && !byBranch.has(b.name));
       if (conts.length === 0 && missing.length > 0 && !inv.label) {
-        this.diags.push(error("KORU022", `event '${sym.canonical}' invoked but its branches are not handled`, at(inv.span), {
-          hint: `handle ${missing.map((b) => `'| ${b.name}'`).join(", ")}`,
-        }));
+        this.diags.push(
+          error("KORU022", `event '${sym.canonical}' invoked but its branches are not handled`, at(inv.span), {
+            hint: `handle ${missing.map((b) => `'| ${b.name}'`).join(", ")}`,
+          }),
+        );
       } else {
         for (const b of missing) {
-          this.diags.push(error("KORU022", `branch '${b.name}' must be handled but no continuation found`, at(inv.span)));
+          this.diags.push(
+            error("KORU022", `branch '${b.name}' must be handled but no continuation found`, at(inv.span)),
+          );
         }
       }
     }
     const inner: Ctx = { ...ctx, inCapture: ctx.inCapture || sym.canonical === "std.control:capture" };
     for (const c of conts) {
       const bodyCtx = sym.canonical === "std.control:capture" && c.branch !== "as" ? ctx : inner;
-      this.chain(c.body, bodyCtx, false);
+      this.chain(c.body, bodyCtx);
       this.bindingUsed(c, ctx);
     }
   }
 
   private bindingUsed(c: Continuation, ctx: Ctx): void {
-    if (c.binding && c.binding !== "_" && !c.binding.startsWith("_") && !this.startsWithTransform(c.body, ctx) && !usesBinding(c, c.binding)) {
-      this.diags.push(error("KORU100", `unused binding '${c.binding}'`, at(c.span), { hint: "discard the binding using `_` if not needed" }));
+    if (
+      c.binding &&
+      c.binding !== "_" &&
+      !c.binding.startsWith("_") &&
+      !this.startsWithTransform(c.body, ctx) &&
+      !usesBinding(c, c.binding)
+    ) {
+      this.diags.push(
+        error("KORU100", `unused binding '${c.binding}'`, at(c.span), {
+          hint: "discard the binding using `_` if not needed",
+        }),
+      );
     }
   }
 
@@ -190,10 +250,14 @@ class Checker {
     for (const c of conts) {
       if (source && !c.catchAll && !isMetatype(c.branch) && !source.decl.branches.some((b) => b.name === c.branch)) {
         this.diags.push(
-          error("KORU021", `event '${source.canonical}' has no branch '${c.branch}' (available: ${available(source)})`, at(c.span)),
+          error(
+            "KORU021",
+            `event '${source.canonical}' has no branch '${c.branch}' (available: ${available(source)})`,
+            at(c.span),
+          ),
         );
       }
-      this.chain(c.body, { ...ctx, inTap: true }, false);
+      this.chain(c.body, { ...ctx, inTap: true });
       this.bindingUsed(c, ctx);
     }
   }
@@ -219,7 +283,8 @@ function chainUses(chain: Chain, name: string): boolean {
 }
 
 function stepUses(step: Step, name: string): boolean {
-  const args = (list: readonly Arg[]) => list.some((a) => mentionsIdent(a.value, name) || templateMentions(a.value, name));
+  const args = (list: readonly Arg[]) =>
+    list.some((a) => mentionsIdent(a.value, name) || templateMentions(a.value, name));
   switch (step.kind) {
     case "invoke":
       return args(step.args) || (step.source !== undefined && templateMentions(step.source, name));

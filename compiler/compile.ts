@@ -78,7 +78,10 @@ export function compileSource(source: string | undefined, path: string, opts: Co
 }
 
 /** The whole pipeline, `zig_build` included when `opts.build` is given; cancellable through `opts.signal`. */
-export async function compileProgram(path: string, opts: CompileOptions & { source?: string } = {}): Promise<CompileResult> {
+export async function compileProgram(
+  path: string,
+  opts: CompileOptions & { source?: string } = {},
+): Promise<CompileResult> {
   const { ctx, passes } = prepare(path, opts.source, opts);
   const last = lastPass(opts, false);
   for (const pass of passes) {

@@ -67,7 +67,10 @@ function errors(src: string, flags: string[] = []): string[] {
 
 describe("phantom text", () => {
   it("parses issue and consume markers, modules, unions and state variables", () => {
-    expect(parsePhantom("opened!")).toEqual({ kind: "states", states: [{ name: "opened", issues: true, consumes: false }] });
+    expect(parsePhantom("opened!")).toEqual({
+      kind: "states",
+      states: [{ name: "opened", issues: true, consumes: false }],
+    });
     expect(parsePhantom("!app.fs:opened")).toEqual({
       kind: "states",
       states: [{ module: "app.fs", name: "opened", issues: false, consumes: true }],
@@ -102,7 +105,11 @@ describe("auto-discharge insertion", () => {
 
   it("appends the discharge after the last step of a body", () => {
     const r = compile(`${FILES}~open(path: "a")\n| opened f |> use(file: f) |> use(file: f)\n`);
-    expect(show(cont(flow(r.program), "opened").body.steps)).toEqual(["use(file: f)", "use(file: f)", "close(file: f)"]);
+    expect(show(cont(flow(r.program), "opened").body.steps)).toEqual([
+      "use(file: f)",
+      "use(file: f)",
+      "close(file: f)",
+    ]);
   });
 
   it("leaves explicitly discharged paths alone: the same program and symbols come back", () => {
@@ -117,7 +124,9 @@ describe("auto-discharge insertion", () => {
   });
 
   it("discharges newest first when several obligations end together", () => {
-    const r = compile(`${FILES}~open(path: "a")\n| opened a |> open(path: "b")\n    | opened b |> use(file: a) |> use(file: b)\n`);
+    const r = compile(
+      `${FILES}~open(path: "a")\n| opened a |> open(path: "b")\n    | opened b |> use(file: a) |> use(file: b)\n`,
+    );
     const inner = cont(cont(flow(r.program), "opened").body, "opened");
     expect(show(inner.body.steps)).toEqual(["use(file: a)", "use(file: b)", "close(file: b)", "close(file: a)"]);
   });
@@ -144,7 +153,10 @@ describe("auto-discharge insertion", () => {
   });
 
   it("gives a discharge event with one branch a continuation for it", () => {
-    const src = FILES.replace("~event close { file: *File[!opened] }", "~event close { file: *File[!opened] }\n| closed i32").replace(
+    const src = FILES.replace(
+      "~event close { file: *File[!opened] }",
+      "~event close { file: *File[!opened] }\n| closed i32",
+    ).replace(
       "std.heap.page_allocator.destroy(file);\n}",
       "std.heap.page_allocator.destroy(file);\n    return .{ .closed = 0 };\n}",
     );
@@ -198,7 +210,9 @@ describe("scopes", () => {
   });
 
   it("adds `| done` (and `| else`) when the path after the construct would leak", () => {
-    const r = compile(`${control}const c = true;\n~open(path: "a")\n| opened _f |> for(0..2)\n    | each _ |> _\n~open(path: "b")\n| opened _g |> if(c)\n    | then |> _\n`);
+    const r = compile(
+      `${control}const c = true;\n~open(path: "a")\n| opened _f |> for(0..2)\n    | each _ |> _\n~open(path: "b")\n| opened _g |> if(c)\n    | then |> _\n`,
+    );
     expect(r.diagnostics).toEqual([]);
     const loop = cont(flow(r.program, 0), "opened").body;
     expect(show(cont(loop, "each").body.steps)).toEqual(["_"]);
@@ -209,7 +223,9 @@ describe("scopes", () => {
   });
 
   it("rejects discharging an outer resource inside a loop body (KORU032)", () => {
-    expect(errors(`${control}~open(path: "a")\n| opened f |> for(0..3)\n    | each _ |> close(file: f)\n    | done |> _\n`)).toEqual([
+    expect(
+      errors(`${control}~open(path: "a")\n| opened f |> for(0..3)\n    | each _ |> close(file: f)\n    | done |> _\n`),
+    ).toEqual([
       "KORU032 22: Cannot dispose outer-scope resource 'f' inside @scope boundary. Handle outside the scope or escape via branch constructor.",
     ]);
   });
@@ -233,7 +249,9 @@ describe("scopes", () => {
   });
 
   it("leaves tap handlers alone", () => {
-    const r = compile(`~import "$std/taps"\n${FILES}~tap(open -> *)\n| opened f |> use(file: f)\n~open(path: "a")\n| opened _ |> _\n`);
+    const r = compile(
+      `~import "$std/taps"\n${FILES}~tap(open -> *)\n| opened f |> use(file: f)\n~open(path: "a")\n| opened _ |> _\n`,
+    );
     expect(r.diagnostics).toEqual([]);
     expect(show(flow(r.program, 0).continuations[0]!.body.steps)).toEqual(["use(file: f)"]);
     expect(show(cont(flow(r.program, 1), "opened").body.steps)).toEqual(["close(file: _auto_0)"]);
@@ -243,7 +261,9 @@ describe("scopes", () => {
 describe("obligation errors", () => {
   it("reports ambiguous and missing discharge events at the path end", () => {
     const two = `${FILES}~event abandon { file: *File[!opened] }\n~proc abandon { _ = file; }\n~open(path: "a")\n| opened _ |> _\n`;
-    expect(errors(two)).toEqual(["KORU030 22: Resource '_' [opened!] has multiple disposal options: close, abandon. Discharge explicitly."]);
+    expect(errors(two)).toEqual([
+      "KORU030 22: Resource '_' [opened!] has multiple disposal options: close, abandon. Discharge explicitly.",
+    ]);
     const none = FILES.replace(/~event close[\s\S]*?\n}\n/, "");
     expect(errors(`${none}~open(path: "a")\n| opened f |>\n    use(file: f)\n`)).toEqual([
       "KORU030 16: Resource 'f' [opened!] was not disposed. No event accepts [!opened].",
@@ -252,7 +272,9 @@ describe("obligation errors", () => {
 
   it("turns every live obligation into an error with --auto-discharge=disable, and warns with =warn", () => {
     const src = `${FILES}~open(path: "a")\n| opened _ |> _\n`;
-    expect(errors(src, ["auto-discharge=disable"])).toEqual(["KORU030 20: Resource '_' [opened!] was not discharged. Call: input:close"]);
+    expect(errors(src, ["auto-discharge=disable"])).toEqual([
+      "KORU030 20: Resource '_' [opened!] was not discharged. Call: input:close",
+    ]);
     const warned = compile(src, ["auto-discharge=warn"]);
     expect(warned.diagnostics.map((d) => `${d.level}[${d.code}] ${d.message}`)).toEqual([
       "warning[AUTO-DISCHARGE] Inserting 'input:close' to dispose '_' (state: input:opened!)",
@@ -265,7 +287,9 @@ describe("obligation errors", () => {
       "KORU030 20: Use-after-disposal: binding 'f' was already disposed and cannot be used",
     ]);
     const closed = `${FILES}~event reopen { file: *File[closed] }\n~proc reopen { _ = file; }\n~open(path: "a")\n| opened f |> reopen(file: f) |> close(file: f)\n`;
-    expect(errors(closed)).toEqual(["KORU030 22: Phantom state mismatch: expected 'input:closed' but got 'input:opened' for argument 'file'"]);
+    expect(errors(closed)).toEqual([
+      "KORU030 22: Phantom state mismatch: expected 'input:closed' but got 'input:opened' for argument 'file'",
+    ]);
   });
 
   it("checks state variables against their constraints", () => {
@@ -289,7 +313,9 @@ describe("obligation errors", () => {
 | allocated g |> keep(d: g)
 `;
     const parsed = parseOnly("input.kz", {}, src).program!;
-    const program: Program = JSON.parse(JSON.stringify(parsed).replaceAll("VAR_ANY", "M'_").replaceAll("VAR_SOME", "M'owned|borrowed"));
+    const program: Program = JSON.parse(
+      JSON.stringify(parsed).replaceAll("VAR_ANY", "M'_").replaceAll("VAR_SOME", "M'owned|borrowed"),
+    );
     const r = autoDischarge(program, new Symbols(program));
     expect(r.diagnostics.map((d) => `${d.code} ${d.line}: ${d.message}`)).toEqual([
       "KORU030 17: Phantom state mismatch: state 'input:gc' does not satisfy 'M'owned|borrowed' for argument 'd'",
@@ -300,10 +326,18 @@ describe("obligation errors", () => {
     expect(errors("const C = struct { id: i32 };\n~event use { c: *C[connected!] }\n~proc use { _ = c; }\n")).toEqual([
       "KORU033 2: Cannot issue obligation '[connected!]' on input parameter (event: input:use). Use '[!connected]' to consume an existing obligation, or remove the '!' suffix.",
     ]);
-    expect(errors("const C = struct { id: i32 };\n~event get {}\n| ok *C[!connected]\n~proc get { return .{ .ok = undefined }; }\n")).toEqual([
+    expect(
+      errors(
+        "const C = struct { id: i32 };\n~event get {}\n| ok *C[!connected]\n~proc get { return .{ .ok = undefined }; }\n",
+      ),
+    ).toEqual([
       "KORU033 3: Cannot consume obligation '[!connected]' on output parameter (event: input:get). Use '[connected!]' to issue a new obligation, or remove the '!' prefix.",
     ]);
-    expect(errors(`${FILES}~[!]event shut { file: *File[!opened] }\n| failed []const u8\n~proc shut { _ = file; return .{ .failed = "" }; }\n`)).toEqual([
+    expect(
+      errors(
+        `${FILES}~[!]event shut { file: *File[!opened] }\n| failed []const u8\n~proc shut { _ = file; return .{ .failed = "" }; }\n`,
+      ),
+    ).toEqual([
       "KORU083 19: [!] annotation requires single-outcome void event (no branches) - events with branches require manual handling",
     ]);
   });
@@ -346,7 +380,10 @@ describe.skipIf("error" in zig)("built programs", () => {
   });
 
   it("discharges in a subflow before its constructor, through a single-branch discharge event", async () => {
-    const src = FILES.replace("~event close { file: *File[!opened] }", "~event close { file: *File[!opened] }\n| closed i32").replace(
+    const src = FILES.replace(
+      "~event close { file: *File[!opened] }",
+      "~event close { file: *File[!opened] }\n| closed i32",
+    ).replace(
       "std.heap.page_allocator.destroy(file);\n}",
       "std.heap.page_allocator.destroy(file);\n    return .{ .closed = 0 };\n}",
     );

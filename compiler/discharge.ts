@@ -90,7 +90,9 @@ export function parsePhantom(text: string): Phantom {
     const issues = s.endsWith("!");
     if (issues) s = s.slice(0, -1);
     const colon = s.indexOf(":");
-    return colon >= 0 ? { module: s.slice(0, colon), name: s.slice(colon + 1), issues, consumes } : { name: s, issues, consumes };
+    return colon >= 0
+      ? { module: s.slice(0, colon), name: s.slice(colon + 1), issues, consumes }
+      : { name: s, issues, consumes };
   });
   return { kind: "states", states };
 }
@@ -295,7 +297,10 @@ class Discharger {
           if (last) return this.endPath(chain, i, state, env, step.span);
           break;
         case "jump":
-          this.escapes(step.args.map((a) => a.value), state);
+          this.escapes(
+            step.args.map((a) => a.value),
+            state,
+          );
           return this.endPath(chain, i, state, env, step.span);
         case "discard":
           return this.endPath(chain, i, state, env, step.span);
@@ -313,7 +318,13 @@ class Discharger {
     return sameList(continuations, chain.continuations) ? chain : { ...chain, continuations };
   }
 
-  private continuations(inv: Invocation, sym: EventSymbol, conts: readonly Continuation[], state: PathState, env: Env): Continuation[] {
+  private continuations(
+    inv: Invocation,
+    sym: EventSymbol,
+    conts: readonly Continuation[],
+    state: PathState,
+    env: Env,
+  ): Continuation[] {
     const out = conts.map((c) => this.continuation(sym, c, this.branchState(inv, sym, c, state), env));
     if (conts.some((c) => c.catchAll)) return out;
     // Unhandled optional branches end the path too: give them a body when something is due there.
@@ -476,7 +487,12 @@ class Discharger {
       }
     }
     if (discharges.length === 0) return chain;
-    return withDischarges(chain, at, discharges.map((d) => this.call(d, env, span)), span);
+    return withDischarges(
+      chain,
+      at,
+      discharges.map((d) => this.call(d, env, span)),
+      span,
+    );
   }
 
   /** Events taking the obligation's type with a consume marker for its state. */
@@ -508,10 +524,13 @@ class Discharger {
     const single = all.filter((c) => c.sym.decl.branches.length <= 1);
     const marked = single.filter((c) => c.sym.decl.annotations.includes("!"));
     const voids = single.filter((c) => c.sym.decl.branches.length === 0);
-    const pick = marked.length === 1 ? marked[0] : single.length === 1 ? single[0] : voids.length === 1 ? voids[0] : undefined;
+    const pick =
+      marked.length === 1 ? marked[0] : single.length === 1 ? single[0] : voids.length === 1 ? voids[0] : undefined;
     if (pick) return pick;
     const state = shortState(ob.state);
-    const hint = { hint: `the obligation comes from '${ob.issuer}' (line ${ob.span.line}); discharge it explicitly before the path ends` };
+    const hint = {
+      hint: `the obligation comes from '${ob.issuer}' (line ${ob.span.line}); discharge it explicitly before the path ends`,
+    };
     if (single.length > 1) {
       this.diags.push(
         error(
@@ -526,7 +545,12 @@ class Discharger {
       this.diags.push(error("KORU030", `Resource '${ob.shown}' [${state}!] was not disposed. ${list}`, span, hint));
     } else {
       this.diags.push(
-        error("KORU030", `Resource '${ob.shown}' [${state}!] was not disposed. No event accepts [!${state}].`, span, hint),
+        error(
+          "KORU030",
+          `Resource '${ob.shown}' [${state}!] was not disposed. No event accepts [!${state}].`,
+          span,
+          hint,
+        ),
       );
     }
     return undefined;
@@ -535,7 +559,12 @@ class Discharger {
   private notDischarged(ob: Obligation, span: Span, env: Env): Diagnostic {
     const all = this.consumers(ob, env).map((c) => c.sym.canonical);
     const state = shortState(ob.state);
-    const tail = all.length === 0 ? `No event accepts [!${state}].` : all.length === 1 ? `Call: ${all[0]}` : `Call one of: ${all.join(", ")}`;
+    const tail =
+      all.length === 0
+        ? `No event accepts [!${state}].`
+        : all.length === 1
+          ? `Call: ${all[0]}`
+          : `Call one of: ${all.join(", ")}`;
     return error("KORU030", `Resource '${ob.shown}' [${state}!] was not discharged. ${tail}`, span, {
       hint: "auto-discharge is disabled (--auto-discharge=disable)",
     });
@@ -544,8 +573,14 @@ class Discharger {
   /** The inserted invocation, qualified unless the event is local. */
   private call(d: Discharge, env: Env, span: Span): { inv: Invocation; decl: EventDecl } {
     const { sym, field } = d.candidate;
-    const target = sym.module === env.module ? { path: sym.decl.path, span } : { module: sym.module.name, path: sym.decl.path, span };
-    return { inv: { kind: "invoke", target, args: [{ name: field.name, value: d.ob.key, span }], span }, decl: sym.decl };
+    const target =
+      sym.module === env.module
+        ? { path: sym.decl.path, span }
+        : { module: sym.module.name, path: sym.decl.path, span };
+    return {
+      inv: { kind: "invoke", target, args: [{ name: field.name, value: d.ob.key, span }], span },
+      decl: sym.decl,
+    };
   }
 }
 
@@ -607,7 +642,9 @@ function payloadPhantoms(b: BranchDecl): { field?: string; phantom: string; type
   const p = b.payload;
   if (p.kind === "identity") return p.phantom === undefined ? [] : [{ phantom: p.phantom, type: p.type, span: b.span }];
   if (p.kind === "struct") {
-    return p.fields.flatMap((f) => (f.phantom === undefined ? [] : [{ field: f.name, phantom: f.phantom, type: f.type, span: f.span }]));
+    return p.fields.flatMap((f) =>
+      f.phantom === undefined ? [] : [{ field: f.name, phantom: f.phantom, type: f.type, span: f.span }],
+    );
   }
   return [];
 }
@@ -641,7 +678,10 @@ function carries(value: string, key: string): boolean {
 }
 
 function jumpsTo(chain: Chain, label: string): boolean {
-  return chain.steps.some((s) => s.kind === "jump" && s.label === label) || chain.continuations.some((c) => jumpsTo(c.body, label));
+  return (
+    chain.steps.some((s) => s.kind === "jump" && s.label === label) ||
+    chain.continuations.some((c) => jumpsTo(c.body, label))
+  );
 }
 
 function sameType(a: string, b: string): boolean {

@@ -3,7 +3,13 @@
 
 export type * from "./ast.js";
 export { type ProgramJson, programJson } from "./ast-json.js";
-export { type BuildRequest, type BuildResult, buildExecutable, OPTIMIZE_MODES, type Optimize } from "./build/zig-build.js";
+export {
+  type BuildRequest,
+  type BuildResult,
+  buildExecutable,
+  OPTIMIZE_MODES,
+  type Optimize,
+} from "./build/zig-build.js";
 export {
   CAPTURE_DEFAULT_MAX,
   CAPTURE_DEFAULT_MAX_BYTES,
@@ -16,7 +22,12 @@ export {
   captureState,
 } from "./capture.js";
 export { compileFile, compileProgram, compileSource, parseOnly } from "./compile.js";
-export { DIAGNOSTIC_CODES, type DiagnosticCode, type DiagnosticCodeInfo, isDiagnosticCode } from "./diagnostic-codes.js";
+export {
+  DIAGNOSTIC_CODES,
+  type DiagnosticCode,
+  type DiagnosticCodeInfo,
+  isDiagnosticCode,
+} from "./diagnostic-codes.js";
 export { type Diagnostic, error, hasErrors, type Level, render, sortDiagnostics } from "./diagnostics.js";
 export type {
   ArmHint,

@@ -34,11 +34,21 @@ export const RUNTIME_FILE = "koru_ccp.zig";
 /** Every Zig file the recorder needs beside the generated program. */
 export const RUNTIME_FILES = [RUNTIME_FILE, "ccp_text.zig", "ccp_clock.zig"];
 
-export function instrumentationHooks(opts: InstrumentOptions): { hooks: EmitHooks; runtimeFiles: string[]; sites: Site[] } {
+export function instrumentationHooks(opts: InstrumentOptions): {
+  hooks: EmitHooks;
+  runtimeFiles: string[];
+  sites: Site[];
+} {
   if (!opts.ccp && !opts.profile) return { hooks: {}, runtimeFiles: [], sites: [] };
   const sites: Site[] = [];
   const probe: InvocationProbe = {
-    wrap(handler: string, input: string, sym: EventSymbol, destinations: Map<string, string | null>, chained: string): string {
+    wrap(
+      handler: string,
+      input: string,
+      sym: EventSymbol,
+      destinations: Map<string, string | null>,
+      chained: string,
+    ): string {
       const base = sites.length;
       const branches = sym.decl.branches.length === 0 ? [""] : sym.decl.branches.map((b) => b.name);
       for (const branch of branches) {
@@ -52,14 +62,16 @@ export function instrumentationHooks(opts: InstrumentOptions): { hooks: EmitHook
     probe,
     prelude: (w) => {
       const mode = opts.ccp ? (opts.mode ?? "counts") : "counts";
-      w.line(`const __koru_ccp = @import("${RUNTIME_FILE}").Recorder(&__koru_sites, .{ .mode = .${mode}, .profile = ${opts.profile} });`);
+      w.line(
+        `const __koru_ccp = @import("${RUNTIME_FILE}").Recorder(&__koru_sites, .{ .mode = .${mode}, .profile = ${opts.profile} });`,
+      );
       w.line("pub const panic = __koru_ccp.panic;");
     },
     mainStart: (w) => w.line("__koru_ccp.start(.{});"),
     mainEnd: (w) => w.line("__koru_ccp.finish();"),
     epilogue: (w) => {
       w.line("");
-      w.open("const __koru_sites = [_]@import(\"koru_ccp.zig\").Site{");
+      w.open('const __koru_sites = [_]@import("koru_ccp.zig").Site{');
       for (const s of sites) {
         w.line(
           `.{ .source = ${JSON.stringify(s.source)}, .branch = ${JSON.stringify(s.branch)}, .destination = ${s.destination === null ? "null" : JSON.stringify(s.destination)}, ` +
@@ -84,11 +96,13 @@ export interface CcpSpec {
 /** Parse a `--ccp=` value; a string describing the problem when it is not one. */
 export function parseCcpSpec(value: string): CcpSpec | string {
   const [mode, n, sample, ...rest] = value.split(":");
-  if (!CCP_MODES.includes(mode as CcpMode)) return `--ccp= takes counts, timing or transitions[:N[:uniform]], got '${value}'`;
+  if (!CCP_MODES.includes(mode as CcpMode))
+    return `--ccp= takes counts, timing or transitions[:N[:uniform]], got '${value}'`;
   if (mode !== "transitions" && n !== undefined) return `only --ccp=transitions takes a count, got '${value}'`;
   const spec: CcpSpec = { mode: mode as CcpMode };
   if (n !== undefined) {
-    if (!/^\d+$/.test(n) || !Number.isSafeInteger(Number(n))) return `--ccp=transitions:N needs a whole number, got '${n}'`;
+    if (!/^\d+$/.test(n) || !Number.isSafeInteger(Number(n)))
+      return `--ccp=transitions:N needs a whole number, got '${n}'`;
     spec.maxTransitions = Number(n);
   }
   if (sample !== undefined) {

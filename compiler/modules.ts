@@ -125,7 +125,9 @@ function readAliases(entryDir: string, diags: Diagnostic[]): Aliases {
   diags.push(...diagnostics);
   for (const [alias, value] of Object.entries(config.paths ?? {})) {
     const list = Array.isArray(value) ? value : [value];
-    aliases[alias] = list.map((p) => (p === "{{ ENTRY }}" ? entryDir : resolve(root, p.replace("{{ ENTRY }}", entryDir))));
+    aliases[alias] = list.map((p) =>
+      p === "{{ ENTRY }}" ? entryDir : resolve(root, p.replace("{{ ENTRY }}", entryDir)),
+    );
   }
   aliases.std = [STD_DIR];
   // The bundled HTTP server module (`~import "$orisha"`), unless koru.json names another.
@@ -149,7 +151,11 @@ function resolveImport(
   const [, alias, rest = ""] = m;
   const bases = aliases[alias];
   if (!bases) {
-    diags.push(error("KORU002", `unknown import alias '$${alias}'`, at, { hint: `define "${alias}" under "paths" in koru.json` }));
+    diags.push(
+      error("KORU002", `unknown import alias '$${alias}'`, at, {
+        hint: `define "${alias}" under "paths" in koru.json`,
+      }),
+    );
     return [];
   }
   if (rest.split("/").includes("..")) {
@@ -189,7 +195,10 @@ function resolveImport(
   }
   diags.push(
     error("KORU002", `module not found: '${path}'`, at, {
-      hint: alias === "std" ? "the standard library has no such module" : `check the import path and the "${alias}" entry under "paths" in koru.json`,
+      hint:
+        alias === "std"
+          ? "the standard library has no such module"
+          : `check the import path and the "${alias}" entry under "paths" in koru.json`,
     }),
   );
   return [];

@@ -43,7 +43,8 @@ export function parseEvent(
   }
   const trailing = header.slice(close + 1).trim();
   const allAnnotations = [...annotations];
-  if (trailing.startsWith("[") && trailing.endsWith("]")) allAnnotations.push(...splitAnnotations(trailing.slice(1, -1)));
+  if (trailing.startsWith("[") && trailing.endsWith("]"))
+    allAnnotations.push(...splitAnnotations(trailing.slice(1, -1)));
   else if (trailing !== "") diags.push(error("PARSE003", `unexpected text after input shape: '${trailing}'`, span));
 
   const input = parseFields(header.slice(brace + 1, close), span, diags);
@@ -51,7 +52,11 @@ export function parseEvent(
   const branches = parseBranchLines(lines, diags);
   if (diags.length === before && branches.length === 1 && branches[0].payload.kind === "none") {
     diags.push(
-      error("PARSE003", `single branch '${branches[0].name}' with no payload is redundant - remove it to make this a void event`, branches[0].span),
+      error(
+        "PARSE003",
+        `single branch '${branches[0].name}' with no payload is redundant - remove it to make this a void event`,
+        branches[0].span,
+      ),
     );
   }
   return { kind: "event", path: name.split("."), pub, annotations: allAnnotations, input, branches, doc, span };
@@ -71,7 +76,9 @@ export function parseFields(text: string, span: Span, diags: Diagnostic[]): Fiel
     if (entry === "") continue;
     const colon = findTopLevel(entry, ":");
     if (colon < 0) {
-      diags.push(error("PARSE003", "field missing type annotation", span, { hint: `write it as 'name: Type' (got '${entry}')` }));
+      diags.push(
+        error("PARSE003", "field missing type annotation", span, { hint: `write it as 'name: Type' (got '${entry}')` }),
+      );
       continue;
     }
     const name = entry.slice(0, colon).trim();
@@ -92,7 +99,13 @@ export function parseFields(text: string, span: Span, diags: Diagnostic[]): Fiel
       continue;
     }
     const { type, phantom } = splitPhantom(typeText);
-    fields.push({ name, type, ...(phantom !== undefined ? { phantom } : {}), ...(defaultValue !== undefined ? { defaultValue } : {}), span });
+    fields.push({
+      name,
+      type,
+      ...(phantom !== undefined ? { phantom } : {}),
+      ...(defaultValue !== undefined ? { defaultValue } : {}),
+      span,
+    });
   }
   return fields;
 }
@@ -122,12 +135,17 @@ function parseBranchLines(lines: Lines, diags: Diagnostic[]): BranchDecl[] {
     if (body.startsWith("&")) body = body.slice(1).trim();
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*([\s\S]*)$/.exec(body);
     if (!m) {
-      const why = body === "" || body.startsWith("|") ? "branch missing name" : `invalid branch name '${body.split(/\s/)[0]}' - must be a valid identifier`;
+      const why =
+        body === "" || body.startsWith("|")
+          ? "branch missing name"
+          : `invalid branch name '${body.split(/\s/)[0]}' - must be a valid identifier`;
       diags.push(error("PARSE003", why, span));
       continue;
     }
     if (depthDelta(body) > 0) {
-      diags.push(error("PARSE004", "unmatched '{' in branch payload shape", { ...span, col: Math.max(1, body.indexOf("{")) }));
+      diags.push(
+        error("PARSE004", "unmatched '{' in branch payload shape", { ...span, col: Math.max(1, body.indexOf("{")) }),
+      );
       continue;
     }
     const name = m[1];
@@ -154,7 +172,11 @@ function parsePayload(text: string, branch: string, span: Span, diags: Diagnosti
     }
     if (inner === "") {
       diags.push(
-        error("PARSE003", `empty braces in branch payload - remove braces for void branch or use identity syntax '| ${branch} Type'`, span),
+        error(
+          "PARSE003",
+          `empty braces in branch payload - remove braces for void branch or use identity syntax '| ${branch} Type'`,
+          span,
+        ),
       );
       return undefined;
     }

@@ -1,6 +1,17 @@
 // Flows: a chain of steps (`a() |> b()`) and the continuations that handle the
 // branches of its last step, nested by indentation.
-import type { Arg, Chain, Constructor, ConstructorValue, Continuation, EventRef, Invocation, Mutable, Span, Step } from "./ast.js";
+import type {
+  Arg,
+  Chain,
+  Constructor,
+  ConstructorValue,
+  Continuation,
+  EventRef,
+  Invocation,
+  Mutable,
+  Span,
+  Step,
+} from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import type { Lines } from "./lines.js";
 import {
@@ -102,9 +113,11 @@ export class FlowParser {
       const trimmed = line.text.trim();
       if (trimmed.startsWith("//")) {
         if (this.commentInsideChain(parentIndent)) {
-          this.diags.push(error("KORU010", "comment line inside a flow chain", this.at(line.number, 0), {
-            hint: "move the comment above the flow or after its last continuation",
-          }));
+          this.diags.push(
+            error("KORU010", "comment line inside a flow chain", this.at(line.number, 0), {
+              hint: "move the comment above the flow or after its last continuation",
+            }),
+          );
           this.lines.next();
           continue;
         }
@@ -174,7 +187,10 @@ export class FlowParser {
     }
     const bodySpan = this.at(bodyLine, 0);
     const steps = arrow < 0 ? [] : this.parseSteps(bodyText, bodySpan, "body");
-    if (arrow < 0 && !(this.lines.peek() && indentOf(this.lines.peek()!.text) > indent && this.lines.peekTrimmed()!.startsWith("|"))) {
+    if (
+      arrow < 0 &&
+      !(this.lines.peek() && indentOf(this.lines.peek()!.text) > indent && this.lines.peekTrimmed()!.startsWith("|"))
+    ) {
       this.diags.push(error("PARSE001", `continuation '| ${headText}' has no body: add '|> step' (or '|> _')`, span));
     }
     return { ...head, body: { steps, continuations: [], span: bodySpan }, span };
@@ -301,14 +317,21 @@ export class FlowParser {
       args = this.parseArgs(text.slice(open + 1, close), span);
       if (args.some((a) => a.value.startsWith(".{"))) {
         this.diags.push(
-          error("PARSE003", "Zig-style struct syntax '.{' is not valid in Koru parameter values — pass fields as named parameters instead", {
-            ...span,
-            col: 1,
-          }),
+          error(
+            "PARSE003",
+            "Zig-style struct syntax '.{' is not valid in Koru parameter values — pass fields as named parameters instead",
+            {
+              ...span,
+              col: 1,
+            },
+          ),
         );
       }
       rest = text.slice(close + 1);
-    } else if (!qualified && !(context === "head" && (afterPath === "" || afterPath.startsWith("{") || afterPath.startsWith("[")))) {
+    } else if (
+      !qualified &&
+      !(context === "head" && (afterPath === "" || afterPath.startsWith("{") || afterPath.startsWith("[")))
+    ) {
       return undefined;
     } else {
       rest = afterPath;
@@ -337,7 +360,8 @@ export class FlowParser {
     const rest = m[2].trim();
     let value: ConstructorValue;
     if (rest === "") value = { kind: "none" };
-    else if (rest.startsWith("{") && matchingClose(rest, 0) === rest.length - 1) value = this.parseBraced(rest.slice(1, -1), span);
+    else if (rest.startsWith("{") && matchingClose(rest, 0) === rest.length - 1)
+      value = this.parseBraced(rest.slice(1, -1), span);
     else value = { kind: "expr", expr: rest };
     this.checkPure(branch, value, span);
     return { kind: "construct", branch, value, span };
@@ -451,7 +475,10 @@ function stripTrailingComment(text: string): string {
 }
 
 function dedent(block: string): string {
-  const lines = block.replace(/^\s*\n/, "").replace(/\n\s*$/, "").split("\n");
+  const lines = block
+    .replace(/^\s*\n/, "")
+    .replace(/\n\s*$/, "")
+    .split("\n");
   const indents = lines.filter((l) => l.trim() !== "").map(indentOf);
   const min = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(Math.min(min, indentOf(l)))).join("\n");

@@ -100,15 +100,25 @@ describe("procs and implementations", () => {
 | tripled t |> final t`,
       "subflow",
     ) as SubflowImpl[];
-    expect(subs[0].body.steps[0]).toMatchObject({ kind: "construct", branch: "done", value: { kind: "expr", expr: "value + 1" } });
+    expect(subs[0].body.steps[0]).toMatchObject({
+      kind: "construct",
+      branch: "done",
+      value: { kind: "expr", expr: "value + 1" },
+    });
     expect(subs[1].body.steps[0]).toMatchObject({
-      value: { kind: "fields", fields: [{ name: "x", value: "x" }, { name: "y", value: "p.y" }] },
+      value: {
+        kind: "fields",
+        fields: [
+          { name: "x", value: "x" },
+          { name: "y", value: "p.y" },
+        ],
+      },
     });
     expect(subs[2].body.continuations[0]).toMatchObject({ branch: "tripled", binding: "t" });
   });
 
   it("rejects function calls in branch constructors", () => {
-    const { diagnostics } = parse('~x = result { value: helper(g) }');
+    const { diagnostics } = parse("~x = result { value: helper(g) }");
     expect(diagnostics[0].message).toContain("contains a function call");
     expect(parse("~x = result { value: @as(i32, 1) }").diagnostics).toEqual([]);
   });
@@ -168,7 +178,7 @@ describe("flows", () => {
   });
 
   it("parses Source blocks", () => {
-    const [flow] = items('~std.io:print.blk {\n    Hello {{ name:s }}\n      indented\n}', "flow") as FlowItem[];
+    const [flow] = items("~std.io:print.blk {\n    Hello {{ name:s }}\n      indented\n}", "flow") as FlowItem[];
     expect(flow.body.steps[0]).toMatchObject({ kind: "invoke", source: "Hello {{ name:s }}\n  indented" });
   });
 });

@@ -44,13 +44,23 @@ export function parseModule(source: string, file: string, moduleName: string): P
     if (trimmed.startsWith("~")) {
       host.afterKoru();
       const first = lines.position - 1;
-      const item = parseItem(trimmed.slice(1), line.text, span, lines, flows, diags, doc.length ? doc.join("\n") : undefined);
+      const item = parseItem(
+        trimmed.slice(1),
+        line.text,
+        span,
+        lines,
+        flows,
+        diags,
+        doc.length ? doc.join("\n") : undefined,
+      );
       if (item && !tooDeep(item, lines, first, diags)) items.push(withEnd(item, lines));
       doc = [];
       continue;
     }
     if (trimmed.startsWith("|")) {
-      diags.push(error("KORU010", "stray continuation line without Koru construct", { file, line: line.number, col: 1 }));
+      diags.push(
+        error("KORU010", "stray continuation line without Koru construct", { file, line: line.number, col: 1 }),
+      );
       continue;
     }
     if (host.stray(trimmed)) {
@@ -62,7 +72,11 @@ export function parseModule(source: string, file: string, moduleName: string): P
     }
     if (trimmed.startsWith("//")) doc.push(trimmed.replace(/^\/\/\s?/, ""));
     else doc = [];
-    items.push({ kind: "host", text: line.text, span: { ...span, endLine: line.number, endCol: line.text.length + 1 } });
+    items.push({
+      kind: "host",
+      text: line.text,
+      span: { ...span, endLine: line.number, endCol: line.text.length + 1 },
+    });
   }
   return { module: { name: moduleName, file, items }, diagnostics: diags };
 }
@@ -74,9 +88,11 @@ function tooDeep(item: Item, lines: Lines, first: number, diags: Diagnostic[]): 
   const k = lineExceedingDepth(texts, MAX_BRACKETS);
   if (k < 0) return false;
   const at = { file: lines.file, line: lines.all[first + k].number, col: 1 };
-  diags.push(error("KORU011", `brackets nested more than ${MAX_BRACKETS} levels deep`, at, {
-    hint: "name the inner parts: bind them in a proc or a subflow",
-  }));
+  diags.push(
+    error("KORU011", `brackets nested more than ${MAX_BRACKETS} levels deep`, at, {
+      hint: "name the inner parts: bind them in a proc or a subflow",
+    }),
+  );
   return true;
 }
 
@@ -155,7 +171,9 @@ function parseItem(
     switch (word[2]) {
       case "event":
         if (annotations.includes("keyword") && !pub) {
-          diags.push(error("PARSE003", "[keyword] annotation requires 'pub' - only public events can be keywords", span));
+          diags.push(
+            error("PARSE003", "[keyword] annotation requires 'pub' - only public events can be keywords", span),
+          );
         }
         return parseEvent(lines, body, pub, annotations, span, doc, diags);
       case "proc":
@@ -196,7 +214,13 @@ function parseItem(
       }
     }
     if (bodyText.startsWith(".{")) {
-      diags.push(error("PARSE003", "Zig-style struct syntax '.{' is not valid Koru — use 'branch_name { field: value }' instead", bodySpan));
+      diags.push(
+        error(
+          "PARSE003",
+          "Zig-style struct syntax '.{' is not valid Koru — use 'branch_name { field: value }' instead",
+          bodySpan,
+        ),
+      );
       return undefined;
     }
     const full = flows.completeText(bodyText);
@@ -318,7 +342,11 @@ function parseImport(body: string, span: Span, annotations: string[], diags: Dia
   }
   if (!path.startsWith("$")) {
     diags.push(
-      error("PARSE003", "import paths must start with $ alias (e.g., '$std/io', '$src/helper') - define aliases in koru.json", span),
+      error(
+        "PARSE003",
+        "import paths must start with $ alias (e.g., '$std/io', '$src/helper') - define aliases in koru.json",
+        span,
+      ),
     );
     return undefined;
   }

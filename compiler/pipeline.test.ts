@@ -30,14 +30,33 @@ function started(events: PassEvent[]): string[] {
 
 describe("the pipeline as data", () => {
   it("lists the built-in passes in order", () => {
-    expect(BUILTIN_PASS_NAMES).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "taps", "instrument", "variant_select", "emit", "zig_build"]);
+    expect(BUILTIN_PASS_NAMES).toEqual([
+      "parse",
+      "check",
+      "auto_discharge",
+      "runtime_scopes",
+      "taps",
+      "instrument",
+      "variant_select",
+      "emit",
+      "zig_build",
+    ]);
   });
 
   it("reports every pass it runs, taps and instrumentation included, each started and done", () => {
     const events: PassEvent[] = [];
     const r = compileSource(undefined, file, { ccp: true, onPass: (e) => events.push(e) });
     expect(r.ok).toBe(true);
-    expect(started(events)).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "taps", "instrument", "variant_select", "emit"]);
+    expect(started(events)).toEqual([
+      "parse",
+      "check",
+      "auto_discharge",
+      "runtime_scopes",
+      "taps",
+      "instrument",
+      "variant_select",
+      "emit",
+    ]);
     expect(events.filter((e) => e.type === "pass_done").map((e) => e.pass)).toEqual(started(events));
     expect(r.runtimeFiles).toContain("koru_ccp.zig");
   });
@@ -60,7 +79,11 @@ describe("the pipeline as data", () => {
           i.kind === "flow" ? JSON.parse(JSON.stringify(i).replace("World", "PASS")) : i,
         );
         const newEntry = { ...entry, items };
-        ctx.program = { ...ctx.program!, entry: newEntry, modules: { ...ctx.program!.modules, [entry.name]: newEntry } };
+        ctx.program = {
+          ...ctx.program!,
+          entry: newEntry,
+          modules: { ...ctx.program!.modules, [entry.name]: newEntry },
+        };
       },
     };
     const last: Pass = { name: "last_word", run: (ctx) => void seen.push(`zig has ${ctx.zig?.includes('"PASS"')}`) };
@@ -73,7 +96,17 @@ describe("the pipeline as data", () => {
       onPass: (e) => events.push(e),
     });
     expect(r.ok).toBe(true);
-    expect(started(events)).toEqual(["parse", "check", "auto_discharge", "runtime_scopes", "shout", "taps", "instrument", "variant_select", "emit"]);
+    expect(started(events)).toEqual([
+      "parse",
+      "check",
+      "auto_discharge",
+      "runtime_scopes",
+      "shout",
+      "taps",
+      "instrument",
+      "variant_select",
+      "emit",
+    ]);
     expect(r.zig).toContain('"PASS"');
     expect(seen[0]).toMatch(/^shout saw \d+ items$/);
   });
@@ -89,7 +122,17 @@ describe("the pipeline as data", () => {
 
   it("a pass that throws becomes a diagnostic naming it", () => {
     const r = compileSource(undefined, file, {
-      insert: [{ pass: { name: "boom", run: () => { throw new Error("kaput"); } }, after: "check" }],
+      insert: [
+        {
+          pass: {
+            name: "boom",
+            run: () => {
+              throw new Error("kaput");
+            },
+          },
+          after: "check",
+        },
+      ],
     });
     expect(r.ok).toBe(false);
     expect(r.diagnostics.at(-1)).toMatchObject({ code: "KORU096", message: "pass 'boom' failed: kaput" });
@@ -97,7 +140,10 @@ describe("the pipeline as data", () => {
 
   it("hooks of several passes all run; two invocation probes are refused loudly", () => {
     const probe = (): EmitHooks => ({ probe: { wrap: (h, input) => `${h}(${input})` } });
-    const marker = (text: string): Pass => ({ name: text, run: (ctx) => void ctx.hooks.push({ epilogue: (w) => w.line(`// ${text}`) }) });
+    const marker = (text: string): Pass => ({
+      name: text,
+      run: (ctx) => void ctx.hooks.push({ epilogue: (w) => w.line(`// ${text}`) }),
+    });
     const r = compileSource(undefined, file, {
       insert: [
         { pass: marker("first_marker"), before: "emit" },

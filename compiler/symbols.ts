@@ -26,7 +26,8 @@ export class Symbols {
       for (const item of mod.items) {
         if (item.kind !== "event") continue;
         const canonical = `${mod.name}:${item.path.join(".")}`;
-        if (!this.events.has(canonical)) this.events.set(canonical, { decl: item, module: mod, canonical, variants: new Map() });
+        if (!this.events.has(canonical))
+          this.events.set(canonical, { decl: item, module: mod, canonical, variants: new Map() });
       }
     }
     for (const mod of new Set(Object.values(program.modules))) {

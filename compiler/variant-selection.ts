@@ -27,17 +27,26 @@ export function readSelection(workspace: string): { selection: VariantSelection;
   try {
     const json = JSON.parse(readFileSync(file, "utf8")) as unknown;
     const selected = (json as { selected?: unknown })?.selected;
-    if (typeof selected !== "object" || selected === null || Array.isArray(selected)) throw new Error('expected {"selected": {"module:event": "tag"}}');
+    if (typeof selected !== "object" || selected === null || Array.isArray(selected))
+      throw new Error('expected {"selected": {"module:event": "tag"}}');
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(selected)) if (typeof v === "string") out[k] = v;
     return { selection: { selected: out }, diagnostics: [] };
   } catch (e) {
-    return { ...empty, diagnostics: [error("KORU075", `malformed ${SELECTION_FILE}: ${(e as Error).message}`, { file, line: 1, col: 1 })] };
+    return {
+      ...empty,
+      diagnostics: [
+        error("KORU075", `malformed ${SELECTION_FILE}: ${(e as Error).message}`, { file, line: 1, col: 1 }),
+      ],
+    };
   }
 }
 
 /** The emitter hook that makes builds call the selected variants of the entry file's workspace. */
-export function variantSelectionHooks(entryFile: string, symbols: Symbols): { hooks: EmitHooks; diagnostics: Diagnostic[] } {
+export function variantSelectionHooks(
+  entryFile: string,
+  symbols: Symbols,
+): { hooks: EmitHooks; diagnostics: Diagnostic[] } {
   const workspace = findWorkspace(entryFile);
   const { selection, diagnostics } = readSelection(workspace);
   const file = selectionPath(workspace);
@@ -47,12 +56,19 @@ export function variantSelectionHooks(entryFile: string, symbols: Symbols): { ho
     if (!sym) continue;
     if (!findVariant(sym.variants, tag).ok) {
       diagnostics.push(
-        error("KORU074", `${SELECTION_FILE} selects variant '${tag}' of '${event}', which has no such variant`, { file, line: 1, col: 1 }, {
-          hint: "add the variant to the module's .variants.kz, or revert the selection",
-        }),
+        error(
+          "KORU074",
+          `${SELECTION_FILE} selects variant '${tag}' of '${event}', which has no such variant`,
+          { file, line: 1, col: 1 },
+          {
+            hint: "add the variant to the module's .variants.kz, or revert the selection",
+          },
+        ),
       );
     }
   }
-  const hooks: EmitHooks = Object.keys(selection.selected).length ? { selectedVariant: (canonical) => selection.selected[canonical] } : {};
+  const hooks: EmitHooks = Object.keys(selection.selected).length
+    ? { selectedVariant: (canonical) => selection.selected[canonical] }
+    : {};
   return { hooks, diagnostics };
 }

@@ -14,14 +14,18 @@ export function canonicalTag(tag: string): string {
   return /\(/.test(t) ? t : `zig(${t})`;
 }
 
-export type TagLookup = { ok: true; tag: string; proc: ProcDecl } | { ok: false; reason: "unknown" | "ambiguous"; candidates: string[] };
+export type TagLookup =
+  | { ok: true; tag: string; proc: ProcDecl }
+  | { ok: false; reason: "unknown" | "ambiguous"; candidates: string[] };
 
 /** Find a variant by its full tag, or by its bare name when exactly one variant has it. */
 export function findVariant(variants: Map<string, ProcDecl>, written: string): TagLookup {
   const exact = variants.get(written.trim());
   if (exact) return { ok: true, tag: written.trim(), proc: exact };
   const name = tagName(written);
-  const hits = [...variants.entries()].filter(([tag]) => tagName(tag) === name && (!/\(/.test(written) || canonicalTag(tag) === canonicalTag(written)));
+  const hits = [...variants.entries()].filter(
+    ([tag]) => tagName(tag) === name && (!/\(/.test(written) || canonicalTag(tag) === canonicalTag(written)),
+  );
   if (hits.length === 1) return { ok: true, tag: hits[0][0], proc: hits[0][1] };
   return { ok: false, reason: hits.length > 1 ? "ambiguous" : "unknown", candidates: hits.map(([t]) => t) };
 }

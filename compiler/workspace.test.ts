@@ -72,7 +72,11 @@ describe("readKoruJson", () => {
   it("reads paths", () => {
     const dir = mkdtempSync(join(base, "cfg-"));
     writeFileSync(join(dir, "koru.json"), JSON.stringify({ paths: { lib: "lib" } }));
-    expect(readKoruJson(dir)).toEqual({ config: { paths: { lib: "lib" } }, file: join(dir, "koru.json"), diagnostics: [] });
+    expect(readKoruJson(dir)).toEqual({
+      config: { paths: { lib: "lib" } },
+      file: join(dir, "koru.json"),
+      diagnostics: [],
+    });
   });
   it("no koru.json: empty config, no diagnostics", () => {
     expect(readKoruJson(outside)).toEqual({ config: {}, diagnostics: [] });

@@ -76,7 +76,11 @@ export function readKoruJson(root: string): KoruJsonResult {
     return { config: {}, file, diagnostics: [diag] };
   }
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    return { config: {}, file, diagnostics: [error("KORU005", "koru.json must hold a JSON object", { file, line: 1, col: 1 })] };
+    return {
+      config: {},
+      file,
+      diagnostics: [error("KORU005", "koru.json must hold a JSON object", { file, line: 1, col: 1 })],
+    };
   }
   const config = json as KoruJson;
   const paths = config.paths;
@@ -85,7 +89,9 @@ export function readKoruJson(root: string): KoruJsonResult {
     (typeof paths === "object" &&
       paths !== null &&
       !Array.isArray(paths) &&
-      Object.values(paths).every((v) => typeof v === "string" || (Array.isArray(v) && v.every((s) => typeof s === "string"))));
+      Object.values(paths).every(
+        (v) => typeof v === "string" || (Array.isArray(v) && v.every((s) => typeof s === "string")),
+      ));
   if (!validPaths) {
     const line = lineOf(text, text.indexOf('"paths"'));
     const diag = error("KORU005", 'koru.json: "paths" must map each alias to a folder or a list of folders', {
@@ -139,7 +145,8 @@ export function confine(root: string, path: string, opts: ConfineOptions = {}): 
       break;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT" && code !== "ENOTDIR") throw new WorkspaceError("not_found", `cannot resolve '${path}': ${code}`, path);
+      if (code !== "ENOENT" && code !== "ENOTDIR")
+        throw new WorkspaceError("not_found", `cannot resolve '${path}': ${code}`, path);
       if (isSymlink(existing)) {
         throw new WorkspaceError("dangling_symlink", `'${path}' goes through a symlink that points nowhere`, path);
       }

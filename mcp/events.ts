@@ -13,10 +13,14 @@ export function findEvent(program: Program, name: string): EventSymbol {
   const pick = own.length > 0 ? own : bare;
   if (pick.length === 1) return pick[0];
   if (pick.length > 1) {
-    throw new ToolError(`'${name}' names ${pick.length} events (${pick.map((s) => s.canonical).join(", ")}): give the qualified name`);
+    throw new ToolError(
+      `'${name}' names ${pick.length} events (${pick.map((s) => s.canonical).join(", ")}): give the qualified name`,
+    );
   }
   const known = [...symbols.events.values()].filter((s) => !s.module.name.startsWith("std.")).map((s) => s.canonical);
-  throw new ToolError(`no event '${name}' in the program; its events: ${known.slice(0, 30).join(", ") || "none"} (call list_events)`);
+  throw new ToolError(
+    `no event '${name}' in the program; its events: ${known.slice(0, 30).join(", ") || "none"} (call list_events)`,
+  );
 }
 
 /** The declaration's source text as written: `~event name { ... }` and its branches. */

@@ -53,13 +53,20 @@ function fieldTable(shape: z.ZodRawShape, io: "input" | "output"): string[] {
   return [
     "| field | type | required | description |",
     "|---|---|---|---|",
-    ...props.map(([name, p]) => `| \`${name}\` | ${cell(typeOf(p))} | ${required.has(name) ? "yes" : "no"} | ${cell((p.description ?? "") + bounds(p))} |`),
+    ...props.map(
+      ([name, p]) =>
+        `| \`${name}\` | ${cell(typeOf(p))} | ${required.has(name) ? "yes" : "no"} | ${cell((p.description ?? "") + bounds(p))} |`,
+    ),
   ];
 }
 
 function hints(t: AnyTool): string {
   const a = t.annotations;
-  return [a.readOnlyHint ? "read-only" : "writes", a.destructiveHint && !a.readOnlyHint ? "destructive" : "", a.idempotentHint ? "idempotent" : ""]
+  return [
+    a.readOnlyHint ? "read-only" : "writes",
+    a.destructiveHint && !a.readOnlyHint ? "destructive" : "",
+    a.idempotentHint ? "idempotent" : "",
+  ]
     .filter(Boolean)
     .join(", ");
 }
@@ -85,12 +92,23 @@ export function mcpDocs(): string {
     "",
   ];
   for (const t of DEFINITIONS.tools) {
-    out.push(`### ${t.name}`, "", `**${t.title}.** ${t.description}`, "", "Input:", "", ...fieldTable(t.input, "input"), "");
+    out.push(
+      `### ${t.name}`,
+      "",
+      `**${t.title}.** ${t.description}`,
+      "",
+      "Input:",
+      "",
+      ...fieldTable(t.input, "input"),
+      "",
+    );
     out.push("Output (`structuredContent`):", "", ...fieldTable(t.output, "output"), "");
   }
   out.push("## Resources", "", "| URI | name | type | description |", "|---|---|---|---|");
   for (const r of DEFINITIONS.resources) {
-    out.push(`| \`${r.uri}\` | ${r.title} | ${r.mimeType} | ${cell(r.description)}${r.list ? " Listed in resources/list." : ""} |`);
+    out.push(
+      `| \`${r.uri}\` | ${r.title} | ${r.mimeType} | ${cell(r.description)}${r.list ? " Listed in resources/list." : ""} |`,
+    );
   }
   out.push(
     "",
@@ -102,7 +120,16 @@ export function mcpDocs(): string {
     "",
   );
   for (const p of DEFINITIONS.prompts) {
-    out.push(`### ${p.name}`, "", `**${p.title}.** ${p.description}`, "", "Arguments:", "", ...fieldTable(p.args, "input"), "");
+    out.push(
+      `### ${p.name}`,
+      "",
+      `**${p.title}.** ${p.description}`,
+      "",
+      "Arguments:",
+      "",
+      ...fieldTable(p.args, "input"),
+      "",
+    );
   }
   return `${out.join("\n")}\n`;
 }

@@ -13,7 +13,10 @@ export interface HttpOptions {
   token?: string;
 }
 
-export async function serveHttp(koru: KoruServer, opts: HttpOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+export async function serveHttp(
+  koru: KoruServer,
+  opts: HttpOptions,
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const sessions = new HttpSessions(() => koru.connection());
   let port = opts.port;
   const server = createServer((req, res) => {
@@ -31,11 +34,16 @@ export async function serveHttp(koru: KoruServer, opts: HttpOptions): Promise<{ 
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/mcp") return refuse(404, "the MCP endpoint is /mcp");
     readBody(req).then(
-      (body) => sessions.handle(req, res, body).catch((e: unknown) => {
-        process.stderr.write(`koru-mcp: http: ${e instanceof Error ? e.message : String(e)}\n`);
-        if (!res.headersSent) refuse(500, "internal error");
-      }),
-      (e: Error) => refuse(e.message === "too large" ? 413 : 400, e.message === "too large" ? "request body too large" : "malformed JSON body"),
+      (body) =>
+        sessions.handle(req, res, body).catch((e: unknown) => {
+          process.stderr.write(`koru-mcp: http: ${e instanceof Error ? e.message : String(e)}\n`);
+          if (!res.headersSent) refuse(500, "internal error");
+        }),
+      (e: Error) =>
+        refuse(
+          e.message === "too large" ? 413 : 400,
+          e.message === "too large" ? "request body too large" : "malformed JSON body",
+        ),
     );
   });
   await new Promise<void>((resolve, reject) => {

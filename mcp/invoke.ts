@@ -19,7 +19,12 @@ function inputSchema(def: AnyTool): z.ZodObject {
   return schema;
 }
 
-export async function invokeTool(def: AnyTool, rawArgs: unknown, services: Services, opts: CallOptions = {}): Promise<ToolOutput<unknown>> {
+export async function invokeTool(
+  def: AnyTool,
+  rawArgs: unknown,
+  services: Services,
+  opts: CallOptions = {},
+): Promise<ToolOutput<unknown>> {
   const parsed = inputSchema(def).safeParse(rawArgs ?? {});
   if (!parsed.success) throw new ToolError(`invalid arguments for ${def.name}: ${z.prettifyError(parsed.error)}`);
   const limit = AbortSignal.timeout(def.timeoutMs);
@@ -41,7 +46,8 @@ export async function invokeTool(def: AnyTool, rawArgs: unknown, services: Servi
   try {
     return await Promise.race([def.run(parsed.data, ctx), aborted]);
   } catch (e) {
-    if (signal.aborted && !(e instanceof ToolError && !e.message.startsWith("cancelled"))) throw abortError(def, limit, services);
+    if (signal.aborted && !(e instanceof ToolError && !e.message.startsWith("cancelled")))
+      throw abortError(def, limit, services);
     throw e;
   } finally {
     if (onAbort) signal.removeEventListener("abort", onAbort);
@@ -51,7 +57,9 @@ export async function invokeTool(def: AnyTool, rawArgs: unknown, services: Servi
 
 function abortError(def: AnyTool, limit: AbortSignal, services: Services): ToolError {
   if (limit.aborted) {
-    return new ToolError(`${def.name} hit its time limit of ${def.timeoutMs / 1000} s and was stopped; run long work with start_job`);
+    return new ToolError(
+      `${def.name} hit its time limit of ${def.timeoutMs / 1000} s and was stopped; run long work with start_job`,
+    );
   }
   if (services.lifetime.signal.aborted) return new ToolError(`${def.name} was stopped: the server is shutting down`);
   return new ToolError(`${def.name} was cancelled`);

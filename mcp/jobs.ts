@@ -23,22 +23,30 @@ export class Jobs {
   private readonly jobs = new Map<string, Job>();
 
   start(tool: string, run: (job: Job) => Promise<{ result: unknown; text: string }>, onEnd?: (job: Job) => void): Job {
-    const job: Job = { id: nanoid(12), tool, status: "running", startedAt: new Date().toISOString(), controller: new AbortController() };
+    const job: Job = {
+      id: nanoid(12),
+      tool,
+      status: "running",
+      startedAt: new Date().toISOString(),
+      controller: new AbortController(),
+    };
     this.jobs.set(job.id, job);
-    run(job).then(
-      (out) => {
-        if (job.status === "running") Object.assign(job, { status: "done", result: out.result, text: out.text });
-      },
-      (e: unknown) => {
-        if (job.status !== "running") return;
-        job.status = job.controller.signal.aborted ? "cancelled" : "failed";
-        job.error = e instanceof Error ? e.message : String(e);
-      },
-    ).finally(() => {
-      job.finishedAt = new Date().toISOString();
-      this.prune();
-      onEnd?.(job);
-    });
+    run(job)
+      .then(
+        (out) => {
+          if (job.status === "running") Object.assign(job, { status: "done", result: out.result, text: out.text });
+        },
+        (e: unknown) => {
+          if (job.status !== "running") return;
+          job.status = job.controller.signal.aborted ? "cancelled" : "failed";
+          job.error = e instanceof Error ? e.message : String(e);
+        },
+      )
+      .finally(() => {
+        job.finishedAt = new Date().toISOString();
+        this.prune();
+        onEnd?.(job);
+      });
     return job;
   }
 
@@ -57,7 +65,8 @@ export class Jobs {
   }
 
   cancelAll(): void {
-    for (const job of this.jobs.values()) if (job.status === "running") job.controller.abort(new Error("server shutting down"));
+    for (const job of this.jobs.values())
+      if (job.status === "running") job.controller.abort(new Error("server shutting down"));
   }
 
   private prune(): void {

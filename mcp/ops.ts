@@ -34,7 +34,12 @@ export function opContext(services: Services, side: ToolSide): OperationContext 
 }
 
 /** Run an operation; what the caller got wrong comes back as a ToolError saying so. */
-export async function operation<T>(services: Services, side: ToolSide, work: () => Promise<T> | T, heavy = false): Promise<T> {
+export async function operation<T>(
+  services: Services,
+  side: ToolSide,
+  work: () => Promise<T> | T,
+  heavy = false,
+): Promise<T> {
   const guarded = async () => {
     try {
       return await work();
@@ -98,10 +103,12 @@ function stamp(path: string): Stamp {
  */
 export function parseProgram(entry: string): Parsed {
   const hit = parsedCache.get(entry);
-  if (hit?.stamps.every(([p, m, size]) => {
-    const now = stamp(p);
-    return now[1] === m && now[2] === size;
-  })) {
+  if (
+    hit?.stamps.every(([p, m, size]) => {
+      const now = stamp(p);
+      return now[1] === m && now[2] === size;
+    })
+  ) {
     return hit.parsed;
   }
   const parsed = parseOnly(entry, {});
@@ -117,7 +124,9 @@ export function parseProgram(entry: string): Parsed {
 
 export { listEvents as describeEvents } from "../ccp/index.js";
 
-export function renderDiagnostics(diags: { level: string; code: string; message: string; file: string; line: number; col: number }[]) {
+export function renderDiagnostics(
+  diags: { level: string; code: string; message: string; file: string; line: number; col: number }[],
+) {
   return diags.map((d) => `${d.file}:${d.line}:${d.col}: ${d.level}[${d.code}]: ${d.message}`).join("\n");
 }
 
@@ -131,7 +140,15 @@ export async function runHotspots(services: Services, runId: string, opts: { min
 /** Compiler diagnostics with files relative to the root. */
 export function diagnostics(
   services: Services,
-  diags: readonly { code: string; level: string; message: string; file: string; line: number; col: number; hint?: string }[],
+  diags: readonly {
+    code: string;
+    level: string;
+    message: string;
+    file: string;
+    line: number;
+    col: number;
+    hint?: string;
+  }[],
 ) {
   return diags.map((d) => ({
     code: d.code,

@@ -9,7 +9,10 @@ export interface VariantSteps {
   /** Property test against the baseline. */
   test(tag: string, signal: AbortSignal): Promise<{ passed: boolean; reason: string }>;
   /** Benchmark against the baseline: `faster` only when the whole CI is below the threshold. */
-  bench(tag: string, signal: AbortSignal): Promise<{ faster: boolean; speedup: number; ci: [number, number]; reason: string }>;
+  bench(
+    tag: string,
+    signal: AbortSignal,
+  ): Promise<{ faster: boolean; speedup: number; ci: [number, number]; reason: string }>;
 }
 
 export interface Attempt {
@@ -36,7 +39,8 @@ const FENCE = /```[^\n]*\n([\s\S]*?)```/g;
  */
 export function extractVariant(answer: string, eventName: string): Extracted {
   const blocks = [...answer.matchAll(FENCE)].map((m) => m[1]);
-  if (blocks.length === 0) return { ok: false, problem: "the answer has no fenced code block (```...```) holding the variant" };
+  if (blocks.length === 0)
+    return { ok: false, problem: "the answer has no fenced code block (```...```) holding the variant" };
   const block = blocks.find((b) => /^\s*~proc\b/m.test(b)) ?? blocks[0];
   const header = /^\s*~proc\s+([A-Za-z0-9_.:]+)(?:\|([^\s{]+))?\s*\{/m.exec(block);
   if (!header) {
@@ -49,9 +53,12 @@ export function extractVariant(answer: string, eventName: string): Extracted {
   const open = header.index + header[0].length;
   const close = block.lastIndexOf("}");
   if (close < open) return { ok: false, problem: "the ~proc declaration has no closing brace" };
-  const body = block.slice(open, close).replace(/^[ \t]*\n/, "").replace(/\s+$/, "");
+  const body = block
+    .slice(open, close)
+    .replace(/^[ \t]*\n/, "")
+    .replace(/\s+$/, "");
   if (!body.trim()) return { ok: false, problem: "the proc body is empty" };
-  const tag = header[2] ? /^zig\(([A-Za-z0-9_]+)\)$/.exec(header[2])?.[1] ?? header[2] : undefined;
+  const tag = header[2] ? (/^zig\(([A-Za-z0-9_]+)\)$/.exec(header[2])?.[1] ?? header[2]) : undefined;
   return { ok: true, body, ...(tag ? { tag } : {}) };
 }
 
@@ -85,12 +92,18 @@ export async function optimizeLoop(o: LoopOptions): Promise<OptimizeOutcome> {
     };
     const extracted = extractVariant(answer, o.event);
     if (!extracted.ok) {
-      record({ verdict: "unreadable", reason: extracted.problem }, `I could not use that answer: ${extracted.problem}. Answer again with one fenced code block.`);
+      record(
+        { verdict: "unreadable", reason: extracted.problem },
+        `I could not use that answer: ${extracted.problem}. Answer again with one fenced code block.`,
+      );
       continue;
     }
     const proposed = await o.steps.propose(tag, extracted.body, o.signal);
     if (!proposed.ok) {
-      record({ verdict: "invalid", reason: proposed.problem }, `The variant does not compile: ${proposed.problem}\nFix it and answer again.`);
+      record(
+        { verdict: "invalid", reason: proposed.problem },
+        `The variant does not compile: ${proposed.problem}\nFix it and answer again.`,
+      );
       continue;
     }
     o.progress?.(i - 0.66, o.attempts, `attempt ${i}: testing ${tag}`);

@@ -32,10 +32,16 @@ export const VARIANT_RULES = [
 ].join("\n");
 
 /** The latest run's hotspot figures for an event, if any run measured it. */
-async function hotspotOf(services: Services, event: string, runId?: string): Promise<{ runId: string; h?: Hotspot } | undefined> {
+async function hotspotOf(
+  services: Services,
+  event: string,
+  runId?: string,
+): Promise<{ runId: string; h?: Hotspot } | undefined> {
   const id = runId ?? listRuns(services.root)[0];
   if (!id) return undefined;
-  const h = (await runHotspots(services, id, { minShare: 0, limit: 1000 }).catch(() => [])).find((x) => x.event_name === event);
+  const h = (await runHotspots(services, id, { minShare: 0, limit: 1000 }).catch(() => [])).find(
+    (x) => x.event_name === event,
+  );
   return { runId: id, ...(h ? { h } : {}) };
 }
 
@@ -46,7 +52,10 @@ export async function topHotspot(services: Services, runId?: string): Promise<Ho
   return (await runHotspots(services, id, { limit: 1 }).catch(() => []))[0];
 }
 
-export async function optimizeHotspotText(services: Services, args: { event?: string; run_id?: string; entry?: string }): Promise<string> {
+export async function optimizeHotspotText(
+  services: Services,
+  args: { event?: string; run_id?: string; entry?: string },
+): Promise<string> {
   const entry = services.entry(args.entry);
   const parsed = parseProgram(entry);
   if (!parsed.program) throw new ToolError(`${services.rel(entry)} does not parse: call check`);
@@ -57,13 +66,20 @@ export async function optimizeHotspotText(services: Services, args: { event?: st
     eventName = top.event_name;
   }
   const sym = findEvent(parsed.program, eventName);
-  if (!sym.proc) throw new ToolError(`${sym.canonical} has no proc to optimize (${sym.subflow ? "it is a subflow" : "no implementation"})`);
+  if (!sym.proc)
+    throw new ToolError(
+      `${sym.canonical} has no proc to optimize (${sym.subflow ? "it is a subflow" : "no implementation"})`,
+    );
   const hot = await hotspotOf(services, sym.canonical, args.run_id);
   const figures = hot?.h
     ? [
         `Measured in run ${hot.runId}: ${hot.h.call_count} calls, ${(hot.h.share * 100).toFixed(1)}% of the run's time,`,
         `${hot.h.self_ms.toFixed(2)} ms self time, ${hot.h.mean_self_ns.toFixed(0)} ns mean per call,`,
-        `branches: ${Object.entries(hot.h.branch_probabilities).map(([b, p]) => `${b} ${(p * 100).toFixed(1)}%`).join(", ") || "none"}.`,
+        `branches: ${
+          Object.entries(hot.h.branch_probabilities)
+            .map(([b, p]) => `${b} ${(p * 100).toFixed(1)}%`)
+            .join(", ") || "none"
+        }.`,
         ...hot.h.optimization_candidates.slice(0, 2).map((c) => `Candidate ${c.strategy}: ${c.reason}`),
       ].join("\n")
     : "No run has measured this event yet (call analyze for figures).";
@@ -105,7 +121,8 @@ export const PROMPTS: PromptDef[] = [
   {
     name: "explain_event",
     title: "Explain an event",
-    description: "Ask for an explanation of one event: its shape, implementation, where it is invoked and its variants.",
+    description:
+      "Ask for an explanation of one event: its shape, implementation, where it is invoked and its variants.",
     args: {
       event: z.string().describe("Event name."),
       entry: z.string().optional().describe("Entry .kz file (default: the workspace's)."),
@@ -115,7 +132,9 @@ export const PROMPTS: PromptDef[] = [
       const parsed = parseProgram(entry);
       if (!parsed.program) throw new ToolError(`${services.rel(entry)} does not parse: call check`);
       const sym = findEvent(parsed.program, args.event ?? "");
-      const impl = procText(sym) ?? (sym.subflow ? `implemented by a subflow at line ${sym.subflow.span.line}` : "no implementation");
+      const impl =
+        procText(sym) ??
+        (sym.subflow ? `implemented by a subflow at line ${sym.subflow.span.line}` : "no implementation");
       return [
         `Explain what the Koru event ${sym.canonical} does, when each of its branches is taken, and what a caller must handle.`,
         "",

@@ -50,7 +50,8 @@ export function sourceFiles(root: string, max = 2000): string[] {
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (out.length >= max) return;
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) walk(join(dir, e.name), rel ? `${rel}/${e.name}` : e.name);
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith("."))
+          walk(join(dir, e.name), rel ? `${rel}/${e.name}` : e.name);
       } else if (e.isFile() && e.name.endsWith(".kz")) out.push(rel ? `${rel}/${e.name}` : e.name);
     }
   };
@@ -75,7 +76,8 @@ function runId(vars: Record<string, string>): string {
 function readBounded(path: string, what: string): string {
   if (!existsSync(path)) throw new ToolError(`${what} does not exist`);
   const size = statSync(path).size;
-  if (size > MAX_RESOURCE_BYTES) throw new ToolError(`${what} is ${size} bytes, more than a resource carries; read it from disk`);
+  if (size > MAX_RESOURCE_BYTES)
+    throw new ToolError(`${what} is ${size} bytes, more than a resource carries; read it from disk`);
   return readFileSync(path, "utf8");
 }
 
@@ -83,7 +85,8 @@ function readBounded(path: string, what: string): string {
 function scopes(services: Services): ScopeVocabulary[] {
   const entry = services.entry();
   const r = describeScopes(entry);
-  if (!r.ok) throw new ToolError(`${services.rel(entry)} does not check: ${r.diagnostics[0]?.message ?? "errors"}; call check`);
+  if (!r.ok)
+    throw new ToolError(`${services.rel(entry)} does not check: ${r.diagnostics[0]?.message ?? "errors"}; call check`);
   return r.scopes;
 }
 
@@ -109,7 +112,12 @@ export const RESOURCES: ResourceDef[] = [
     mimeType: "text/plain",
     uri: "koru://source/{+path}",
     template: true,
-    list: (services) => sourceFiles(services.root).map((p) => ({ uri: `koru://source/${encodeURI(p)}`, name: p, mimeType: "text/plain" })),
+    list: (services) =>
+      sourceFiles(services.root).map((p) => ({
+        uri: `koru://source/${encodeURI(p)}`,
+        name: p,
+        mimeType: "text/plain",
+      })),
     read(services, _uri, vars) {
       const p = param(vars, "path");
       if (!p.endsWith(".kz")) throw new ToolError(`'${p}' is not a .kz file`);
@@ -144,7 +152,13 @@ export const RESOURCES: ResourceDef[] = [
           .slice(0, 200)
           .map((id) => {
             const m = readRunMeta(services.root, id);
-            return { run_id: id, program: m?.program, exit_code: m?.exit_code, wall_ms: m?.wall_ms, started_at: m?.started_at };
+            return {
+              run_id: id,
+              program: m?.program,
+              exit_code: m?.exit_code,
+              wall_ms: m?.wall_ms,
+              started_at: m?.started_at,
+            };
           }),
       );
     },
@@ -165,7 +179,8 @@ export const RESOURCES: ResourceDef[] = [
   {
     name: "run_hotspots",
     title: "Run hotspots",
-    description: "Every event of a run with its share of the run's time and optimization candidates, largest first; and the run's statistics per transition (stats.json).",
+    description:
+      "Every event of a run with its share of the run's time and optimization candidates, largest first; and the run's statistics per transition (stats.json).",
     mimeType: JSON_MIME,
     uri: "koru://runs/{id}/hotspots",
     template: true,
@@ -214,7 +229,8 @@ export const RESOURCES: ResourceDef[] = [
     mimeType: JSON_MIME,
     uri: "koru://runs/{id}/trace",
     template: true,
-    read: (services, _uri, vars) => readBounded(join(runDir(services.root, runId(vars)), "trace.json"), "the run's trace (profile the run)"),
+    read: (services, _uri, vars) =>
+      readBounded(join(runDir(services.root, runId(vars)), "trace.json"), "the run's trace (profile the run)"),
   },
   {
     name: "variants",
@@ -230,7 +246,12 @@ export const RESOURCES: ResourceDef[] = [
       const sym = findEvent(parsed.program, param(vars, "event"));
       return json({
         event: sym.canonical,
-        variants: [...sym.variants].map(([tag, p]) => ({ tag, source: procText(sym, tag), file: services.rel(p.span.file), line: p.span.line })),
+        variants: [...sym.variants].map(([tag, p]) => ({
+          tag,
+          source: procText(sym, tag),
+          file: services.rel(p.span.file),
+          line: p.span.line,
+        })),
       });
     },
   },
@@ -274,7 +295,11 @@ export const RESOURCES: ResourceDef[] = [
     template: true,
     list: (services) => {
       try {
-        return scopes(services).map((s) => ({ uri: `koru://scopes/${encodeURIComponent(s.scope)}`, name: `scope ${s.scope}`, mimeType: JSON_MIME }));
+        return scopes(services).map((s) => ({
+          uri: `koru://scopes/${encodeURIComponent(s.scope)}`,
+          name: `scope ${s.scope}`,
+          mimeType: JSON_MIME,
+        }));
       } catch {
         return [];
       }
@@ -283,7 +308,8 @@ export const RESOURCES: ResourceDef[] = [
       const name = param(vars, "scope");
       const all = scopes(services);
       const scope = all.find((s) => s.scope === name);
-      if (!scope) throw new ToolError(`no scope '${name}'; registered: ${all.map((s) => s.scope).join(", ") || "none"}`);
+      if (!scope)
+        throw new ToolError(`no scope '${name}'; registered: ${all.map((s) => s.scope).join(", ") || "none"}`);
       return json(scope);
     },
   },
@@ -294,7 +320,10 @@ export const RESOURCES: ResourceDef[] = [
     mimeType: JSON_MIME,
     uri: "koru://jobs/{id}",
     template: true,
-    list: (services) => services.jobs.list().map((j) => ({ uri: `koru://jobs/${j.id}`, name: `job ${j.id} (${j.tool})`, mimeType: JSON_MIME })),
+    list: (services) =>
+      services.jobs
+        .list()
+        .map((j) => ({ uri: `koru://jobs/${j.id}`, name: `job ${j.id} (${j.tool})`, mimeType: JSON_MIME })),
     read(services, _uri, vars) {
       const job = services.jobs.get(param(vars, "id"));
       if (!job) throw new ToolError("no such job");

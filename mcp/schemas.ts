@@ -3,17 +3,15 @@ import * as z from "zod";
 
 export const MAX_TEXT = 1_000_000;
 
-export const Path = z
-  .string()
-  .min(1)
-  .max(1024)
-  .describe("Path relative to the workspace root.");
+export const Path = z.string().min(1).max(1024).describe("Path relative to the workspace root.");
 export const Entry = z
   .string()
   .min(1)
   .max(1024)
   .optional()
-  .describe('Entry .kz file relative to the workspace root (default: koru.json "entry", else the only .kz at the root).');
+  .describe(
+    'Entry .kz file relative to the workspace root (default: koru.json "entry", else the only .kz at the root).',
+  );
 export const EventName = z
   .string()
   .min(1)
@@ -26,7 +24,9 @@ export const ProgramArgs = z
   .optional()
   .describe("Arguments for the program (an argument array; no shell).");
 export const Flags = z
-  .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*(=[A-Za-z0-9_.:/-]*)?$/, "a flag is a name without dashes, e.g. profile"))
+  .array(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_.]*(=[A-Za-z0-9_.:/-]*)?$/, "a flag is a name without dashes, e.g. profile"),
+  )
   .max(32)
   .optional()
   .describe('Compiler flags without dashes, e.g. ["profile"].');

@@ -47,7 +47,12 @@ export class Connection {
     this.server = new McpServer(
       { name: SERVER_NAME, version: SERVER_VERSION },
       {
-        capabilities: { logging: {}, resources: { subscribe: true, listChanged: true }, tools: { listChanged: true }, prompts: {} },
+        capabilities: {
+          logging: {},
+          resources: { subscribe: true, listChanged: true },
+          tools: { listChanged: true },
+          prompts: {},
+        },
         instructions: INSTRUCTIONS,
         maxToolInputElements: 10_000,
       },
@@ -85,7 +90,8 @@ export class Connection {
     if (!this.connected) return;
     for (const sub of this.subscriptions) {
       // A subscription to a resource also covers its pages (`?cursor=`).
-      if (sub === uri || sub.startsWith(`${uri}?`)) this.server.server.sendResourceUpdated({ uri: sub }).catch(() => {});
+      if (sub === uri || sub.startsWith(`${uri}?`))
+        this.server.server.sendResourceUpdated({ uri: sub }).catch(() => {});
     }
   }
 
@@ -135,7 +141,12 @@ export class Connection {
           extra
             .sendNotification({
               method: "notifications/progress",
-              params: { progressToken: token, progress: value, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+              params: {
+                progressToken: token,
+                progress: value,
+                ...(total !== undefined ? { total } : {}),
+                ...(message ? { message } : {}),
+              },
             })
             .catch(() => {});
         };
@@ -147,7 +158,9 @@ export class Connection {
           });
           const size = JSON.stringify(out.result).length;
           if (size > MAX_RESULT_CHARS) {
-            return errorResult(`the result of ${def.name} is too large (${size} characters): ask for fewer items with limit/cursor`);
+            return errorResult(
+              `the result of ${def.name} is too large (${size} characters): ask for fewer items with limit/cursor`,
+            );
           }
           return {
             content: [
@@ -192,13 +205,20 @@ export class Connection {
     const get = async (args: unknown) => {
       try {
         const text = await def.text(this.services, (args ?? {}) as Record<string, string | undefined>);
-        return { description: def.description, messages: [{ role: "user" as const, content: { type: "text" as const, text } }] };
+        return {
+          description: def.description,
+          messages: [{ role: "user" as const, content: { type: "text" as const, text } }],
+        };
       } catch (e) {
         if (e instanceof ToolError) throw new McpError(ErrorCode.InvalidParams, e.message);
         throw e;
       }
     };
-    this.server.registerPrompt(def.name, { title: def.title, description: def.description, argsSchema: def.args as never }, get as never);
+    this.server.registerPrompt(
+      def.name,
+      { title: def.title, description: def.description, argsSchema: def.args as never },
+      get as never,
+    );
   }
 }
 
@@ -230,7 +250,13 @@ export class HttpSessions {
     if (existing) return existing.handleRequest(req, res, body);
     if (req.method !== "POST" || !isInitializeRequest(body)) {
       res.writeHead(400, { "content-type": "application/json" });
-      res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message: "no valid session: initialize first" }, id: null }));
+      res.end(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          error: { code: -32000, message: "no valid session: initialize first" },
+          id: null,
+        }),
+      );
       return;
     }
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({

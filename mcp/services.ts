@@ -50,7 +50,8 @@ export class Services {
   /** An existing file inside the workspace. */
   file(p: string, what = "file"): string {
     const full = this.path(p);
-    if (!existsSync(full) || !statSync(full).isFile()) throw new ToolError(`${what} '${p}' does not exist in the workspace`);
+    if (!existsSync(full) || !statSync(full).isFile())
+      throw new ToolError(`${what} '${p}' does not exist in the workspace`);
     return full;
   }
 

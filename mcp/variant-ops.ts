@@ -32,7 +32,6 @@ export function common(services: Services, ctx: ToolContext, entry?: string) {
   return { file: services.entry(entry), signal: ctx.signal, onProgress: progressOf(ctx) };
 }
 
-
 export const Tag = z
   .string()
   .min(1)

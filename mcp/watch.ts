@@ -16,7 +16,12 @@ export function watchWorkspace(server: KoruServer): FSWatcher {
       if (rel === "") return false;
       if (rel.split(sep).some((part) => IGNORED_DIRS.has(part))) return true;
       // Only files that matter; folders must pass so their files are seen.
-      return !!stats?.isFile() && !path.endsWith(".kz") && !path.endsWith("koru.variants.json") && !path.endsWith("koru.json");
+      return (
+        !!stats?.isFile() &&
+        !path.endsWith(".kz") &&
+        !path.endsWith("koru.variants.json") &&
+        !path.endsWith("koru.json")
+      );
     },
     depth: 12,
     awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 },
@@ -29,7 +34,8 @@ export function watchWorkspace(server: KoruServer): FSWatcher {
       notifier.resourceUpdated(`koru://source/${encodeURI(rel)}`);
       notifier.resourceUpdated(`koru://ast/${encodeURI(rel)}`);
       notifier.resourceUpdated("koru://events");
-      if (rel.endsWith(".variants.kz")) for (const uri of server.subscribed()) if (uri.startsWith("koru://variants/")) notifier.resourceUpdated(uri);
+      if (rel.endsWith(".variants.kz"))
+        for (const uri of server.subscribed()) if (uri.startsWith("koru://variants/")) notifier.resourceUpdated(uri);
     } else if (rel.endsWith("koru.variants.json")) {
       notifier.resourceListChanged();
       for (const uri of server.subscribed()) if (uri.startsWith("koru://variants/")) notifier.resourceUpdated(uri);

@@ -93,7 +93,8 @@ class Runner {
   async run(test: TestCase): Promise<Result> {
     const start = performance.now();
     const id = this.next++;
-    const partial = test.kind === "frontend-error" ? await this.frontendError(test, id) : await this.runExpected(test, id);
+    const partial =
+      test.kind === "frontend-error" ? await this.frontendError(test, id) : await this.runExpected(test, id);
     this.prune(test);
     return { test, ms: performance.now() - start, ...partial };
   }
@@ -120,7 +121,13 @@ class Runner {
       if (r.code === 0) return { pass: false, reason: "expected a front-end error, but it compiled", full: r.stderr };
     }
     if (r.timedOut) return { pass: false, reason: "koruc timed out" };
-    if (r.code !== 1) return { pass: false, reason: `koruc exited with ${r.code ?? r.signal}`, detail: head(r.stderr, 4), full: r.stderr };
+    if (r.code !== 1)
+      return {
+        pass: false,
+        reason: `koruc exited with ${r.code ?? r.signal}`,
+        detail: head(r.stderr, 4),
+        full: r.stderr,
+      };
     const diff = firstDifference(this.expected(test), r.stderr);
     if (!diff) return { pass: true };
     return { pass: false, reason: "error output differs", detail: diff, full: r.stderr };
@@ -138,7 +145,8 @@ class Runner {
       }
       const p = await runMerged(exe, [], { cwd: this.mirrorRoot, timeoutMs: RUN_TIMEOUT_MS, outputFile });
       if (p.spawnError) return { pass: false, reason: `cannot run the program: ${p.spawnError}` };
-      if (p.timedOut) return { pass: false, reason: `program timed out after ${RUN_TIMEOUT_MS / 1000} s`, detail: tail(p.stdout, 3) };
+      if (p.timedOut)
+        return { pass: false, reason: `program timed out after ${RUN_TIMEOUT_MS / 1000} s`, detail: tail(p.stdout, 3) };
       const diff = firstDifference(this.expected(test), p.stdout);
       if (!diff) return { pass: true };
       const exit = p.signal ? `killed by ${p.signal}` : `exit ${p.code}`;
@@ -215,7 +223,12 @@ function printResult(r: Result, verbose: boolean): void {
 }
 
 /** Run `work` over `items` with at most `jobs` at once; `report` sees results in input order. */
-async function pool<T, R>(items: T[], jobs: number, work: (item: T) => Promise<R>, report: (r: R) => void): Promise<R[]> {
+async function pool<T, R>(
+  items: T[],
+  jobs: number,
+  work: (item: T) => Promise<R>,
+  report: (r: R) => void,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   const done: boolean[] = new Array(items.length).fill(false);
   let nextItem = 0;
@@ -243,10 +256,22 @@ function summarize(results: Result[], notRun: TestCase[]): void {
   };
   console.log("\nTotals by category (tests run: MUST_RUN + expected.txt, FRONTEND_COMPILE_ERROR + expected.txt)");
   const categories = [...new Set(results.map((r) => r.test.category))].sort();
-  for (const c of categories) console.log(line(c, results.filter((r) => r.test.category === c)));
+  for (const c of categories)
+    console.log(
+      line(
+        c,
+        results.filter((r) => r.test.category === c),
+      ),
+    );
   console.log(line("all", results));
   console.log("\nBy kind");
-  for (const k of RUN_KINDS) console.log(line(k, results.filter((r) => r.test.kind === k)));
+  for (const k of RUN_KINDS)
+    console.log(
+      line(
+        k,
+        results.filter((r) => r.test.kind === k),
+      ),
+    );
   const core = results.filter((r) => r.test.core);
   console.log("\nCore tests (import nothing but $std/io and $std/control)");
   console.log(`${line("core", core)}   (aim: >= 90%)`);
@@ -297,7 +322,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     const runner = new Runner(opts, koruc, tmp);
     runner.mirror(regression);
-    console.log(`Running ${toRun.length} of ${selected.length} tests (${opts.jobs} jobs, -O ${opts.optimize}) from ${regression}${sep}`);
+    console.log(
+      `Running ${toRun.length} of ${selected.length} tests (${opts.jobs} jobs, -O ${opts.optimize}) from ${regression}${sep}`,
+    );
     const start = performance.now();
     const results = await pool(
       toRun,

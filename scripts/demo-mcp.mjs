@@ -28,7 +28,11 @@ const chosen =
 const steps = process.argv[3] ?? chosen.arg;
 const example = join(root, "examples", chosen.name);
 const say = (text) => process.stdout.write(`${text}\n`);
-const indent = (text, n = 4) => text.split("\n").map((l) => `${" ".repeat(n)}${l}`).join("\n");
+const indent = (text, n = 4) =>
+  text
+    .split("\n")
+    .map((l) => `${" ".repeat(n)}${l}`)
+    .join("\n");
 
 /** The variant an agent wrote for the hot event: a file shipped with the example. */
 function shippedVariant() {
@@ -39,7 +43,8 @@ function shippedVariant() {
 const ws = mkdtempSync(join(tmpdir(), "koru-mcp-demo-"));
 for (const name of readdirSync(example)) {
   // A sidecar the agent is about to write must not be there already.
-  if (!name.endsWith(".variants.kz") && name !== "koru.variants.json") cpSync(join(example, name), join(ws, name), { recursive: true });
+  if (!name.endsWith(".variants.kz") && name !== "koru.variants.json")
+    cpSync(join(example, name), join(ws, name), { recursive: true });
 }
 
 const transport = new StdioClientTransport({
@@ -52,7 +57,9 @@ await client.connect(transport);
 const { tools } = await client.listTools();
 const has = (name) => tools.some((t) => t.name === name);
 say(`== koru-mcp demo: a scripted agent optimizes examples/${chosen.name} over MCP (stdio)`);
-say(`agent: connected to ${client.getServerVersion()?.name} ${client.getServerVersion()?.version}, ${tools.length} tools, workspace ${ws}`);
+say(
+  `agent: connected to ${client.getServerVersion()?.name} ${client.getServerVersion()?.version}, ${tools.length} tools, workspace ${ws}`,
+);
 
 let lastProgress = "";
 async function tool(name, args, quiet = false) {
@@ -87,7 +94,10 @@ try {
   say(`  top: ${hot.event_name} (${hot.kind}); best candidate: ${hot.optimization_candidates[0]?.strategy ?? "none"}`);
 
   say(`\nagent -> prompts/get optimize_hotspot {event: ${hot.event_name}}`);
-  const prompt = await client.getPrompt({ name: "optimize_hotspot", arguments: { event: hot.event_name, run_id: analysis.run_id } });
+  const prompt = await client.getPrompt({
+    name: "optimize_hotspot",
+    arguments: { event: hot.event_name, run_id: analysis.run_id },
+  });
   const promptText = prompt.messages[0].content.text;
   say(indent(promptText.split("\n").slice(0, 6).join("\n")));
   say(`    … (${promptText.split("\n").length} lines: shape, baseline, figures, the rules a variant must satisfy)`);
@@ -118,7 +128,9 @@ try {
 
     say(`\nagent -> benchmark_variant {event: ${event}, tag: ${tag}}`);
     const bench = await tool("benchmark_variant", { event, tag });
-    say(`  speedup ${bench.speedup.toFixed(2)}x (95% CI ${bench.ci_low.toFixed(2)}-${bench.ci_high.toFixed(2)}): ${bench.reason}`);
+    say(
+      `  speedup ${bench.speedup.toFixed(2)}x (95% CI ${bench.ci_low.toFixed(2)}-${bench.ci_high.toFixed(2)}): ${bench.reason}`,
+    );
     report.bench = bench;
 
     say(`\nagent -> review_variant {event: ${event}, tag: ${tag}}`);
@@ -144,12 +156,16 @@ try {
 
 say(`\n== report`);
 const h = report.hotspot;
-say(`hotspot:  ${h.event_name}: ${(h.share * 100).toFixed(1)}% of the run, ${h.call_count} calls, ${h.self_ms.toFixed(1)} ms self time`);
+say(
+  `hotspot:  ${h.event_name}: ${(h.share * 100).toFixed(1)}% of the run, ${h.call_count} calls, ${h.self_ms.toFixed(1)} ms self time`,
+);
 if (report.skipped) {
   say(`variant:  not tried: ${report.skipped}`);
 } else {
   say(`verdict:  ${report.accepted ? "accepted" : "rejected"}: ${report.test.summary}; ${report.bench.reason}`);
-  say(`speedup:  ${report.bench.speedup.toFixed(2)}x (95% CI ${report.bench.ci_low.toFixed(2)}-${report.bench.ci_high.toFixed(2)}, variant vs baseline)`);
+  say(
+    `speedup:  ${report.bench.speedup.toFixed(2)}x (95% CI ${report.bench.ci_low.toFixed(2)}-${report.bench.ci_high.toFixed(2)}, variant vs baseline)`,
+  );
   if (report.identical !== undefined) {
     say(`output:   ${report.identical ? "identical" : "DIFFERENT"} before and after selecting the variant`);
     say(`run time: ${report.before.wall_ms.toFixed(0)} ms -> ${report.after.wall_ms.toFixed(0)} ms (whole program)`);

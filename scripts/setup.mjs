@@ -42,7 +42,17 @@ if (!zig) {
     try {
       execFileSync(
         cmd,
-        [...pre, "install", "--quiet", "--disable-pip-version-check", "--no-warn-script-location", "--upgrade", "--target", join(root, ".tools", "zig"), `ziglang==${WANT}`],
+        [
+          ...pre,
+          "install",
+          "--quiet",
+          "--disable-pip-version-check",
+          "--no-warn-script-location",
+          "--upgrade",
+          "--target",
+          join(root, ".tools", "zig"),
+          `ziglang==${WANT}`,
+        ],
         { stdio: ["ignore", "inherit", "inherit"] },
       );
       break;
@@ -53,7 +63,9 @@ if (!zig) {
   zig = found();
 }
 if (!zig) {
-  log(`could not find or install Zig ${WANT}. Install it and set KORU_ZIG=/path/to/zig, or make 'pip install ziglang==${WANT}' work.`);
+  log(
+    `could not find or install Zig ${WANT}. Install it and set KORU_ZIG=/path/to/zig, or make 'pip install ziglang==${WANT}' work.`,
+  );
   process.exit(1);
 }
 log(`Zig ${WANT}: ${zig}`);

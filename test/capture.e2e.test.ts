@@ -67,7 +67,9 @@ describe("capture pass", () => {
     expect(harnessState.length).toBeGreaterThan(0);
     expect(captureState(target.sym)).toEqual(harnessState);
     const c = compileSource(undefined, NBODY, { insert: [captureInsertion({ event: "advance" })] });
-    expect(c.zig).toContain(`__koru_capture.record(.{ __koru_event_input, ${harnessState.map((v) => `main_module.${v}`).join(", ")} })`);
+    expect(c.zig).toContain(
+      `__koru_capture.record(.{ __koru_event_input, ${harnessState.map((v) => `main_module.${v}`).join(", ")} })`,
+    );
   });
 
   it("names the capture file where the harness reads recorded inputs", () => {
@@ -154,7 +156,12 @@ describe("koruc run --capture blur, then koruc variants test", () => {
   it("captures through MCP's run tool (a real client)", async () => {
     const s = await connect(realpathSync(dir), { args: ["--no-watch"] });
     try {
-      const r = await call(s, "run", { entry: "blur.kz", args: ["2"], optimize: "Debug", capture: { event: "blur", max: 2 } });
+      const r = await call(s, "run", {
+        entry: "blur.kz",
+        args: ["2"],
+        optimize: "Debug",
+        capture: { event: "blur", max: 2 },
+      });
       expect(r.isError ?? false, text(r)).toBe(false);
       expect(r.structuredContent?.["capture"]).toEqual({
         event: "blur:blur",
@@ -179,4 +186,3 @@ describe("koruc run --capture blur, then koruc variants test", () => {
     expect(readRecords(join(dir, ".koru", "captures", "blur_blur.bin")).length).toBe(3);
   });
 });
-

@@ -14,7 +14,12 @@ type Msg = Record<string, unknown> & { type: string };
 type Hot = { data: { event_name: string; share: number; self_ms: number; mode: string; samples?: number } };
 
 function koruc(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [KORUC, ...args], { cwd, encoding: "utf8", timeout: 300_000, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [KORUC, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 300_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`koruc ${args.join(" ")}: ${r.status}\n${r.stdout.slice(-800)}\n${r.stderr}`);
   return r.stdout
     .trim()
@@ -117,7 +122,10 @@ describe("recorder modes", () => {
     const ts = lines.map((l) => l.timestamp_ns).sort((a, b) => a - b);
     expect(ts[ts.length - 1] - ts[0]).toBeGreaterThan(0.3 * Number(summary.wall_ns));
     const first = koruc(["run", "--ccp=transitions:200", "app.kz", "-O", "Debug"], dir);
-    expect(first.find((m) => m.type === "recorder_summary")).toMatchObject({ transition_sample: "first", transitions_written: 200 });
+    expect(first.find((m) => m.type === "recorder_summary")).toMatchObject({
+      transition_sample: "first",
+      transitions_written: 200,
+    });
   }, 120_000);
 
   it("sampled shares agree with --ccp=timing (target 5 points; today within 15)", () => {
@@ -159,7 +167,9 @@ describe("recorder modes", () => {
     // Sampled time of the simulation against the plain binary's CPU time (bash's `times`:
     // getrusage of its children), alternated 4 times, the least of each: on a shared machine
     // contention only adds time, to either side.
-    const built = spawnSync(process.execPath, [KORUC, "build", "nbody.kz", "-O", "ReleaseFast", "-o", "plain"], { cwd: dir });
+    const built = spawnSync(process.execPath, [KORUC, "build", "nbody.kz", "-O", "ReleaseFast", "-o", "plain"], {
+      cwd: dir,
+    });
     expect(built.status).toBe(0);
     let sampled = Number.POSITIVE_INFINITY;
     let plainMs = Number.POSITIVE_INFINITY;
@@ -170,13 +180,19 @@ describe("recorder modes", () => {
       const timed = spawnSync("bash", ["-c", "./plain 200000 >/dev/null; times"], { cwd: dir, encoding: "utf8" });
       const children = timed.stdout.trim().split("\n")[1] ?? "";
       raw.push(children);
-      const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+      const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+        (sum, m) => sum + Number(m[1]) * 60 + Number(m[2]),
+        0,
+      );
       if (cpu > 0) plainMs = Math.min(plainMs, cpu * 1000);
     }
     // Issue 13 asks for 10%. Measured: the instrumented binary's simulation takes 9.3-10 ms of
     // CPU against the plain binary's 7.4-7.7 ms (even with only a counter per call, so it is
     // the instrumented build itself, not the sampler): about 25% over. Not met yet; this
     // bound catches regressions beyond today's figure.
-    expect(Math.abs(sampled - plainMs) / plainMs, `sampled ${sampled} ms, plain ${plainMs} ms (${raw.join("; ")})`).toBeLessThanOrEqual(0.45);
+    expect(
+      Math.abs(sampled - plainMs) / plainMs,
+      `sampled ${sampled} ms, plain ${plainMs} ms (${raw.join("; ")})`,
+    ).toBeLessThanOrEqual(0.45);
   }, 600_000);
 });

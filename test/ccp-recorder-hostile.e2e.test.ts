@@ -236,7 +236,14 @@ fn two(n: u32) void {
       knownEdges: compiled.sites ?? [],
       streamTransitions: false,
       emit: () => {},
-      meta: { program: "app.kz", args: [], flags: [], optimize: "ReleaseFast", compiler_version: "test", zig_version: "test" },
+      meta: {
+        program: "app.kz",
+        args: [],
+        flags: [],
+        optimize: "ReleaseFast",
+        compiler_version: "test",
+        zig_version: "test",
+      },
     });
     expect(run.timedOut).toBe(true);
     const lines = readFileSync(join(run.dir, "transitions.jsonl"), "utf8").split("\n").filter(Boolean).length;

@@ -106,7 +106,10 @@ describe("koruc run --ccp", () => {
     const r = koruc(["run", "--ccp", "boom.kz", "-O", "Debug"], { cwd: dir });
     const msgs = messages(r.stdout);
     expect(edge(msgs, "next")?.count).toBe(10);
-    const output = msgs.filter((m) => m.type === "program_output").map((m) => m.text).join("");
+    const output = msgs
+      .filter((m) => m.type === "program_output")
+      .map((m) => m.text)
+      .join("");
     expect(output).toContain("about to fail");
     expect(output).toContain("boom");
     const done = msgs[msgs.length - 1] as { exit_code: number | null; signal?: string };
@@ -129,7 +132,9 @@ describe("koruc run --ccp", () => {
     expect(r.status).toBe(0);
     const path = /profile written to (\S+)/.exec(r.stderr)?.[1];
     expect(path).toBeTruthy();
-    const trace = JSON.parse(readFileSync(path!, "utf8")) as { traceEvents: { ph: string; pid: number; tid: number; name: string }[] };
+    const trace = JSON.parse(readFileSync(path!, "utf8")) as {
+      traceEvents: { ph: string; pid: number; tid: number; name: string }[];
+    };
     // 2 threads x (50 + 1) ticks, plus the one `parallel` invocation on the main thread.
     expect(trace.traceEvents.length).toBe(103);
     expect(trace.traceEvents.every((e) => e.ph === "X" && e.pid > 0 && e.tid > 0)).toBe(true);

@@ -56,10 +56,16 @@ describe("paths resolved once", () => {
     const dir = workspace({});
     mkdirSync(join(dir, "hello"));
     writeFileSync(join(dir, "hello", "hello.kz"), HELLO);
-    for (const args of [["--ccp", "hello/hello.kz", "-O", "Debug"], ["run", "--ccp", "hello/hello.kz", "-O", "Debug"]]) {
+    for (const args of [
+      ["--ccp", "hello/hello.kz", "-O", "Debug"],
+      ["run", "--ccp", "hello/hello.kz", "-O", "Debug"],
+    ]) {
       const r = koruc(args, { cwd: dir });
       expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(0);
-      const types = r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { type: string }).type);
+      const types = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { type: string }).type);
       expect(types).toContain("run_done");
       expect(types).not.toContain("error");
     }

@@ -94,7 +94,8 @@ describe("daemon control", () => {
     // The program is running: find it by its binary's path under this workspace.
     const compiled = (await d.until((m) => m.id === "r1" && m.type === "compiled")) as { output: string };
     const t0 = Date.now();
-    while (processesMentioning(compiled.output).length === 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+    while (processesMentioning(compiled.output).length === 0 && Date.now() - t0 < 10_000)
+      await new Promise((r) => setTimeout(r, 50));
     const pids = processesMentioning(compiled.output);
     expect(pids.length).toBeGreaterThan(0);
     d.send('{"cmd":"cancel","id":"c0","target":"queued"}');
@@ -104,7 +105,10 @@ describe("daemon control", () => {
     expect(await d.until((m) => m.id === "c1")).toMatchObject({ type: "cancelled", target: "r1", state: "running" });
     expect(await d.until((m) => m.id === "c2")).toMatchObject({ type: "cancelled", state: "unknown" });
     // A run that started ends as runs do, with its run_done: the program was killed.
-    expect(await d.until((m) => m.id === "r1" && m.type === "run_done")).toMatchObject({ exit_code: null, signal: "SIGKILL" });
+    expect(await d.until((m) => m.id === "r1" && m.type === "run_done")).toMatchObject({
+      exit_code: null,
+      signal: "SIGKILL",
+    });
     expect(d.messages.filter((m) => m.id === "r1" && m.type === "error")).toEqual([]);
     expect(d.messages.filter((m) => m.id === "queued")).toEqual([
       expect.objectContaining({ type: "error", code: "cancelled" }),

@@ -81,11 +81,19 @@ describe("koruc --ccp (daemon)", () => {
     const first = await daemon(['{"cmd":"run","entry":"app.kz","optimize":"Debug","mode":"timing","id":"r"}'], dir);
     const done = first.messages.find((m) => m.type === "run_done") as { run_id: string; exit_code: number };
     expect(done.exit_code).toBe(0);
-    expect(first.messages.some((m) => m.type === "program_output" && String(m.text).includes("Hello, World!"))).toBe(true);
+    expect(first.messages.some((m) => m.type === "program_output" && String(m.text).includes("Hello, World!"))).toBe(
+      true,
+    );
     const again = await daemon([`{"cmd":"hotspots","run_id":"${done.run_id}","min_share":0,"id":"h"}`], dir);
-    expect(again.messages.find((m) => m.type === "hotspot_detected")).toMatchObject({ id: "h", data: { event_name: "app:greet" } });
+    expect(again.messages.find((m) => m.type === "hotspot_detected")).toMatchObject({
+      id: "h",
+      data: { event_name: "app:greet" },
+    });
     expect(again.messages[again.messages.length - 1]).toMatchObject({ type: "hotspots_done", id: "h" });
-    const missing = await daemon(['{"cmd":"hotspots","run_id":"nope","id":"x"}', '{"cmd":"hotspots","run_id":"../../etc","id":"y"}'], dir);
+    const missing = await daemon(
+      ['{"cmd":"hotspots","run_id":"nope","id":"x"}', '{"cmd":"hotspots","run_id":"../../etc","id":"y"}'],
+      dir,
+    );
     expect(missing.messages.find((m) => m.id === "x")).toMatchObject({ type: "error", code: "not_found" });
     expect(missing.messages.find((m) => m.id === "y")).toMatchObject({ type: "error" });
   });
@@ -138,14 +146,23 @@ describe("koruc --ccp app.kz | agent | koruc --accept-commands=stdin app.kz", ()
     const node = process.execPath;
     const r = spawnSync(
       "bash",
-      ["-c", `"${node}" "${KORUC}" --ccp app.kz -O Debug | "${node}" "${agent}" | "${node}" "${KORUC}" --accept-commands=stdin app.kz`],
+      [
+        "-c",
+        `"${node}" "${KORUC}" --ccp app.kz -O Debug | "${node}" "${agent}" | "${node}" "${KORUC}" --accept-commands=stdin app.kz`,
+      ],
       { cwd: dir, encoding: "utf8" },
     );
     expect(r.status).toBe(0);
     expect(r.stderr).toContain("agent: hottest event app:work");
-    const messages = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const messages = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(messages.find((m) => m.id === "events")).toMatchObject({ type: "events" });
-    expect(messages.find((m) => m.type === "hotspot_detected")).toMatchObject({ id: "again", data: { event_name: "app:work" } });
+    expect(messages.find((m) => m.type === "hotspot_detected")).toMatchObject({
+      id: "again",
+      data: { event_name: "app:work" },
+    });
     expect(messages[messages.length - 1]).toMatchObject({ type: "exit", id: "bye" });
   }, 120_000);
 });

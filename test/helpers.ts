@@ -8,7 +8,10 @@ import { fileURLToPath } from "node:url";
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const KORUC = join(ROOT, "dist", "cli", "koruc.js");
 
-export function koruc(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+export function koruc(
+  args: string[],
+  opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [KORUC, ...args], {
     cwd: opts.cwd ?? ROOT,
     input: opts.input ?? "",

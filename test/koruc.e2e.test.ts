@@ -30,7 +30,8 @@ describe("koruc", () => {
   it("prints truthful help and its version", () => {
     const help = koruc(["--help"]);
     expect(help.status).toBe(0);
-    for (const cmd of ["build", "run", "check", "emit", "--ast-json", "--ccp", "--accept-commands=stdin"]) expect(help.stdout).toContain(cmd);
+    for (const cmd of ["build", "run", "check", "emit", "--ast-json", "--ccp", "--accept-commands=stdin"])
+      expect(help.stdout).toContain(cmd);
     expect(koruc(["--version"]).stdout).toMatch(/^koruc \d+\.\d+\.\d+/);
   });
 
@@ -91,7 +92,9 @@ describe("koruc", () => {
 `,
     });
     const r = koruc(["check", "bad.kz"], { cwd: dir });
-    expect(r.stderr).toContain("error[KORU021]: event 'bad:divide' has no branch 'overflow' (available: quotient, by_zero)\n  --> bad.kz:24:0");
+    expect(r.stderr).toContain(
+      "error[KORU021]: event 'bad:divide' has no branch 'overflow' (available: quotient, by_zero)\n  --> bad.kz:24:0",
+    );
     expect(r.stderr).toContain("error[KORU022]: branch 'by_zero' must be handled but no continuation found");
     expect(r.stderr).toContain("error[KORU040]: unknown event 'nothing'\n  --> bad.kz:26:0");
   });

@@ -71,7 +71,13 @@ describe("layering", () => {
       stack.push(f);
       for (const d of runtimeGraph.get(f) ?? []) {
         if (state.get(d) === "open") {
-          cycles.push(stack.slice(stack.indexOf(d)).concat(d).map((p) => relative(ROOT, p)).join(" -> "));
+          cycles.push(
+            stack
+              .slice(stack.indexOf(d))
+              .concat(d)
+              .map((p) => relative(ROOT, p))
+              .join(" -> "),
+          );
         } else if (!state.has(d)) visit(d);
       }
       stack.pop();

@@ -1,6 +1,15 @@
 // The workspace boundary and the daemon's resilience, through the real daemon over real pipes.
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -75,7 +84,7 @@ describe("the workspace boundary", () => {
       const answers = messages.filter((m) => m.id === id);
       expect(answers.at(-1), id).toMatchObject({ type: "error", code: "outside_workspace" });
       // Nothing of the secret file leaks into any answer.
-      expect(JSON.stringify(answers), id).not.toContain("secret.kz\",\"items");
+      expect(JSON.stringify(answers), id).not.toContain('secret.kz","items');
     }
     expect(readdirSync(outside)).toEqual(["secret.kz"]);
   }, 120_000);
@@ -95,7 +104,11 @@ describe("the workspace boundary", () => {
     expect(cli.stderr).toMatch(/error\[KORU005\]: malformed koru\.json/);
     expect(cli.stderr).toContain(`${join(ws, "koru.json")}:4:`);
     const { messages } = await daemon(['{"cmd":"compile","entry":"app.kz","check_only":true,"id":1}'], ws);
-    expect(messages.find((m) => m.type === "diagnostic")).toMatchObject({ code: "KORU005", line: 4, file: join(ws, "koru.json") });
+    expect(messages.find((m) => m.type === "diagnostic")).toMatchObject({
+      code: "KORU005",
+      line: 4,
+      file: join(ws, "koru.json"),
+    });
     expect(messages.filter((m) => m.id === 1).at(-1)).toMatchObject({ type: "compile_failed" });
   });
 });

@@ -33,9 +33,21 @@ export async function runBench(opts: {
   timeoutMs: number;
   signal?: AbortSignal;
 }): Promise<{ ok: true; result: BenchResult } | { ok: false; message: string }> {
-  const args = ["--mode", "bench", "--variant", String(opts.variantIndex), "--seed", opts.seed.toString(), "--pairs", String(Math.max(30, opts.pairs))];
+  const args = [
+    "--mode",
+    "bench",
+    "--variant",
+    String(opts.variantIndex),
+    "--seed",
+    opts.seed.toString(),
+    "--pairs",
+    String(Math.max(30, opts.pairs)),
+  ];
   if (opts.corpusFile) args.push("--replay", opts.corpusFile);
-  const child = await runChild(opts.exe, args, { timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const child = await runChild(opts.exe, args, {
+    timeoutMs: opts.timeoutMs,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   if (child.cancelled) return { ok: false, message: "cancelled" };
   if (child.timedOut) return { ok: false, message: `the benchmark ran past ${opts.timeoutMs} ms` };
   const pairs: BenchResult["pairs"] = [];
@@ -46,7 +58,11 @@ export async function runBench(opts: {
     if (m.t === "bench_start") meta = m;
     if (m.t === "pair") pairs.push({ baselineNs: Number(m.baseline_ns), variantNs: Number(m.variant_ns) });
   }
-  if (pairs.length < 30) return { ok: false, message: `the benchmark stopped after ${pairs.length} pairs: ${child.stderr.trim().split("\n").slice(0, 4).join(" ")}` };
+  if (pairs.length < 30)
+    return {
+      ok: false,
+      message: `the benchmark stopped after ${pairs.length} pairs: ${child.stderr.trim().split("\n").slice(0, 4).join(" ")}`,
+    };
   const ratios = pairs.map((p) => p.variantNs / Math.max(1, p.baselineNs));
   const medianRatio = median(ratios);
   const [ciLow, ciHigh] = bootstrapMedianCI(ratios, 2000, 0.95);

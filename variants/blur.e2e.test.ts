@@ -7,7 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { koruc, ROOT } from "../test/helpers.js";
-import { listVariants, proposeVariant, readEvidence, revertVariant, reviewVariant, selectVariant, testVariant } from "./index.js";
+import {
+  listVariants,
+  proposeVariant,
+  readEvidence,
+  revertVariant,
+  reviewVariant,
+  selectVariant,
+  testVariant,
+} from "./index.js";
 
 const EXAMPLE = join(ROOT, "examples", "blur");
 const BAD = ["edge_bug", "overflow", "constant", "pointer_cache", "clock", "slower"];
@@ -23,7 +31,14 @@ beforeAll(async () => {
   baselineBytes = readFileSync(file);
   // Six tools proposing at once: the sidecar's lock keeps every one of them.
   const results = await Promise.all(
-    BAD.map((tag) => proposeVariant({ file, event: "blur", tag, body: readFileSync(join(EXAMPLE, "proposals", `${tag}.zig`), "utf8") })),
+    BAD.map((tag) =>
+      proposeVariant({
+        file,
+        event: "blur",
+        tag,
+        body: readFileSync(join(EXAMPLE, "proposals", `${tag}.zig`), "utf8"),
+      }),
+    ),
   );
   for (const r of results) expect(r.ok, JSON.stringify(r)).toBe(true);
 });
@@ -88,7 +103,9 @@ describe("blur variants", () => {
     const before = buildAndTime("base");
     const sel = await selectVariant({ file, event: "blur", tag: "simd16" });
     expect(sel.ok).toBe(true);
-    expect(JSON.parse(readFileSync(join(dir, "koru.variants.json"), "utf8")).selected).toEqual({ "blur:blur": "zig(simd16)" });
+    expect(JSON.parse(readFileSync(join(dir, "koru.variants.json"), "utf8")).selected).toEqual({
+      "blur:blur": "zig(simd16)",
+    });
     const after = buildAndTime("selected");
     expect(after.output).toBe(before.output);
     expect(after.ms).toBeLessThan(before.ms);

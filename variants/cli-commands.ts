@@ -2,7 +2,16 @@
 // Exit codes: 0 passed / done, 1 rejected or refused (the reason on stderr), 2 usage or build error.
 import { existsSync, readFileSync } from "node:fs";
 import { type Diagnostic, render } from "../compiler/index.js";
-import { benchVariant, listVariants, type Progress, proposeVariant, revertVariant, reviewVariant, selectVariant, testVariant } from "./operations.js";
+import {
+  benchVariant,
+  listVariants,
+  type Progress,
+  proposeVariant,
+  revertVariant,
+  reviewVariant,
+  selectVariant,
+  testVariant,
+} from "./operations.js";
 
 export const VARIANTS_HELP = `koruc variants - propose, test, benchmark and select proc variants
 
@@ -82,11 +91,14 @@ export async function runVariantsCli(argv: string[]): Promise<number> {
   switch (cmd) {
     case "propose": {
       if (!need(5, "<file.kz> <event> <tag> <body.zig|->")) return 2;
-      const body = extra === "-" ? readFileSync(0, "utf8") : existsSync(extra) ? readFileSync(extra, "utf8") : undefined;
+      const body =
+        extra === "-" ? readFileSync(0, "utf8") : existsSync(extra) ? readFileSync(extra, "utf8") : undefined;
       if (body === undefined) return usage(`cannot read the variant body '${extra}'`);
       const r = await proposeVariant({ file, event, tag, body });
       if (!r.ok) return failed(r.diagnostics);
-      process.stdout.write(json ? `${JSON.stringify(r)}\n` : `${r.tag} of ${r.event} written to ${r.sidecar}:${r.line}\n`);
+      process.stdout.write(
+        json ? `${JSON.stringify(r)}\n` : `${r.tag} of ${r.event} written to ${r.sidecar}:${r.line}\n`,
+      );
       return 0;
     }
     case "test": {
@@ -103,13 +115,22 @@ export async function runVariantsCli(argv: string[]): Promise<number> {
       if (!r.ok) return failed(r.diagnostics);
       const ev = r.evidence;
       if (json) process.stdout.write(`${JSON.stringify(ev, null, 2)}\n`);
-      else process.stdout.write(`${ev.tag} of ${ev.event}: ${ev.verdict}\n${ev.reasons.map((x) => `  ${x}`).join("\n")}\nevidence: ${r.evidencePath}\n`);
+      else
+        process.stdout.write(
+          `${ev.tag} of ${ev.event}: ${ev.verdict}\n${ev.reasons.map((x) => `  ${x}`).join("\n")}\nevidence: ${r.evidencePath}\n`,
+        );
       if (!r.passed) process.stderr.write(`rejected: ${ev.reasons.join("; ")}\n`);
       return r.passed ? 0 : 1;
     }
     case "bench": {
       if (!need(4, "<file.kz> <event> <tag>")) return 2;
-      const r = await benchVariant({ file, event, tag, ...(num(p, "pairs") !== undefined ? { pairs: num(p, "pairs") } : {}), onProgress: progress });
+      const r = await benchVariant({
+        file,
+        event,
+        tag,
+        ...(num(p, "pairs") !== undefined ? { pairs: num(p, "pairs") } : {}),
+        onProgress: progress,
+      });
       if (!r.ok) return failed(r.diagnostics);
       const b = r.bench;
       if (json) process.stdout.write(`${JSON.stringify(r.evidence ?? b, null, 2)}\n`);
@@ -117,9 +138,12 @@ export async function runVariantsCli(argv: string[]): Promise<number> {
         process.stdout.write(
           `variant/baseline time: median ${b.medianRatio.toFixed(3)}, 95% CI [${b.ciLow.toFixed(3)}, ${b.ciHigh.toFixed(3)}] over ${b.pairs.length} pairs: ` +
             `${b.faster ? `faster, ${b.speedup.toFixed(2)}x` : "not faster"}${b.suspect ? " (SUSPECT: over 10x)" : ""}\n` +
-            (r.evidence ? `verdict: ${r.evidence.verdict}\nevidence: ${r.evidencePath}\n` : "no fresh evidence to fold this into: run 'koruc variants test' first\n"),
+            (r.evidence
+              ? `verdict: ${r.evidence.verdict}\nevidence: ${r.evidencePath}\n`
+              : "no fresh evidence to fold this into: run 'koruc variants test' first\n"),
         );
-      if (!b.faster || b.suspect) process.stderr.write(`rejected: ${b.faster ? "suspect speedup over 10x" : "not faster than the baseline"}\n`);
+      if (!b.faster || b.suspect)
+        process.stderr.write(`rejected: ${b.faster ? "suspect speedup over 10x" : "not faster than the baseline"}\n`);
       return b.faster && !b.suspect ? 0 : 1;
     }
     case "review": {
@@ -138,7 +162,9 @@ export async function runVariantsCli(argv: string[]): Promise<number> {
       else
         for (const v of r.variants) {
           const speed = v.speedup ? ` ${v.speedup.toFixed(2)}x` : "";
-          process.stdout.write(`${v.selected ? "*" : " "} ${v.event} ${v.tag}: ${v.verdict ?? "untested"}${v.stale ? " (stale)" : ""}${speed}  ${v.file}:${v.line}\n`);
+          process.stdout.write(
+            `${v.selected ? "*" : " "} ${v.event} ${v.tag}: ${v.verdict ?? "untested"}${v.stale ? " (stale)" : ""}${speed}  ${v.file}:${v.line}\n`,
+          );
         }
       return 0;
     }
@@ -146,7 +172,9 @@ export async function runVariantsCli(argv: string[]): Promise<number> {
       if (!need(4, "<file.kz> <event> <tag>")) return 2;
       const r = await selectVariant({ file, event, tag, force: p.flags.has("force") });
       if (!r.ok) return failed(r.diagnostics);
-      process.stdout.write(`${r.event} now calls ${r.tag}${r.forced ? " (forced: its evidence does not pass)" : ""}; the baseline stays compiled\n`);
+      process.stdout.write(
+        `${r.event} now calls ${r.tag}${r.forced ? " (forced: its evidence does not pass)" : ""}; the baseline stays compiled\n`,
+      );
       return 0;
     }
     case "revert": {

@@ -84,13 +84,27 @@ export function renderReview(ev: Evidence): string {
   const out: string[] = [];
   out.push(`# Variant ${ev.tag} of ${ev.event}: ${ev.verdict.toUpperCase()}`, "");
   out.push(ev.reasons.map((r) => `- ${r}`).join("\n"), "");
-  const cases = ev.tiers.map((t) => `${t.tier} (seed ${t.seed}): ${t.total} cases (${t.cases.replay} replayed, ${t.cases.edge} edge, ${t.cases.random} random, ${t.cases.exhaustive} exhaustive)`);
+  const cases = ev.tiers.map(
+    (t) =>
+      `${t.tier} (seed ${t.seed}): ${t.total} cases (${t.cases.replay} replayed, ${t.cases.edge} edge, ${t.cases.random} random, ${t.cases.exhaustive} exhaustive)`,
+  );
   out.push("## Tests", "", ...cases.map((c) => `- ${c}`));
   out.push(`- float policy: ${ev.float_policy}; largest difference seen: ${ev.max_ulp} ULP, ${ev.max_abs} absolute`);
-  out.push(`- recorded inputs replayed: ${ev.recorded_inputs}; regression cases replayed: ${ev.regression_cases}; inputs outside the baseline's domain: ${ev.out_of_domain}`);
+  out.push(
+    `- recorded inputs replayed: ${ev.recorded_inputs}; regression cases replayed: ${ev.regression_cases}; inputs outside the baseline's domain: ${ev.out_of_domain}`,
+  );
   if (ev.state.length) out.push(`- module state compared after every call: ${ev.state.join(", ")}`);
   for (const c of ev.counterexamples.slice(0, 3)) {
-    out.push("", `Counterexample (${c.tier} ${c.phase} case ${c.case}, shrunk):`, "", "```", `input:    ${c.input}`, `baseline: ${c.baseline}`, `variant:  ${c.variant}`, "```");
+    out.push(
+      "",
+      `Counterexample (${c.tier} ${c.phase} case ${c.case}, shrunk):`,
+      "",
+      "```",
+      `input:    ${c.input}`,
+      `baseline: ${c.baseline}`,
+      `variant:  ${c.variant}`,
+      "```",
+    );
   }
   for (const i of ev.incidents) out.push(`- ${i.kind} in the ${i.side} (${i.phase} case ${i.case}): ${i.message}`);
   if (ev.scan.length) {
@@ -100,10 +114,24 @@ export function renderReview(ev: Evidence): string {
   if (ev.bench) {
     const b = ev.bench;
     out.push("", "## Benchmark", "");
-    out.push(`- ${b.pairs.length} interleaved pairs (${b.warmup} warm-up discarded; each side of a pair the fastest of 5 runs), ${b.inputs} ${b.recorded ? "recorded" : "generated"} inputs x ${b.reps} per sample, ReleaseFast`);
-    out.push(`- variant/baseline time: median ${b.medianRatio.toFixed(3)}, 95% CI [${b.ciLow.toFixed(3)}, ${b.ciHigh.toFixed(3)}]: ${b.faster ? `faster (${b.speedup.toFixed(2)}x, saves ${pct(1 - b.medianRatio)})` : "not faster"}${b.suspect ? " - SUSPECT: over 10x" : ""}`);
+    out.push(
+      `- ${b.pairs.length} interleaved pairs (${b.warmup} warm-up discarded; each side of a pair the fastest of 5 runs), ${b.inputs} ${b.recorded ? "recorded" : "generated"} inputs x ${b.reps} per sample, ReleaseFast`,
+    );
+    out.push(
+      `- variant/baseline time: median ${b.medianRatio.toFixed(3)}, 95% CI [${b.ciLow.toFixed(3)}, ${b.ciHigh.toFixed(3)}]: ${b.faster ? `faster (${b.speedup.toFixed(2)}x, saves ${pct(1 - b.medianRatio)})` : "not faster"}${b.suspect ? " - SUSPECT: over 10x" : ""}`,
+    );
   }
-  out.push("", "## Sources", "", `Baseline (${ev.baseline.file}:${ev.baseline.line}):`, "", "```zig", ev.baseline.text, "```", "");
+  out.push(
+    "",
+    "## Sources",
+    "",
+    `Baseline (${ev.baseline.file}:${ev.baseline.line}):`,
+    "",
+    "```zig",
+    ev.baseline.text,
+    "```",
+    "",
+  );
   out.push(`Variant (${ev.variant.file}:${ev.variant.line}):`, "", "```zig", ev.variant.text, "```", "");
   out.push(`Recorded ${ev.time} by koruc ${ev.compiler} with Zig ${ev.zig}.`);
   return out.join("\n");

@@ -4,10 +4,31 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildExecutable, canonicalTag, type Diagnostic, findZig, hasErrors, packageRoot, readSelection, selectionPath, sidecarOf, tagName } from "../compiler/index.js";
+import {
+  buildExecutable,
+  canonicalTag,
+  type Diagnostic,
+  findZig,
+  hasErrors,
+  packageRoot,
+  readSelection,
+  selectionPath,
+  sidecarOf,
+  tagName,
+} from "../compiler/index.js";
 import { type BenchResult, runBench } from "./bench.js";
 import { appendCorpus, writeCorpus } from "./corpus.js";
-import { type Evidence, evidencePath, readEvidence, regressionsPath, renderReview, sha256, staleReason, type Verdict, writeEvidence } from "./evidence.js";
+import {
+  type Evidence,
+  evidencePath,
+  readEvidence,
+  regressionsPath,
+  renderReview,
+  sha256,
+  staleReason,
+  type Verdict,
+  writeEvidence,
+} from "./evidence.js";
 import { withLock, writeAtomic } from "./fs.js";
 import { declaredPolicy, policyText } from "./harness/float-policy.js";
 import { generateHarness, HARNESS_RUNTIME, moduleVars } from "./harness/generate.js";
@@ -41,20 +62,41 @@ export interface ProposeInput extends Common {
 }
 
 /** Write a variant proc into the module's sidecar (never the module itself). */
-export async function proposeVariant(input: ProposeInput): Promise<OpResult<{ event: string; tag: string; sidecar: string; line: number }>> {
+export async function proposeVariant(
+  input: ProposeInput,
+): Promise<OpResult<{ event: string; tag: string; sidecar: string; line: number }>> {
   const target = loadTarget(input.file, input.event);
   if (!target.ok) return target;
   const tag = canonicalTag(input.tag);
   if (!/^[A-Za-z_][A-Za-z0-9_]*\([A-Za-z_][A-Za-z0-9_]*\)$/.test(tag)) {
-    return { ok: false, diagnostics: [usage("KORU078", `invalid variant tag '${input.tag}'`, target.file, "a tag is a name (ai_opt_1) or target(name) (zig(ai_opt_1))")] };
+    return {
+      ok: false,
+      diagnostics: [
+        usage(
+          "KORU078",
+          `invalid variant tag '${input.tag}'`,
+          target.file,
+          "a tag is a name (ai_opt_1) or target(name) (zig(ai_opt_1))",
+        ),
+      ],
+    };
   }
-  if (tagName(tag) === "baseline") return { ok: false, diagnostics: [usage("KORU078", "'baseline' names the baseline proc; pick another tag", target.file)] };
+  if (tagName(tag) === "baseline")
+    return {
+      ok: false,
+      diagnostics: [usage("KORU078", "'baseline' names the baseline proc; pick another tag", target.file)],
+    };
   const moduleFile = target.sym.module.file;
   const sidecar = sidecarOf(moduleFile);
   return withLock(sidecar, () => {
     const before = existsSync(sidecar) ? readFileSync(sidecar, "utf8") : undefined;
-    const head = before ?? `// Variants of ${target.sym.module.name}'s procs, tested against the baselines in ${moduleFile.split("/").pop()}.\n`;
-    const body = input.body.replace(/\s+$/, "").split("\n").map((l) => (l.trim() === "" ? "" : /^\s/.test(l) ? l : `    ${l}`));
+    const head =
+      before ??
+      `// Variants of ${target.sym.module.name}'s procs, tested against the baselines in ${moduleFile.split("/").pop()}.\n`;
+    const body = input.body
+      .replace(/\s+$/, "")
+      .split("\n")
+      .map((l) => (l.trim() === "" ? "" : /^\s/.test(l) ? l : `    ${l}`));
     const sep = head.endsWith("\n") ? "\n" : "\n\n";
     const text = `${head}${sep}~proc ${target.sym.decl.path.join(".")}|${tag} {\n${body.join("\n")}\n}\n`;
     const line = text.split("\n").length - body.length - 2;
@@ -65,7 +107,10 @@ export async function proposeVariant(input: ProposeInput): Promise<OpResult<{ ev
     if (!check.ok || !found?.ok) {
       if (before === undefined) rmSync(sidecar, { force: true });
       else writeAtomic(sidecar, before);
-      return { ok: false as const, diagnostics: !check.ok ? check.diagnostics : found && !found.ok ? found.diagnostics : [] };
+      return {
+        ok: false as const,
+        diagnostics: !check.ok ? check.diagnostics : found && !found.ok ? found.diagnostics : [],
+      };
     }
     return { ok: true as const, event: target.sym.canonical, tag, sidecar, line };
   });
@@ -85,7 +130,9 @@ export interface VariantListing {
   speedup?: number;
 }
 
-export async function listVariants(input: Common & { event?: string }): Promise<OpResult<{ variants: VariantListing[] }>> {
+export async function listVariants(
+  input: Common & { event?: string },
+): Promise<OpResult<{ variants: VariantListing[] }>> {
   const ws = loadWorkspace(input.file);
   if (!ws.ok) return ws;
   const only = input.event ? targetIn(ws, input.event) : undefined;
@@ -99,7 +146,8 @@ export async function listVariants(input: Common & { event?: string }): Promise<
     for (const [tag, proc] of sym.variants) {
       const ev = readEvidence(ws.workspace, sym.canonical, tag);
       const stale = ev ? staleReason(ev, procText(t, sym.proc), procText(t, proc)) !== undefined : false;
-      const status = !ev || stale ? "untested" : ev.verdict === "accepted" || ev.verdict === "passed_tests" ? "passed" : "failed";
+      const status =
+        !ev || stale ? "untested" : ev.verdict === "accepted" || ev.verdict === "passed_tests" ? "passed" : "failed";
       const chosen = selection.selected[sym.canonical];
       out.push({
         event: sym.canonical,
@@ -156,7 +204,12 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
   const caseMs = input.caseMs ?? 2000;
   const totalMs = input.totalMs ?? 120_000;
   const onTier = (p: { tier: string; phase: string; done: number; total: number }) =>
-    input.onProgress?.({ stage: p.tier as "smoke" | "gate", message: `${p.tier} ${p.phase}: ${p.done}/${p.total}`, done: p.done, total: p.total });
+    input.onProgress?.({
+      stage: p.tier as "smoke" | "gate",
+      message: `${p.tier} ${p.phase}: ${p.done}/${p.total}`,
+      done: p.done,
+      total: p.total,
+    });
   // Smoke: a seed the caller knows. Gate: a seed drawn now, after the variant was submitted.
   const smokeSeed = BigInt(input.seed ?? 1);
   const gateSeed = randomBytes(8).readBigUInt64LE() >> 1n;
@@ -173,7 +226,12 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
       prep = g;
       corpus = g.corpus;
     }
-    builds.push({ tier: p.tier, optimize: p.tier === "gate" ? "ReleaseSafe" : "Debug", ms: prep.build.ms, cached: prep.build.cached });
+    builds.push({
+      tier: p.tier,
+      optimize: p.tier === "gate" ? "ReleaseSafe" : "Debug",
+      ms: prep.build.ms,
+      cached: prep.build.cached,
+    });
     input.onProgress?.({ stage: p.tier, message: `${p.tier} tier: seed ${p.seed}, ${p.cases} random cases` });
     const r = await runTier({
       exe: prep.exe,
@@ -195,7 +253,10 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
   }
   const counterexamples = tiers.flatMap((t) => t.counterexamples);
   if (counterexamples.length) {
-    await appendCorpus(regressionsPath(ws, target.sym.canonical), counterexamples.map((c) => Buffer.from(c.bytes, "hex")));
+    await appendCorpus(
+      regressionsPath(ws, target.sym.canonical),
+      counterexamples.map((c) => Buffer.from(c.bytes, "hex")),
+    );
   }
   const old = readEvidence(ws, target.sym.canonical, tag);
   const keepBench = old?.bench && !staleReason(old, baselineText, variantText) ? old.bench : undefined;
@@ -210,8 +271,18 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
     event: target.sym.canonical,
     tag,
     file: target.file,
-    baseline: { file: target.baseline.span.file, line: target.baseline.span.line, sha256: sha256(baselineText), text: baselineText },
-    variant: { file: smokePrep.proc.span.file, line: smokePrep.proc.span.line, sha256: sha256(variantText), text: variantText },
+    baseline: {
+      file: target.baseline.span.file,
+      line: target.baseline.span.line,
+      sha256: sha256(baselineText),
+      text: baselineText,
+    },
+    variant: {
+      file: smokePrep.proc.span.file,
+      line: smokePrep.proc.span.line,
+      sha256: sha256(variantText),
+      text: variantText,
+    },
     compiler: compilerVersion(),
     zig: zigVersion(),
     harness: { sha256: sha256(runtimeText()), builds },
@@ -235,7 +306,12 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
   judge(evidence);
   input.onProgress?.({ stage: "evidence", message: `verdict: ${evidence.verdict}` });
   const path = writeEvidence(ws, evidence);
-  return { ok: true, evidence, evidencePath: path, passed: evidence.verdict === "accepted" || evidence.verdict === "passed_tests" };
+  return {
+    ok: true,
+    evidence,
+    evidencePath: path,
+    passed: evidence.verdict === "accepted" || evidence.verdict === "passed_tests",
+  };
 }
 
 /** The verdict and its reasons, from tests, scan and benchmark. */
@@ -248,14 +324,20 @@ export function judge(ev: Evidence): void {
   }
   for (const i of ev.incidents) {
     rejected = true;
-    reasons.push(i.kind === "hang" ? `the variant hung (${i.phase} case ${i.case}): ${i.message}` : `the variant ${i.kind === "panic" ? "panicked" : "crashed"} (${i.phase} case ${i.case}): ${i.message}`);
+    reasons.push(
+      i.kind === "hang"
+        ? `the variant hung (${i.phase} case ${i.case}): ${i.message}`
+        : `the variant ${i.kind === "panic" ? "panicked" : "crashed"} (${i.phase} case ${i.case}): ${i.message}`,
+    );
   }
   const failures = ev.tiers.reduce((n, t) => n + t.failures, 0);
   const total = ev.tiers.reduce((n, t) => n + t.total, 0);
   if (failures > 0) {
     rejected = true;
     const c = ev.counterexamples[0];
-    reasons.push(`differs from the baseline on ${failures} of ${total} cases${c ? `; smallest found: input ${c.input} gives ${c.variant}, the baseline ${c.baseline}` : ""}`);
+    reasons.push(
+      `differs from the baseline on ${failures} of ${total} cases${c ? `; smallest found: input ${c.input} gives ${c.variant}, the baseline ${c.baseline}` : ""}`,
+    );
   }
   if (!rejected) reasons.push(`agrees with the baseline on all ${total} cases (float policy ${ev.float_policy})`);
   let verdict: Verdict = rejected ? "rejected" : "passed_tests";
@@ -267,7 +349,9 @@ export function judge(ev: Evidence): void {
       reasons.push(`not faster: ${ci} is not entirely below 0.98`);
     } else if (b.suspect) {
       verdict = "suspect";
-      reasons.push(`suspect: ${b.speedup.toFixed(1)}x faster is above the 10x plausibility limit; a person must review it (${ci})`);
+      reasons.push(
+        `suspect: ${b.speedup.toFixed(1)}x faster is above the 10x plausibility limit; a person must review it (${ci})`,
+      );
     } else {
       verdict = "accepted";
       reasons.push(`faster: ${b.speedup.toFixed(2)}x (${ci})`);
@@ -287,7 +371,9 @@ export interface BenchInput extends Common {
 }
 
 /** Benchmark and fold the result into the variant's evidence (tests must have run first). */
-export async function benchVariant(input: BenchInput): Promise<OpResult<{ bench: BenchResult; evidence?: Evidence; evidencePath?: string }>> {
+export async function benchVariant(
+  input: BenchInput,
+): Promise<OpResult<{ bench: BenchResult; evidence?: Evidence; evidencePath?: string }>> {
   const target = loadTarget(input.file, input.event);
   if (!target.ok) return target;
   const t = findTag(target, input.tag);
@@ -295,7 +381,8 @@ export async function benchVariant(input: BenchInput): Promise<OpResult<{ bench:
   const b = await benchWith(input, target, t.tag);
   if (!b.ok) return b;
   const ev = readEvidence(target.workspace, target.sym.canonical, t.tag);
-  if (!ev || staleReason(ev, procText(target, target.baseline), procText(target, t.proc))) return { ok: true, bench: b.bench };
+  if (!ev || staleReason(ev, procText(target, target.baseline), procText(target, t.proc)))
+    return { ok: true, bench: b.bench };
   ev.bench = b.bench;
   ev.time = new Date().toISOString();
   judge(ev);
@@ -303,7 +390,11 @@ export async function benchVariant(input: BenchInput): Promise<OpResult<{ bench:
   return { ok: true, bench: b.bench, evidence: ev, evidencePath: path };
 }
 
-async function benchWith(input: Common & { pairs?: number; seed?: number; event: string; tag: string }, _target: Target, _tag: string): Promise<OpResult<{ bench: BenchResult & { buildMs: number } }>> {
+async function benchWith(
+  input: Common & { pairs?: number; seed?: number; event: string; tag: string },
+  _target: Target,
+  _tag: string,
+): Promise<OpResult<{ bench: BenchResult & { buildMs: number } }>> {
   const prep = await prepare(input, "ReleaseFast");
   if (!prep.ok) return prep;
   input.onProgress?.({ stage: "bench", message: `benchmark: ${Math.max(30, input.pairs ?? 30)} interleaved pairs` });
@@ -323,7 +414,10 @@ async function benchWith(input: Common & { pairs?: number; seed?: number; event:
 
 // ---------------------------------------------------------------------------------- shared preparation
 
-async function prepare(input: Common & { event: string; tag: string }, optimize: "ReleaseSafe" | "ReleaseFast" | "Debug") {
+async function prepare(
+  input: Common & { event: string; tag: string },
+  optimize: "ReleaseSafe" | "ReleaseFast" | "Debug",
+) {
   const target = loadTarget(input.file, input.event);
   if (!target.ok) return target;
   const t = findTag(target, input.tag);
@@ -332,7 +426,8 @@ async function prepare(input: Common & { event: string; tag: string }, optimize:
   if (policy.diagnostics.length) return { ok: false as const, diagnostics: policy.diagnostics };
   input.onProgress?.({ stage: "build", message: `building the ${optimize} harness of ${target.sym.canonical}` });
   const gen = generateHarness(target, policy.policy);
-  if (!gen.compiled.zig || hasErrors(gen.compiled.diagnostics)) return { ok: false as const, diagnostics: gen.compiled.diagnostics };
+  if (!gen.compiled.zig || hasErrors(gen.compiled.diagnostics))
+    return { ok: false as const, diagnostics: gen.compiled.diagnostics };
   const t0 = performance.now();
   const built = await buildExecutable({
     zig: gen.compiled.zig,
@@ -344,15 +439,29 @@ async function prepare(input: Common & { event: string; tag: string }, optimize:
   });
   const ms = Math.round(performance.now() - t0);
   if (!built.ok) {
-    const shape = built.diagnostics.map((d) => /koru-harness: (cannot (?:generate|compare)[^"]*)/.exec(d.message)?.[1]).find(Boolean);
-    if (shape) return { ok: false as const, diagnostics: [usage("KORU079", `the harness ${shape} (an input of '${target.sym.canonical}')`, target.baseline.span.file)] };
+    const shape = built.diagnostics
+      .map((d) => /koru-harness: (cannot (?:generate|compare)[^"]*)/.exec(d.message)?.[1])
+      .find(Boolean);
+    if (shape)
+      return {
+        ok: false as const,
+        diagnostics: [
+          usage("KORU079", `the harness ${shape} (an input of '${target.sym.canonical}')`, target.baseline.span.file),
+        ],
+      };
     return { ok: false as const, diagnostics: built.diagnostics };
   }
   const proc = t.proc;
   const baselineText = procText(target, target.baseline);
   const variantText = procText(target, proc);
-  const sidecarHost = target.sym.module.items.filter((i) => i.kind === "host" && i.span.file.endsWith(".variants.kz")).map((i) => (i.kind === "host" ? i.text : ""));
-  const scan = scanVariant(proc, { moduleVars: moduleVars(target.sym.module), baselineBody: target.baseline.body, sidecarHost });
+  const sidecarHost = target.sym.module.items
+    .filter((i) => i.kind === "host" && i.span.file.endsWith(".variants.kz"))
+    .map((i) => (i.kind === "host" ? i.text : ""));
+  const scan = scanVariant(proc, {
+    moduleVars: moduleVars(target.sym.module),
+    baselineBody: target.baseline.body,
+    sidecarHost,
+  });
   const corpus = await writeCorpus(target.workspace, target.sym.canonical);
   return {
     ok: true as const,
@@ -377,13 +486,25 @@ function sig(input: Common): { signal?: AbortSignal } {
 
 // ---------------------------------------------------------------------------------- review, select, revert
 
-export async function reviewVariant(input: Common & { event: string; tag: string }): Promise<OpResult<{ markdown: string; evidence: Evidence }>> {
+export async function reviewVariant(
+  input: Common & { event: string; tag: string },
+): Promise<OpResult<{ markdown: string; evidence: Evidence }>> {
   const target = loadTarget(input.file, input.event);
   if (!target.ok) return target;
   const t = findTag(target, input.tag);
   if (!t.ok) return t;
   const ev = readEvidence(target.workspace, target.sym.canonical, t.tag);
-  if (!ev) return { ok: false, diagnostics: [usage("KORU082", `no evidence for ${t.tag} of ${target.sym.canonical}: run 'koruc variants test' first`, target.file)] };
+  if (!ev)
+    return {
+      ok: false,
+      diagnostics: [
+        usage(
+          "KORU082",
+          `no evidence for ${t.tag} of ${target.sym.canonical}: run 'koruc variants test' first`,
+          target.file,
+        ),
+      ],
+    };
   const stale = staleReason(ev, procText(target, target.baseline), procText(target, t.proc));
   const markdown = (stale ? `> STALE: ${stale}; test again before selecting.\n\n` : "") + renderReview(ev);
   return { ok: true, markdown, evidence: ev };
@@ -396,7 +517,9 @@ export interface SelectInput extends Common {
   force?: boolean;
 }
 
-export async function selectVariant(input: SelectInput): Promise<OpResult<{ event: string; tag: string; previous: string | null; forced: boolean }>> {
+export async function selectVariant(
+  input: SelectInput,
+): Promise<OpResult<{ event: string; tag: string; previous: string | null; forced: boolean }>> {
   const target = loadTarget(input.file, input.event);
   if (!target.ok) return target;
   const t = findTag(target, input.tag);
@@ -407,13 +530,25 @@ export async function selectVariant(input: SelectInput): Promise<OpResult<{ even
     : (staleReason(ev, procText(target, target.baseline), procText(target, t.proc)) ??
       (ev.verdict === "accepted" ? undefined : `its evidence says ${ev.verdict}: ${ev.reasons.join("; ")}`));
   if (why && !input.force) {
-    return { ok: false, diagnostics: [usage("KORU084", `refusing to select ${t.tag} of ${target.sym.canonical}: ${why}`, evidencePath(target.workspace, target.sym.canonical, t.tag), "pass --force to select it anyway")] };
+    return {
+      ok: false,
+      diagnostics: [
+        usage(
+          "KORU084",
+          `refusing to select ${t.tag} of ${target.sym.canonical}: ${why}`,
+          evidencePath(target.workspace, target.sym.canonical, t.tag),
+          "pass --force to select it anyway",
+        ),
+      ],
+    };
   }
   const previous = await updateSelection(target.workspace, target.sym.canonical, t.tag);
   return { ok: true, event: target.sym.canonical, tag: t.tag, previous, forced: !!why };
 }
 
-export async function revertVariant(input: Common & { event: string }): Promise<OpResult<{ event: string; previous: string | null }>> {
+export async function revertVariant(
+  input: Common & { event: string },
+): Promise<OpResult<{ event: string; previous: string | null }>> {
   const target = loadTarget(input.file, input.event);
   if (!target.ok) return target;
   const previous = await updateSelection(target.workspace, target.sym.canonical, null);
@@ -454,5 +589,3 @@ function zigVersion(): string {
 function runtimeText(): string {
   return readFileSync(join(packageRoot(), "zig-runtime", HARNESS_RUNTIME), "utf8");
 }
-
-

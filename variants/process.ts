@@ -12,7 +12,11 @@ export interface ChildResult {
   spawnError?: string;
 }
 
-export async function runChild(file: string, args: string[], opts: { cwd?: string; timeoutMs?: number; signal?: AbortSignal }): Promise<ChildResult> {
+export async function runChild(
+  file: string,
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; signal?: AbortSignal },
+): Promise<ChildResult> {
   const r = await runProcess(file, args, {
     stdin: "ignore",
     maxBuffer: 256 * 1024 * 1024,

@@ -3,7 +3,16 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ProcDecl, Program } from "../compiler/index.js";
-import { compileSource, type Diagnostic, type EventSymbol, error, findVariant, findWorkspace, hasErrors, Symbols } from "../compiler/index.js";
+import {
+  compileSource,
+  type Diagnostic,
+  type EventSymbol,
+  error,
+  findVariant,
+  findWorkspace,
+  hasErrors,
+  Symbols,
+} from "../compiler/index.js";
 
 export interface Target {
   file: string;
@@ -29,10 +38,20 @@ export function loadWorkspace(file: string): Loaded<Workspace> {
   const path = resolve(file);
   const compiled = compileSource(undefined, path, { checkOnly: true, ignoreVariantSelection: true });
   if (!compiled.program || hasErrors(compiled.diagnostics)) {
-    return { ok: false, diagnostics: compiled.diagnostics.length ? compiled.diagnostics : [usage("KORU002", `cannot load ${file}`, path)] };
+    return {
+      ok: false,
+      diagnostics: compiled.diagnostics.length ? compiled.diagnostics : [usage("KORU002", `cannot load ${file}`, path)],
+    };
   }
   const program = compiled.program;
-  return { ok: true, file: path, workspace: findWorkspace(path), program, symbols: new Symbols(program), sources: compiled.sources };
+  return {
+    ok: true,
+    file: path,
+    workspace: findWorkspace(path),
+    program,
+    symbols: new Symbols(program),
+    sources: compiled.sources,
+  };
 }
 
 export function loadTarget(file: string, event: string): Loaded<Target> {
@@ -43,9 +62,23 @@ export function loadTarget(file: string, event: string): Loaded<Target> {
 
 export function targetIn(ws: Workspace, event: string): Loaded<Target> {
   const sym = findEvent(ws.symbols, ws.program, event);
-  if (!sym) return { ok: false, diagnostics: [usage("KORU076", `no event '${event}' in ${ws.file}`, ws.file, "name it as in the source (`blur`) or canonically (`blur:blur`)")] };
+  if (!sym)
+    return {
+      ok: false,
+      diagnostics: [
+        usage(
+          "KORU076",
+          `no event '${event}' in ${ws.file}`,
+          ws.file,
+          "name it as in the source (`blur`) or canonically (`blur:blur`)",
+        ),
+      ],
+    };
   if (!sym.proc || sym.subflow) {
-    return { ok: false, diagnostics: [usage("KORU072", `event '${sym.canonical}' has no baseline proc to vary`, sym.decl.span.file)] };
+    return {
+      ok: false,
+      diagnostics: [usage("KORU072", `event '${sym.canonical}' has no baseline proc to vary`, sym.decl.span.file)],
+    };
   }
   return { ok: true, ...ws, sym, baseline: sym.proc };
 }

@@ -61,9 +61,14 @@ function checkOutput(ctx: OperationContext, output: string): string {
   } catch {
     // Does not exist yet: fine.
   }
-  if (isDir) throw new OperationError("invalid_field", `output '${output}' is a directory: name the binary's file`, "output");
+  if (isDir)
+    throw new OperationError("invalid_field", `output '${output}' is a directory: name the binary's file`, "output");
   if (path.endsWith(".kz")) {
-    throw new OperationError("invalid_field", `output '${output}' is a Koru source: refusing to overwrite it`, "output");
+    throw new OperationError(
+      "invalid_field",
+      `output '${output}' is a Koru source: refusing to overwrite it`,
+      "output",
+    );
   }
   return path;
 }
@@ -92,7 +97,11 @@ export async function compile(input: CompileInput, ctx: OperationContext): Promi
   if (!result.ok || !output || !result.exePath) return out;
   const read = [...result.sources.keys()].map((p) => resolve(p));
   if (read.includes(output)) {
-    throw new OperationError("invalid_field", `output '${input.output}' is a source of the program: refusing to overwrite it`, "output");
+    throw new OperationError(
+      "invalid_field",
+      `output '${input.output}' is a source of the program: refusing to overwrite it`,
+      "output",
+    );
   }
   mkdirSync(dirname(output), { recursive: true });
   copyFileAtomic(result.exePath, output, { mode: 0o755 });

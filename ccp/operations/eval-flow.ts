@@ -42,7 +42,12 @@ export async function evalFlow(input: EvalFlowInput): Promise<EvalFlowResult> {
   const timeout = AbortSignal.timeout(input.timeoutMs ?? 10_000);
   const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
   try {
-    const res = await fetch(url, { method: "POST", body: input.source, headers: { "content-type": "text/plain" }, signal });
+    const res = await fetch(url, {
+      method: "POST",
+      body: input.source,
+      headers: { "content-type": "text/plain" },
+      signal,
+    });
     const body = await res.text();
     let json: unknown;
     try {

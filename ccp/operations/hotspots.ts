@@ -19,7 +19,8 @@ export function hotspots(input: HotspotsInput, ctx: OperationContext): HotspotDe
     throw new OperationError("invalid_field", `invalid run id '${input.runId}'`, "run_id");
   }
   const stats = readRunStats(ctx.root, input.runId);
-  if (!stats) throw new OperationError("not_found", `no run '${input.runId}' in ${join(ctx.root, ".koru", "runs")}`, "run_id");
+  if (!stats)
+    throw new OperationError("not_found", `no run '${input.runId}' in ${join(ctx.root, ".koru", "runs")}`, "run_id");
   let program: ProgramInfo = { events: [] };
   try {
     program = JSON.parse(readFileSync(join(dir, "program.json"), "utf8")) as ProgramInfo;

@@ -17,8 +17,18 @@ export interface ParseOutput extends Pick<CompileResult, "ok" | "diagnostics" | 
 
 export function parse(input: ParseInput, ctx: OperationContext): ParseOutput {
   const file = pathIn(ctx, input.file, "file");
-  const r = parseOnly(file, { flags: flagsOf(ctx, input.flags), ...(ctx.onPass ? { onPass: ctx.onPass } : {}) }, input.source);
-  return { file, ok: r.ok, diagnostics: r.diagnostics, sources: r.sources, ...(r.program ? { program: r.program } : {}) };
+  const r = parseOnly(
+    file,
+    { flags: flagsOf(ctx, input.flags), ...(ctx.onPass ? { onPass: ctx.onPass } : {}) },
+    input.source,
+  );
+  return {
+    file,
+    ok: r.ok,
+    diagnostics: r.diagnostics,
+    sources: r.sources,
+    ...(r.program ? { program: r.program } : {}),
+  };
 }
 
 /** The AST as JSON (`koruc --ast-json`, CCP `ast_json`). */

@@ -71,9 +71,14 @@ export async function runInstrumented(input: RunInput, ctx: RunContext): Promise
   const ccpMode = input.ccp?.mode ?? (input.streamTransitions ? "transitions" : "counts");
   let captured: string | undefined;
   const capture = input.capture
-    ? [captureInsertion({ ...input.capture, onEvent: (c) => {
-        captured = c;
-      } })]
+    ? [
+        captureInsertion({
+          ...input.capture,
+          onEvent: (c) => {
+            captured = c;
+          },
+        }),
+      ]
     : [];
   const compiled = await compile(
     {
@@ -207,6 +212,7 @@ export async function runPlain(input: RunPlainInput, ctx: OperationContext): Pro
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
-  if (r.spawnError !== undefined) throw new OperationError("spawn_failed", `cannot run ${compiled.exePath}: ${r.spawnError}`);
+  if (r.spawnError !== undefined)
+    throw new OperationError("spawn_failed", `cannot run ${compiled.exePath}: ${r.spawnError}`);
   return { compiled, exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut };
 }

@@ -35,7 +35,8 @@ const RUNTIME_DIR = join(packageRoot(), "zig-runtime");
 
 export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
   const zig = findZig();
-  if ("error" in zig) return { ok: false, diagnostics: [error("ZIG000", zig.error, { file: "<toolchain>", line: 1, col: 0 })] };
+  if ("error" in zig)
+    return { ok: false, diagnostics: [error("ZIG000", zig.error, { file: "<toolchain>", line: 1, col: 0 })] };
   const optimize = req.optimize ?? "Debug";
   const name = req.name ?? "main";
   const runtime = (req.runtimeFiles ?? []).map((f) => ({ name: f, text: readFileSync(join(RUNTIME_DIR, f), "utf8") }));
@@ -65,7 +66,10 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
     rmSync(join(dir, tmpExe), { force: true });
     if (result.cancelled || result.spawnError) {
       const why = result.cancelled ? "cancelled" : `cannot run ${zig.path}: ${result.spawnError}`;
-      return { ok: false, diagnostics: [error("ZIG000", `zig build-exe ${why}`, { file: "<toolchain>", line: 1, col: 0 })] };
+      return {
+        ok: false,
+        diagnostics: [error("ZIG000", `zig build-exe ${why}`, { file: "<toolchain>", line: 1, col: 0 })],
+      };
     }
     if (result.signal && result.stderr.trim() === "") {
       // Zig itself died (e.g. SIGSEGV on very deep nesting in proc code): say so, not "failed: ".
@@ -109,14 +113,25 @@ export function zigDiagnostics(stderr: string, map: SourceMap, generatedPath: st
       out.push(error("ZIG001", message, { file: origin.file, line: origin.line, col }));
     } else {
       out.push(
-        error("ZIG001", message, { file: file === "main.zig" ? generatedPath : file, line: zigLine, col: zigCol }, {
-          hint: "this error is in code koruc generated; please report it with the .kz file",
-        }),
+        error(
+          "ZIG001",
+          message,
+          { file: file === "main.zig" ? generatedPath : file, line: zigLine, col: zigCol },
+          {
+            hint: "this error is in code koruc generated; please report it with the .kz file",
+          },
+        ),
       );
     }
   });
   if (out.length === 0) {
-    out.push(error("ZIG001", `zig build-exe failed: ${stderr.trim().split("\n").slice(0, 5).join(" | ")}`, { file: generatedPath, line: 1, col: 0 }));
+    out.push(
+      error("ZIG001", `zig build-exe failed: ${stderr.trim().split("\n").slice(0, 5).join(" | ")}`, {
+        file: generatedPath,
+        line: 1,
+        col: 0,
+      }),
+    );
   }
   return out;
 }

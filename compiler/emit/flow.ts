@@ -36,7 +36,13 @@ export interface InvocationProbe {
    * The expression calling `handler` (a Zig function) with `input`, instrumented.
    * `destinations` maps each branch to the event its continuation invokes next.
    */
-  wrap(handler: string, input: string, sym: EventSymbol, destinations: Map<string, string | null>, chained: string): string;
+  wrap(
+    handler: string,
+    input: string,
+    sym: EventSymbol,
+    destinations: Map<string, string | null>,
+    chained: string,
+  ): string;
 }
 
 /**
@@ -196,7 +202,12 @@ export class FlowEmitter {
       this.chainedNext = "false";
       this.lowerTransform(inv, sym, conts, scope);
       // A branchless transform (`print.ln`) at the end of a flow is a terminal void transition.
-      if (next === undefined && conts.length === 0 && sym.decl.branches.length === 0 && this.hooks?.watches(sym, scope)) {
+      if (
+        next === undefined &&
+        conts.length === 0 &&
+        sym.decl.branches.length === 0 &&
+        this.hooks?.watches(sym, scope)
+      ) {
         this.hooks.emitTransition(this, sym, "", undefined, undefined, scope, inv);
       }
       return;
@@ -220,9 +231,14 @@ export class FlowEmitter {
     const lowering = this.lowerings.get(sym.canonical);
     if (!lowering) {
       this.diags.push(
-        error("KORU048", `transform event '${sym.canonical}' is not supported by this compiler`, { ...inv.span, col: 0 }, {
-          hint: "user-written [transform] procs run Zig at compile time, which koruc does not do",
-        }),
+        error(
+          "KORU048",
+          `transform event '${sym.canonical}' is not supported by this compiler`,
+          { ...inv.span, col: 0 },
+          {
+            hint: "user-written [transform] procs run Zig at compile time, which koruc does not do",
+          },
+        ),
       );
       return;
     }
@@ -240,9 +256,7 @@ export class FlowEmitter {
   ): string {
     // Inside an override, calling the event itself delegates to its default proc.
     const delegate = scope?.implementing === sym && sym.proc !== undefined && sym.subflow !== undefined;
-    const fn = delegate
-      ? "_default_handler"
-      : variantHandlerName(sym, inv.variant);
+    const fn = delegate ? "_default_handler" : variantHandlerName(sym, inv.variant);
     const handler = `${this.refOf(sym)}.${fn}`;
     const chained = this.chainedNext;
     this.chainedNext = "false";
@@ -277,7 +291,10 @@ export class FlowEmitter {
         parts.push(`.${zigIdent(arg.name ?? `arg${i}`)} = ${toZigValue(arg.value)}`);
         return;
       }
-      const value = field.type === "Source" || field.type === "Expression" || field.type === "?Expression" ? zigString(arg.value) : toZigValue(arg.value, field.type);
+      const value =
+        field.type === "Source" || field.type === "Expression" || field.type === "?Expression"
+          ? zigString(arg.value)
+          : toZigValue(arg.value, field.type);
       parts.push(`.${zigIdent(field.name)} = ${value}`);
     });
     return parts.length ? `.{ ${parts.join(", ")} }` : ".{}";
@@ -295,7 +312,14 @@ export class FlowEmitter {
     return fields[index] ?? fields.find((f) => f.type === "Expression");
   }
 
-  emitSwitch(result: string, sym: EventSymbol, conts: readonly Continuation[], scope: Scope, loop: LabelInfo | undefined, site?: Invocation): void {
+  emitSwitch(
+    result: string,
+    sym: EventSymbol,
+    conts: readonly Continuation[],
+    scope: Scope,
+    loop: LabelInfo | undefined,
+    site?: Invocation,
+  ): void {
     if (sym.decl.branches.length === 0) {
       // A void event has nothing to switch on; its continuations run in sequence.
       for (const c of conts) this.emitBody(c, scope, loop);
@@ -312,7 +336,15 @@ export class FlowEmitter {
       if (group.length === 0 && watched) group = catchAllConts.length > 0 ? catchAllConts : [];
       if (group.length === 0 && !watched) continue;
       handled.add(branch.name);
-      this.emitArm(`.${zigIdent(branch.name)}`, branch.payload.kind !== "none", group, scope, loop, { sym, branch: branch.name, site }, hint([branch.name]));
+      this.emitArm(
+        `.${zigIdent(branch.name)}`,
+        branch.payload.kind !== "none",
+        group,
+        scope,
+        loop,
+        { sym, branch: branch.name, site },
+        hint([branch.name]),
+      );
     }
     if (handled.size < sym.decl.branches.length) {
       const catchAll = conts.filter((c) => c.catchAll);
@@ -467,7 +499,10 @@ export class FlowEmitter {
     });
     for (const [field, tmp] of temps) this.w.line(`${label.stateVar}.${zigIdent(field)} = ${tmp};`, origin);
     // The next iteration starts where the last observed invocation ended only if nothing ran since.
-    if (this.probe) this.w.line(`${label.zigLabel}_chained = ${this.chainedNext === "true" && jump.args.every((a) => !a.value.includes("("))};`);
+    if (this.probe)
+      this.w.line(
+        `${label.zigLabel}_chained = ${this.chainedNext === "true" && jump.args.every((a) => !a.value.includes("("))};`,
+      );
     this.w.line(`continue :${label.zigLabel};`, origin);
   }
 
@@ -481,7 +516,8 @@ export class FlowEmitter {
         this.w.line(`const ${tmp} = ${toZigValue(f.value)};`, origin);
         // `outer.count` names a field of an enclosing capture; a bare key is the innermost's.
         const root = f.name.split(/[.[]/)[0];
-        const target = f.name.includes(".") && scope.captures.some((c) => c.accumulator === root) ? f.name : `${acc}.${f.name}`;
+        const target =
+          f.name.includes(".") && scope.captures.some((c) => c.accumulator === root) ? f.name : `${acc}.${f.name}`;
         return [target, tmp] as const;
       });
       for (const [target, tmp] of temps) this.w.line(`${target} = ${tmp};`, origin);
@@ -490,7 +526,10 @@ export class FlowEmitter {
     const target = scope.implementing;
     if (!target) {
       this.diags.push(
-        error("KORU021", `branch constructor '${step.branch}' outside an event implementation`, { ...step.span, col: 0 }),
+        error("KORU021", `branch constructor '${step.branch}' outside an event implementation`, {
+          ...step.span,
+          col: 0,
+        }),
       );
       return;
     }
@@ -530,7 +569,8 @@ export function constructorValue(step: Constructor, payload: import("../ast.js")
   const tag = `.${zigIdent(step.branch)}`;
   const v = step.value;
   if (v.kind === "none") return `.{ ${tag} = .{} }`;
-  if (v.kind === "expr") return `.{ ${tag} = ${toZigValue(v.expr, payload?.kind === "identity" ? payload.type : undefined)} }`;
+  if (v.kind === "expr")
+    return `.{ ${tag} = ${toZigValue(v.expr, payload?.kind === "identity" ? payload.type : undefined)} }`;
   if (payload?.kind === "identity" && v.fields.length === 1) return `.{ ${tag} = ${toZigValue(v.fields[0].value)} }`;
   const fields = v.fields.map((f) => `.${zigIdent(f.name)} = ${toZigValue(f.value)}`);
   return `.{ ${tag} = .{ ${fields.join(", ")} } }`;

@@ -58,7 +58,8 @@ function composeTransitions(all: TransitionHooks[]): TransitionHooks | undefined
   return {
     watches: (sym, scope) => all.some((t) => t.watches(sym, scope)),
     emitTransition: (fe, sym, branch, destination, payload, scope, site) => {
-      for (const t of all) if (t.watches(sym, scope)) t.emitTransition(fe, sym, branch, destination, payload, scope, site);
+      for (const t of all)
+        if (t.watches(sym, scope)) t.emitTransition(fe, sym, branch, destination, payload, scope, site);
     },
   };
 }
@@ -153,7 +154,12 @@ export function emitProgram(program: Program, symbols: Symbols, hooks: EmitHooks
           break;
         case "event": {
           const sym = symbols.events.get(`${mod.name}:${item.path.join(".")}`);
-          if (sym && sym.decl === item && !item.annotations.includes("transform") && !item.annotations.includes("norun")) {
+          if (
+            sym &&
+            sym.decl === item &&
+            !item.annotations.includes("transform") &&
+            !item.annotations.includes("norun")
+          ) {
             emitEvent(w, fe, sym, mod, hooks.selectedVariant?.(sym.canonical), hooks.handlerStart);
           }
           break;
@@ -285,7 +291,11 @@ function emitHandler(
         inputs.has(id) ? `${ws}_ = &${id};` : m,
       );
       for (const name of inputs) {
-        if (shadowed.has(name)) fixed = fixed.replace(new RegExp(`(?<![A-Za-z0-9_.@"])${name}(?![A-Za-z0-9_])`, "g"), `__koru_event_input.${name}`);
+        if (shadowed.has(name))
+          fixed = fixed.replace(
+            new RegExp(`(?<![A-Za-z0-9_.@"])${name}(?![A-Za-z0-9_])`, "g"),
+            `__koru_event_input.${name}`,
+          );
       }
       w.raw(fixed, { file: proc.span.file, line: proc.bodyLine + i, colDelta: 0 });
     });

@@ -29,12 +29,22 @@ export function lowerRouter(fe: FlowEmitter, inv: Invocation, conts: readonly Co
   for (const c of conts) {
     const route = c.branch.startsWith("[") ? parseRoute(c.branch) : undefined;
     if (!route) {
-      fe.diags.push(error("KORU021", `invalid route '${c.branch}': expected '[METHOD /path]' or '[*]'`, { ...c.span, col: 0 }));
+      fe.diags.push(
+        error("KORU021", `invalid route '${c.branch}': expected '[METHOD /path]' or '[*]'`, { ...c.span, col: 0 }),
+      );
       continue;
     }
-    const params = (route.path ?? "").split("/").filter((s) => s.startsWith(":")).map((s) => s.slice(1));
+    const params = (route.path ?? "")
+      .split("/")
+      .filter((s) => s.startsWith(":"))
+      .map((s) => s.slice(1));
     if (c.binding && c.binding !== "_" && params.length === 0) {
-      fe.diags.push(error("KORU021", `route '${c.branch}' has no ':name' segments to bind: write '| ${c.branch} _ |>'`, { ...c.span, col: 0 }));
+      fe.diags.push(
+        error("KORU021", `route '${c.branch}' has no ':name' segments to bind: write '| ${c.branch} _ |>'`, {
+          ...c.span,
+          col: 0,
+        }),
+      );
     }
     const tests: string[] = [];
     if (route.method) tests.push(`__koru_std.mem.eql(u8, ${req}.method, ${JSON.stringify(route.method)})`);
@@ -52,7 +62,9 @@ export function lowerRouter(fe: FlowEmitter, inv: Invocation, conts: readonly Co
     first = false;
     if (c.binding && c.binding !== "_" && params.length > 0) {
       // `| [GET /users/:id] p |>` binds `p.id`, the matching path segment.
-      const fields = params.map((n) => `.${zigIdent(n)} = ${RT}.http.param(${req}.path, ${JSON.stringify(route.path)}, ${JSON.stringify(n)})`);
+      const fields = params.map(
+        (n) => `.${zigIdent(n)} = ${RT}.http.param(${req}.path, ${JSON.stringify(route.path)}, ${JSON.stringify(n)})`,
+      );
       fe.w.line(`const ${zigIdent(c.binding)} = .{ ${fields.join(", ")} };`, fe.origin(c.span));
       fe.w.line(`_ = &${zigIdent(c.binding)};`);
     }
@@ -62,6 +74,8 @@ export function lowerRouter(fe: FlowEmitter, inv: Invocation, conts: readonly Co
   if (scope.implementing?.decl.branches.some((b) => b.name === "response")) {
     const fb = fe.fresh("fallback");
     fe.w.line(`const ${fb} = ${RT}.fallbackResponse();`, fe.origin(inv.span));
-    fe.w.line(`return .{ .response = .{ .status = ${fb}.status, .body = ${fb}.body, .content_type = ${fb}.content_type } };`);
+    fe.w.line(
+      `return .{ .response = .{ .status = ${fb}.status, .body = ${fb}.body, .content_type = ${fb}.content_type } };`,
+    );
   }
 }

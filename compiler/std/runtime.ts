@@ -66,7 +66,10 @@ export function isRegister(item: FlowItem, symbols: Symbols, mod: Module): Invoc
 }
 
 /** Every register block of the program, checked. */
-export function readScopes(program: Program, symbols: Symbols): { scopes: RegisteredScope[]; diagnostics: Diagnostic[] } {
+export function readScopes(
+  program: Program,
+  symbols: Symbols,
+): { scopes: RegisteredScope[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const blocks: { inv: Invocation; mod: Module; name: string }[] = [];
   for (const mod of new Set(Object.values(program.modules))) {
@@ -77,7 +80,9 @@ export function readScopes(program: Program, symbols: Symbols): { scopes: Regist
       const arg = inv.args.find((a) => a.name === "scope") ?? inv.args.find((a) => a.name === undefined);
       const m = arg ? /^"([A-Za-z0-9_.-]+)"$/.exec(arg.value.trim()) : null;
       if (!m) {
-        diagnostics.push(error("KORU060", 'std.runtime:register needs a scope name: register(scope: "api") { ... }', at(inv.span)));
+        diagnostics.push(
+          error("KORU060", 'std.runtime:register needs a scope name: register(scope: "api") { ... }', at(inv.span)),
+        );
         continue;
       }
       if (blocks.some((b) => b.name === m[1])) {
@@ -91,7 +96,9 @@ export function readScopes(program: Program, symbols: Symbols): { scopes: Regist
   const lines = new Map<string, { text: string; span: Span }[]>();
   for (const b of blocks) {
     // The block's lines start on the line after the `{`.
-    const list = (b.inv.source ?? "").split("\n").map((text, i) => ({ text, span: { ...b.inv.span, line: b.inv.span.line + 1 + i, col: 1 } }));
+    const list = (b.inv.source ?? "")
+      .split("\n")
+      .map((text, i) => ({ text, span: { ...b.inv.span, line: b.inv.span.line + 1 + i, col: 1 } }));
     lines.set(b.name, list);
     scopes.push({ name: b.name, module: b.mod, entries: [], span: b.inv.span });
   }
@@ -116,7 +123,11 @@ export function readScopes(program: Program, symbols: Symbols): { scopes: Regist
       const m = LINE.exec(text);
       if (!m) {
         diagnostics.push(
-          error("KORU063", `invalid register line '${text}': expected 'event', 'event(cost)' or 'event -> alias(cost)'`, span),
+          error(
+            "KORU063",
+            `invalid register line '${text}': expected 'event', 'event(cost)' or 'event -> alias(cost)'`,
+            span,
+          ),
         );
         continue;
       }
@@ -128,7 +139,11 @@ export function readScopes(program: Program, symbols: Symbols): { scopes: Regist
       }
       const r = symbols.resolve(parseRef(ref, span), scope.module);
       if (!r.ok) {
-        diagnostics.push(error("KORU065", `unknown event '${ref}' in scope '${scope.name}'`, span, { hint: "register events the program declares or imports" }));
+        diagnostics.push(
+          error("KORU065", `unknown event '${ref}' in scope '${scope.name}'`, span, {
+            hint: "register events the program declares or imports",
+          }),
+        );
         continue;
       }
       const problem = unsupportedInput(r.symbol.decl);
@@ -164,7 +179,10 @@ export function usesRuntime(program: Program): boolean {
   return RUNTIME_MODULES.some((m) => program.modules[m] !== undefined);
 }
 
-export function runtimeHooks(program: Program, symbols: Symbols): { hooks: EmitHooks; diagnostics: Diagnostic[]; runtimeFiles: string[] } {
+export function runtimeHooks(
+  program: Program,
+  symbols: Symbols,
+): { hooks: EmitHooks; diagnostics: Diagnostic[]; runtimeFiles: string[] } {
   if (!usesRuntime(program)) return { hooks: {}, diagnostics: [], runtimeFiles: [] };
   const { scopes, diagnostics } = readScopes(program, symbols);
   const tableName = (i: number) => `__koru_scope_${i}`;
@@ -174,9 +192,18 @@ export function runtimeHooks(program: Program, symbols: Symbols): { hooks: EmitH
     moduleEnd: (fe, mod) => {
       scopes.forEach((s, i) => {
         if (s.module !== mod) return;
-        fe.w.open(`pub const ${tableName(i)}: ${RT}.Scope = .{ .name = ${JSON.stringify(s.name)}, .entries = &.{`, fe.origin(s.span));
+        fe.w.open(
+          `pub const ${tableName(i)}: ${RT}.Scope = .{ .name = ${JSON.stringify(s.name)}, .entries = &.{`,
+          fe.origin(s.span),
+        );
         for (const e of s.entries) {
-          const args = [fe.refOf(e.symbol), JSON.stringify(e.name), JSON.stringify(e.symbol.canonical), String(e.cost), obligations(e.symbol)];
+          const args = [
+            fe.refOf(e.symbol),
+            JSON.stringify(e.name),
+            JSON.stringify(e.symbol.canonical),
+            String(e.cost),
+            obligations(e.symbol),
+          ];
           fe.w.line(`${RT}.entry(${args.join(", ")}),`, fe.origin(e.span));
         }
         fe.w.close("} };");
@@ -200,17 +227,22 @@ function obligations(sym: EventSymbol): string {
   for (const b of sym.decl.branches) {
     const p = b.payload;
     if (p.kind === "identity" && p.phantom?.endsWith("!")) {
-      parts.push(`.creates = .{ .branch = ${JSON.stringify(b.name)}, .field = ${RT}.value.identity_field, .obligation = ${JSON.stringify(key(p.phantom))} }`);
+      parts.push(
+        `.creates = .{ .branch = ${JSON.stringify(b.name)}, .field = ${RT}.value.identity_field, .obligation = ${JSON.stringify(key(p.phantom))} }`,
+      );
       break;
     }
     const f = p.kind === "struct" ? p.fields.find((x) => x.phantom?.endsWith("!")) : undefined;
     if (f?.phantom) {
-      parts.push(`.creates = .{ .branch = ${JSON.stringify(b.name)}, .field = ${JSON.stringify(f.name)}, .obligation = ${JSON.stringify(key(f.phantom))} }`);
+      parts.push(
+        `.creates = .{ .branch = ${JSON.stringify(b.name)}, .field = ${JSON.stringify(f.name)}, .obligation = ${JSON.stringify(key(f.phantom))} }`,
+      );
       break;
     }
   }
   const d = sym.decl.input.find((f) => f.phantom?.startsWith("!"));
-  if (d?.phantom) parts.push(`.discharges = .{ .obligation = ${JSON.stringify(key(d.phantom))}, .arg = ${JSON.stringify(d.name)} }`);
+  if (d?.phantom)
+    parts.push(`.discharges = .{ .obligation = ${JSON.stringify(key(d.phantom))}, .arg = ${JSON.stringify(d.name)} }`);
   return parts.length ? `.{ ${parts.join(", ")} }` : ".{}";
 }
 
@@ -222,7 +254,11 @@ export function scopeVocabulary(program: Program, symbols: Symbols): ScopeVocabu
       name: e.name,
       event: e.symbol.canonical,
       cost: e.cost,
-      inputs: e.symbol.decl.input.map((f) => ({ name: f.name, type: f.type, optional: f.type.startsWith("?") || f.defaultValue !== undefined })),
+      inputs: e.symbol.decl.input.map((f) => ({
+        name: f.name,
+        type: f.type,
+        optional: f.type.startsWith("?") || f.defaultValue !== undefined,
+      })),
       branches: e.symbol.decl.branches.map((b) => ({ name: b.name, payload: payloadText(b.payload) })),
       ...(e.symbol.decl.doc ? { doc: e.symbol.decl.doc } : {}),
     })),

@@ -70,10 +70,7 @@ describe("tap checks", () => {
 
 describe("tap emission", () => {
   it("emits no tap code for a program without taps", () => {
-    const r = compileSource(
-      `~import "$std/taps"\n~event hello {}\n~proc hello {}\n~hello()\n`,
-      join(work, "input.kz"),
-    );
+    const r = compileSource(`~import "$std/taps"\n~event hello {}\n~proc hello {}\n~hello()\n`, join(work, "input.kz"));
     expect(r.ok).toBe(true);
     expect(r.zig).not.toMatch(/__koru_tap|EventEnum|taps\.Profile|nanoTimestamp/);
   });
@@ -104,7 +101,10 @@ describe("tap programs (test/taps, built with zig)", () => {
     expect(r.diagnostics.map((d) => d.message)).toEqual([]);
     const out = mkdtempSync(join(work, `${name}-`));
     writeFileSync(join(out, "main.zig"), r.zig!);
-    execFileSync(zig.path, ["build-exe", "main.zig", "-O", "Debug", `-femit-bin=${join(out, "main")}`], { cwd: out, stdio: "pipe" });
+    execFileSync(zig.path, ["build-exe", "main.zig", "-O", "Debug", `-femit-bin=${join(out, "main")}`], {
+      cwd: out,
+      stdio: "pipe",
+    });
     const run = spawnSync(join(out, "main"), { cwd: dir, encoding: "utf8" });
     const merged = `${run.stdout}${run.stderr}`.trimEnd();
     expect(merged).toBe(readFileSync(join(dir, "expected.txt"), "utf8").trimEnd());

@@ -96,10 +96,12 @@ export function patternMatches(pattern: Pattern, canonical: string): boolean {
 export function tapPatterns(inv: Invocation): { source: Pattern; destination: Pattern } {
   const named = (n: string) => inv.args.find((a) => a.name === n)?.value;
   const source = named("source");
-  if (source !== undefined) return { source: parsePattern(source), destination: parsePattern(named("destination") ?? "*") };
+  if (source !== undefined)
+    return { source: parsePattern(source), destination: parsePattern(named("destination") ?? "*") };
   // `~tap(koru:start -> *)` reads as a named argument `koru: start -> *`.
   const arg = inv.args[0];
-  const text = arg === undefined ? "*" : arg.name !== undefined && arg.name !== "expr" ? `${arg.name}:${arg.value}` : arg.value;
+  const text =
+    arg === undefined ? "*" : arg.name !== undefined && arg.name !== "expr" ? `${arg.name}:${arg.value}` : arg.value;
   const arrow = text.indexOf("->");
   return arrow < 0
     ? { source: parsePattern(text), destination: parsePattern("*") }
@@ -132,7 +134,15 @@ export function collectTaps(program: Program, symbols: Symbols): Tap[] {
       const inv = tapInvocation(item, mod, symbols);
       if (!inv) continue;
       const { source, destination } = tapPatterns(inv);
-      const tap: Tap = { index: taps.length, module: mod, item, source, destination, opaque: item.annotations.includes("opaque"), handlers: [] };
+      const tap: Tap = {
+        index: taps.length,
+        module: mod,
+        item,
+        source,
+        destination,
+        opaque: item.annotations.includes("opaque"),
+        handlers: [],
+      };
       const fn = () => `__koru_tap_${fnCounter++}`;
       const rest = item.body.steps.slice(1);
       if (rest.length > 0) {
@@ -167,7 +177,10 @@ export function collectTaps(program: Program, symbols: Symbols): Tap[] {
 function observerChain(chain: Chain): Chain {
   let steps = chain.steps;
   if (chain.continuations.length === 0) {
-    while (steps.length > 0 && (steps[steps.length - 1].kind === "construct" || steps[steps.length - 1].kind === "discard")) {
+    while (
+      steps.length > 0 &&
+      (steps[steps.length - 1].kind === "construct" || steps[steps.length - 1].kind === "discard")
+    ) {
       steps = steps.slice(0, -1);
     }
   }
@@ -268,7 +281,13 @@ class TapWeaver implements TransitionHooks {
     return out.reverse();
   }
 
-  private call(h: Handler, source: string, branch: string, destination: string | undefined, payload: string | undefined): string {
+  private call(
+    h: Handler,
+    source: string,
+    branch: string,
+    destination: string | undefined,
+    payload: string | undefined,
+  ): string {
     const fn = `${namespaceOf(this.program, h.tap.module)}.${h.fn}`;
     if (h.binding === undefined) return `${fn}();`;
     if (!h.metatype) return `${fn}(${payload ?? ".{}"});`;
@@ -291,7 +310,8 @@ class TapWeaver implements TransitionHooks {
 
   /** `koru:start` / `koru:end`: their one transition (`done`, terminal) at the start / end of main. */
   private emitMeta(w: ZigWriter, event: string): void {
-    for (const h of this.matching(event, VOID_BRANCH, undefined, false)) w.line(this.call(h, event, VOID_BRANCH, undefined, undefined));
+    for (const h of this.matching(event, VOID_BRANCH, undefined, false))
+      w.line(this.call(h, event, VOID_BRANCH, undefined, undefined));
   }
 
   /** One `pub fn` per handler of the module's taps; steps inside are seen by later taps only. */
@@ -301,7 +321,8 @@ class TapWeaver implements TransitionHooks {
       for (const h of tap.handlers) {
         const origin = fe.origin(h.at.span);
         const name = h.binding !== undefined ? zigIdent(h.binding) : undefined;
-        const param = name === undefined ? "" : h.metatype ? `${name}: taps.${h.metatype}` : "__koru_tap_payload: anytype";
+        const param =
+          name === undefined ? "" : h.metatype ? `${name}: taps.${h.metatype}` : "__koru_tap_payload: anytype";
         fe.w.line(`// >>> TAP ${tap.source.text} -> ${tap.destination.text}  | ${h.branch || "|>"}`);
         fe.w.open(`pub fn ${h.fn}(${param}) void {`, origin);
         if (name !== undefined && !h.metatype) fe.w.line(`const ${name} = __koru_tap_payload;`, origin);
@@ -325,7 +346,9 @@ class TapWeaver implements TransitionHooks {
     w.line("pub fn eventToString(e: EventEnum) []const u8 { return @tagName(e); }");
     w.line("pub fn branchToString(b: BranchEnum) []const u8 { return @tagName(b); }");
     w.line("pub const Transition = struct { source: EventEnum, destination: ?EventEnum, branch: BranchEnum };");
-    w.line("pub const Profile = struct { source: []const u8, destination: ?[]const u8, branch: []const u8, timestamp_ns: i128 };");
+    w.line(
+      "pub const Profile = struct { source: []const u8, destination: ?[]const u8, branch: []const u8, timestamp_ns: i128 };",
+    );
     w.line(
       "pub const Audit = struct { source: []const u8, destination: ?[]const u8, branch: []const u8, timestamp_ns: i128, payload: ?[]const u8 = null };",
     );

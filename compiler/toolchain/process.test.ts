@@ -62,7 +62,9 @@ describe("runProcess", () => {
   it("does not wait for a grandchild outside the group that still holds the pipes", async () => {
     const pidFile = join(dir, "escaped.pid");
     const t0 = Date.now();
-    const r = await runProcess("sh", ["-c", `setsid sleep 20 & echo $! > ${pidFile}; echo started`], { timeoutMs: 10_000 });
+    const r = await runProcess("sh", ["-c", `setsid sleep 20 & echo $! > ${pidFile}; echo started`], {
+      timeoutMs: 10_000,
+    });
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe("started\n");

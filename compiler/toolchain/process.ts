@@ -125,7 +125,11 @@ export function clampTimeout(ms: number | undefined): number | undefined {
 
 const chunkText = (chunks: Buffer[]): string => Buffer.concat(chunks).toString("utf8");
 
-export async function runProcess(file: string, args: readonly string[], opts: RunProcessOptions = {}): Promise<ProcessResult> {
+export async function runProcess(
+  file: string,
+  args: readonly string[],
+  opts: RunProcessOptions = {},
+): Promise<ProcessResult> {
   const t0 = performance.now();
   const done = (r: Omit<ProcessResult, "durationMs">): ProcessResult => ({
     ...r,
@@ -137,7 +141,12 @@ export async function runProcess(file: string, args: readonly string[], opts: Ru
   const stdinTarget = opts.stdin ?? "pipe";
   const stdoutTarget = opts.stdout ?? "pipe";
   const stderrTarget = opts.stderr ?? "pipe";
-  const stdio = [stdinTarget, stdoutTarget, stderrTarget, ...Array.from({ length: opts.extraPipes ?? 0 }, () => "pipe")];
+  const stdio = [
+    stdinTarget,
+    stdoutTarget,
+    stderrTarget,
+    ...Array.from({ length: opts.extraPipes ?? 0 }, () => "pipe"),
+  ];
 
   let child: ReturnType<typeof execa>;
   try {
@@ -154,7 +163,15 @@ export async function runProcess(file: string, args: readonly string[], opts: Ru
       windowsHide: true,
     });
   } catch (e) {
-    return done({ exitCode: null, signal: null, stdout: "", stderr: "", timedOut: false, cancelled: false, spawnError: String(e) });
+    return done({
+      exitCode: null,
+      signal: null,
+      stdout: "",
+      stderr: "",
+      timedOut: false,
+      cancelled: false,
+      spawnError: String(e),
+    });
   }
   const pid = child.pid;
   if (pid !== undefined) track(pid);
@@ -239,7 +256,9 @@ export async function runProcess(file: string, args: readonly string[], opts: Ru
 
   const spawnError =
     result.failed && result.exitCode === undefined && result.signal === undefined && !timedOut && !cancelled
-      ? (result.cause instanceof Error ? result.cause.message : result.shortMessage)
+      ? result.cause instanceof Error
+        ? result.cause.message
+        : result.shortMessage
       : undefined;
   return done({
     exitCode: result.exitCode ?? null,
@@ -269,7 +288,8 @@ export function runProcessSync(
     timeout: clampTimeout(opts.timeoutMs),
     killSignal: "SIGKILL",
   });
-  const spawnError = r.failed && r.exitCode === undefined && r.signal === undefined && !r.timedOut ? r.shortMessage : undefined;
+  const spawnError =
+    r.failed && r.exitCode === undefined && r.signal === undefined && !r.timedOut ? r.shortMessage : undefined;
   return {
     exitCode: r.exitCode ?? null,
     signal: (r.signal as NodeJS.Signals | undefined) ?? null,

@@ -1,7 +1,17 @@
 import * as z from "zod";
 import { analyze } from "../../ccp/index.js";
 import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
-import { Capture, CaptureResult, Diagnostic, Entry, Flags, Hotspot, Optimize, ProgramArgs, TimeoutMs } from "../schemas.js";
+import {
+  Capture,
+  CaptureResult,
+  Diagnostic,
+  Entry,
+  Flags,
+  Hotspot,
+  Optimize,
+  ProgramArgs,
+  TimeoutMs,
+} from "../schemas.js";
 import { BUILDS, defineTool, MINUTE } from "../tool.js";
 
 export const analyzeTool = defineTool({
@@ -55,7 +65,8 @@ export const analyzeTool = defineTool({
           {
             ...opContext(services, ctx),
             onRecord: (m) => {
-              if (m.type === "program_output" && m.stream === "stderr" && stderr.length < 4000) stderr += String(m.text);
+              if (m.type === "program_output" && m.stream === "stderr" && stderr.length < 4000)
+                stderr += String(m.text);
             },
           },
         ),

@@ -12,11 +12,16 @@ export const applyPassTool = defineTool({
     name: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/),
     remove: z.boolean().optional().describe("Take the pass out of the build instead."),
   },
-  output: { name: z.string(), passes: z.array(z.object({ name: z.string(), file: z.string(), position: z.unknown() })) },
+  output: {
+    name: z.string(),
+    passes: z.array(z.object({ name: z.string(), file: z.string(), position: z.unknown() })),
+  },
   annotations: DESTRUCTIVE,
   timeoutMs: 30 * SECOND,
   async run(args, { services }) {
-    const r = args.remove ? removePass({ workspace: services.root, name: args.name }) : applyPass({ workspace: services.root, name: args.name });
+    const r = args.remove
+      ? removePass({ workspace: services.root, name: args.name })
+      : applyPass({ workspace: services.root, name: args.name });
     if (!r.ok) throw new ToolError(r.error);
     const passes = r.passes.map((p) => ({ name: p.name, file: p.file, position: p.position }));
     return {

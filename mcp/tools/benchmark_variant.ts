@@ -65,7 +65,8 @@ export const benchmarkVariantTool = defineTool({
         ...(r.evidence ? { verdict: r.evidence.verdict } : {}),
         reason,
       },
-      text: `${b.speedup.toFixed(2)}x (95% CI ${ciLow.toFixed(2)}-${ciHigh.toFixed(2)}, ${b.pairs.length} pairs): ${reason}` +
+      text:
+        `${b.speedup.toFixed(2)}x (95% CI ${ciLow.toFixed(2)}-${ciHigh.toFixed(2)}, ${b.pairs.length} pairs): ${reason}` +
         (r.evidence ? `; verdict ${r.evidence.verdict}` : ""),
       links: [link],
     };

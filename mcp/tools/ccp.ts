@@ -44,7 +44,10 @@ export const ccpTool = defineTool({
     }
     return {
       result: { messages: shown, total: msgs.length, truncated: shown.length < msgs.length },
-      text: shown.map((m) => JSON.stringify(m)).join("\n").slice(0, 20_000),
+      text: shown
+        .map((m) => JSON.stringify(m))
+        .join("\n")
+        .slice(0, 20_000),
     };
   },
 });

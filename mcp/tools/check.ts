@@ -12,7 +12,11 @@ export const checkTool = defineTool({
     "result: `ok` is false when there are errors. Optionally check a text as the entry file's content. Read-only.",
   input: {
     entry: Entry,
-    source: z.string().max(MAX_TEXT).optional().describe("Check this text as the entry file's content (nothing is written)."),
+    source: z
+      .string()
+      .max(MAX_TEXT)
+      .optional()
+      .describe("Check this text as the entry file's content (nothing is written)."),
   },
   output: {
     ok: z.boolean(),
@@ -27,7 +31,10 @@ export const checkTool = defineTool({
     const { services } = ctx;
     const entry = services.entry(args.entry);
     const r = await operation(services, ctx, () =>
-      compile({ entry, checkOnly: true, ...(args.source !== undefined ? { source: args.source } : {}) }, opContext(services, ctx)),
+      compile(
+        { entry, checkOnly: true, ...(args.source !== undefined ? { source: args.source } : {}) },
+        opContext(services, ctx),
+      ),
     );
     const diags = diagnostics(services, r.diagnostics);
     const errors = diags.filter((d) => d.level === "error").length;

@@ -47,7 +47,13 @@ export const compileTool = defineTool({
     const diags = diagnostics(services, r.diagnostics);
     const binary = r.ok && r.exePath ? services.rel(r.exePath) : undefined;
     return {
-      result: { ok: !!binary, entry: services.rel(entry), ...(binary ? { binary } : {}), duration_ms: r.durationMs, diagnostics: diags },
+      result: {
+        ok: !!binary,
+        entry: services.rel(entry),
+        ...(binary ? { binary } : {}),
+        duration_ms: r.durationMs,
+        diagnostics: diags,
+      },
       text: binary ? `compiled ${services.rel(entry)} -> ${binary}` : `compile failed:\n${renderDiagnostics(diags)}`,
     };
   },

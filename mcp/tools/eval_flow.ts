@@ -34,12 +34,25 @@ export const evalFlowTool = defineTool({
     } catch {
       throw new ToolError(`'${args.url}' is not a URL; give e.g. http://127.0.0.1:3000/eval`);
     }
-    if (!LOOPBACK.has(url.hostname)) throw new ToolError(`eval_flow only reaches servers on this machine (127.0.0.1, localhost, [::1]), not '${url.hostname}'`);
-    const r = await evalFlow({ url: args.url, source: args.source, signal, ...(args.timeout_ms ? { timeoutMs: args.timeout_ms } : {}) });
+    if (!LOOPBACK.has(url.hostname))
+      throw new ToolError(
+        `eval_flow only reaches servers on this machine (127.0.0.1, localhost, [::1]), not '${url.hostname}'`,
+      );
+    const r = await evalFlow({
+      url: args.url,
+      source: args.source,
+      signal,
+      ...(args.timeout_ms ? { timeoutMs: args.timeout_ms } : {}),
+    });
     if (r.error !== undefined) throw new ToolError(`no answer from ${args.url}: ${r.error}`);
     const body = bounded(r.body, 20_000);
     return {
-      result: { ok: r.ok, status: r.status, body: body.text, ...(r.json !== undefined && !body.truncated ? { json: r.json } : {}) },
+      result: {
+        ok: r.ok,
+        status: r.status,
+        body: body.text,
+        ...(r.json !== undefined && !body.truncated ? { json: r.json } : {}),
+      },
       text: `${r.status}: ${body.text}`,
     };
   },

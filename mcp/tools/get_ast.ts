@@ -28,15 +28,21 @@ export const getAstTool = defineTool({
   async run(args, { services }) {
     const entry = services.entry(args.entry);
     const parsed = parseProgram(entry);
-    if (!parsed.program) throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
+    if (!parsed.program)
+      throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
     const program = parsed.program;
     const modName = args.module ?? program.entry.name;
     const mod = program.modules[modName];
     if (!mod) throw new ToolError(`no module '${modName}'; modules: ${Object.keys(program.modules).join(", ")}`);
-    const modules = [...new Set(Object.values(program.modules))].map((m) => ({ name: m.name, file: services.rel(m.file), items: m.items.length }));
+    const modules = [...new Set(Object.values(program.modules))].map((m) => ({
+      name: m.name,
+      file: services.rel(m.file),
+      items: m.items.length,
+    }));
     const rel = services.rel(entry);
     const resource = `koru://ast/${encodeURI(rel)}`;
-    const json = modName === program.entry.name ? (programJson(program) as unknown as Record<string, unknown>).entry : mod;
+    const json =
+      modName === program.entry.name ? (programJson(program) as unknown as Record<string, unknown>).entry : mod;
     const text = JSON.stringify(json);
     const inline = text.length <= INLINE_LIMIT;
     return {

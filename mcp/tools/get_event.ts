@@ -24,10 +24,12 @@ export const getEventTool = defineTool({
   async run(args, { services }) {
     const entry = services.entry(args.entry);
     const parsed = parseProgram(entry);
-    if (!parsed.program) throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
+    if (!parsed.program)
+      throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
     const sym = findEvent(parsed.program, args.event);
     const info = describeEvents(parsed.program, sym.module.name, true).find((e) => e.event === sym.canonical)!;
-    const baseline = procText(sym) ?? (sym.subflow ? `(implemented by a subflow at line ${sym.subflow.span.line})` : undefined);
+    const baseline =
+      procText(sym) ?? (sym.subflow ? `(implemented by a subflow at line ${sym.subflow.span.line})` : undefined);
     const variants = [...sym.variants].map(([tag, proc]) => ({
       tag,
       source: procText(sym, tag)!,
@@ -47,7 +49,9 @@ export const getEventTool = defineTool({
         `${sym.canonical} (${info.implementation}) at ${services.rel(info.file)}:${info.line}`,
         declarationText(sym),
         baseline ? `baseline:\n${baseline}` : "no baseline implementation",
-        variants.length ? `variants: ${variants.map((v) => `${v.tag} (${v.file}:${v.line})`).join(", ")}` : "no variants",
+        variants.length
+          ? `variants: ${variants.map((v) => `${v.tag} (${v.file}:${v.line})`).join(", ")}`
+          : "no variants",
       ].join("\n"),
     };
   },

@@ -30,14 +30,18 @@ export const startJobTool = defineTool({
   async run(args, { services }) {
     if (args.tool === "start_job") throw new ToolError("start_job cannot start itself");
     const job = services.startJob(args.tool, args.arguments ?? {});
-    return { result: { job_id: job.id, tool: args.tool, status: "running" as const }, text: `job ${job.id} started (${args.tool}): poll get_job` };
+    return {
+      result: { job_id: job.id, tool: args.tool, status: "running" as const },
+      text: `job ${job.id} started (${args.tool}): poll get_job`,
+    };
   },
 });
 
 export const getJobTool = defineTool({
   name: "get_job",
   title: "Get a job",
-  description: "State of a background job: running (with its last progress), done (with the tool's result), failed or cancelled.",
+  description:
+    "State of a background job: running (with its last progress), done (with the tool's result), failed or cancelled.",
   input: {
     job_id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
     wait_ms: z.number().int().min(0).max(50_000).optional().describe("Wait up to this long for the job to finish."),
@@ -47,7 +51,8 @@ export const getJobTool = defineTool({
   timeoutMs: 55 * SECOND,
   async run(args, { services, signal }) {
     let job = services.jobs.get(args.job_id);
-    if (!job) throw new ToolError(`no job '${args.job_id}' (jobs are kept until the server exits, the last 100 finished ones)`);
+    if (!job)
+      throw new ToolError(`no job '${args.job_id}' (jobs are kept until the server exits, the last 100 finished ones)`);
     const until = Date.now() + (args.wait_ms ?? 0);
     while (job.status === "running" && Date.now() < until && !signal.aborted) {
       await new Promise((r) => setTimeout(r, 100));
@@ -88,6 +93,7 @@ export function jobView(job: import("../jobs.js").Job) {
 
 function jobText(job: import("../jobs.js").Job): string {
   if (job.status === "done") return `job ${job.id} (${job.tool}) done:\n${job.text ?? ""}`;
-  if (job.status === "running") return `job ${job.id} (${job.tool}) running${job.progress?.message ? `: ${job.progress.message}` : ""}`;
+  if (job.status === "running")
+    return `job ${job.id} (${job.tool}) running${job.progress?.message ? `: ${job.progress.message}` : ""}`;
   return `job ${job.id} (${job.tool}) ${job.status}: ${job.error ?? ""}`;
 }

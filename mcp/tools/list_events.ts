@@ -22,15 +22,23 @@ export const listEventsTool = defineTool({
   async run(args, { services }) {
     const entry = services.entry(args.entry);
     const parsed = parseProgram(entry);
-    if (!parsed.program) throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
+    if (!parsed.program)
+      throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
     const all = describeEvents(parsed.program, args.module, args.include_std ?? false).map((e) => ({
       ...e,
       file: services.rel(e.file),
     }));
     const p = page(all, args.limit, args.cursor);
-    const lines = p.items.map((e) => `${e.event} (${e.implementation}${e.variants.length ? `, variants: ${e.variants.join(", ")}` : ""})`);
+    const lines = p.items.map(
+      (e) => `${e.event} (${e.implementation}${e.variants.length ? `, variants: ${e.variants.join(", ")}` : ""})`,
+    );
     return {
-      result: { entry: services.rel(entry), total: all.length, events: p.items, ...(p.next_cursor ? { next_cursor: p.next_cursor } : {}) },
+      result: {
+        entry: services.rel(entry),
+        total: all.length,
+        events: p.items,
+        ...(p.next_cursor ? { next_cursor: p.next_cursor } : {}),
+      },
       text: `${all.length} events${p.next_cursor ? ` (showing ${p.items.length}; next cursor ${p.next_cursor})` : ""}:\n${lines.join("\n")}`,
     };
   },

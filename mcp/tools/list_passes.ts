@@ -29,7 +29,9 @@ export const listPassesTool = defineTool({
     return {
       result: { passes: r.passes, problems },
       text: [
-        ...r.passes.map((p) => `${p.name} (${p.kind}${p.position ? `, ${p.position}` : ""}${p.status ? `, ${p.status}` : ""})`),
+        ...r.passes.map(
+          (p) => `${p.name} (${p.kind}${p.position ? `, ${p.position}` : ""}${p.status ? `, ${p.status}` : ""})`,
+        ),
         ...problems,
       ].join("\n"),
     };

@@ -30,10 +30,20 @@ export const optimizeTool = defineTool({
   input: {
     entry: Entry,
     event: z.string().min(1).max(256).optional().describe("Event to optimize (default: the top hotspot)."),
-    run_id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/).optional().describe("Analysis whose figures go in the prompt (default: latest)."),
+    run_id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,80}$/)
+      .optional()
+      .describe("Analysis whose figures go in the prompt (default: latest)."),
     attempts: z.number().int().min(1).max(8).optional().describe("Proposals to ask for at most (default 3)."),
     select: z.boolean().optional().describe("Select the best verified variant (default false)."),
-    max_tokens: z.number().int().min(256).max(32_000).optional().describe("Token limit of each model answer (default 4000)."),
+    max_tokens: z
+      .number()
+      .int()
+      .min(256)
+      .max(32_000)
+      .optional()
+      .describe("Token limit of each model answer (default 4000)."),
   },
   output: {
     mode: z.enum(["sampled", "manual"]).describe("manual: the client cannot sample; follow next_steps."),
@@ -54,7 +64,11 @@ export const optimizeTool = defineTool({
       if (!top) throw new ToolError("no event given and no analysis recorded: call analyze first, or name the event");
       event = top.event_name;
     }
-    const prompt = await optimizeHotspotText(services, { event, ...(args.run_id ? { run_id: args.run_id } : {}), ...(args.entry ? { entry: args.entry } : {}) });
+    const prompt = await optimizeHotspotText(services, {
+      event,
+      ...(args.run_id ? { run_id: args.run_id } : {}),
+      ...(args.entry ? { entry: args.entry } : {}),
+    });
     if (!ctx.sample) {
       return {
         result: {
@@ -85,8 +99,15 @@ export const optimizeTool = defineTool({
         const ev = r.evidence;
         const c = ev.counterexamples[0];
         const i = ev.incidents[0];
-        const detail = c ? ` Counterexample: input ${c.input}; baseline gave ${c.baseline}; the variant gave ${c.variant}.` : i ? ` ${i.kind}: ${i.message}.` : "";
-        return { passed: r.passed, reason: `${ev.reasons.join("; ") || `passed ${ev.tiers.reduce((n, t) => n + t.total, 0)} cases`}.${detail}` };
+        const detail = c
+          ? ` Counterexample: input ${c.input}; baseline gave ${c.baseline}; the variant gave ${c.variant}.`
+          : i
+            ? ` ${i.kind}: ${i.message}.`
+            : "";
+        return {
+          passed: r.passed,
+          reason: `${ev.reasons.join("; ") || `passed ${ev.tiers.reduce((n, t) => n + t.total, 0)} cases`}.${detail}`,
+        };
       },
       async bench(tag, signal) {
         const r = await services.exclusive(signal, () => benchVariant({ ...base(), event: event!, tag }));
@@ -98,7 +119,11 @@ export const optimizeTool = defineTool({
           faster: b.faster && !b.suspect && verdict === "accepted",
           speedup: b.speedup,
           ci,
-          reason: b.suspect ? "suspect: more than 10x faster" : b.faster ? `faster, verdict ${verdict}` : "the 95% CI does not show it faster",
+          reason: b.suspect
+            ? "suspect: more than 10x faster"
+            : b.faster
+              ? `faster, verdict ${verdict}`
+              : "the 95% CI does not show it faster",
         };
       },
     };
@@ -135,7 +160,13 @@ export const optimizeTool = defineTool({
         : "no verified faster variant",
     );
     return {
-      result: { mode: "sampled" as const, event, attempts: outcome.attempts.map(out), ...(best ? { best: out(best) } : {}), selected },
+      result: {
+        mode: "sampled" as const,
+        event,
+        attempts: outcome.attempts.map(out),
+        ...(best ? { best: out(best) } : {}),
+        selected,
+      },
       text: lines.join("\n"),
     };
   },

@@ -35,7 +35,8 @@ export const proposePassTool = defineTool({
   timeoutMs: 20 * MINUTE,
   async run(args, ctx) {
     const { services } = ctx;
-    if ((args.source === undefined) === (args.file === undefined)) throw new ToolError("give either `source` or `file`");
+    if ((args.source === undefined) === (args.file === undefined))
+      throw new ToolError("give either `source` or `file`");
     const file = args.file !== undefined ? services.file(args.file, "pass file") : undefined;
     let n = 0;
     const r = await services.exclusive(ctx.signal, () =>
@@ -52,7 +53,11 @@ export const proposePassTool = defineTool({
     );
     if (!r.ok) throw new ToolError(r.error);
     const diff = bounded(r.diff, 20_000);
-    const programs = r.programs.map((p) => ({ file: p.file, outcome: p.outcome, ...(p.reason ? { reason: p.reason } : {}) }));
+    const programs = r.programs.map((p) => ({
+      file: p.file,
+      outcome: p.outcome,
+      ...(p.reason ? { reason: p.reason } : {}),
+    }));
     return {
       result: { name: r.name, verdict: r.verdict, reasons: r.reasons, diff: diff.text, programs },
       text: `pass ${r.name}: ${r.verdict}${r.reasons.length ? ` (${r.reasons.join("; ")})` : ""}\n${diff.text}`,

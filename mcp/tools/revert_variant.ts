@@ -7,7 +7,8 @@ import { common, unwrap } from "../variant-ops.js";
 export const revertVariantTool = defineTool({
   name: "revert_variant",
   title: "Revert to the baseline",
-  description: "Make the build use the event's baseline again (removes its selection from koru.variants.json). Variants stay in the sidecar.",
+  description:
+    "Make the build use the event's baseline again (removes its selection from koru.variants.json). Variants stay in the sidecar.",
   input: { entry: Entry, event: EventName },
   output: { event: z.string(), previous: z.string().nullable() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

@@ -22,13 +22,22 @@ export const reviewVariantTool = defineTool({
   timeoutMs: 30 * SECOND,
   async run(args, ctx) {
     const { services } = ctx;
-    const r = unwrap(services, await reviewVariant({ ...common(services, ctx, args.entry), event: args.event, tag: args.tag }));
+    const r = unwrap(
+      services,
+      await reviewVariant({ ...common(services, ctx, args.entry), event: args.event, tag: args.tag }),
+    );
     const ev = r.evidence;
     const md = bounded(r.markdown, 20_000);
     const verdictLine = `${ev.verdict}${ev.reasons.length ? `: ${ev.reasons.join("; ")}` : ""}`;
     const link = evidenceLink(ev.event, ev.tag);
     return {
-      result: { verdict: ev.verdict, reasons: ev.reasons, verdict_line: verdictLine, markdown: md.text, evidence: link.uri },
+      result: {
+        verdict: ev.verdict,
+        reasons: ev.reasons,
+        verdict_line: verdictLine,
+        markdown: md.text,
+        evidence: link.uri,
+      },
       text: md.text,
       links: [link],
     };

@@ -2,7 +2,18 @@ import * as z from "zod";
 import { compile, runInstrumented } from "../../ccp/index.js";
 import { runProcess } from "../../compiler/index.js";
 import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
-import { bounded, Capture, CaptureResult, Diagnostic, Entry, Flags, MAX_TEXT, Optimize, ProgramArgs, TimeoutMs } from "../schemas.js";
+import {
+  bounded,
+  Capture,
+  CaptureResult,
+  Diagnostic,
+  Entry,
+  Flags,
+  MAX_TEXT,
+  Optimize,
+  ProgramArgs,
+  TimeoutMs,
+} from "../schemas.js";
 import { BUILDS, defineTool, MINUTE, ToolError } from "../tool.js";
 
 export const runTool = defineTool({
@@ -49,30 +60,42 @@ export const runTool = defineTool({
     const octx = opContext(services, ctx);
     let out = "";
     let err = "";
-    let run: { runId?: string; exitCode: number | null; signal?: string | null; timedOut: boolean; wallMs: number } | undefined;
+    let run:
+      | { runId?: string; exitCode: number | null; signal?: string | null; timedOut: boolean; wallMs: number }
+      | undefined;
     let diags: ReturnType<typeof diagnostics>;
     let capture: { event: string; file: string; records: number } | undefined;
     if (args.instrumented === false && args.capture) throw new ToolError("capture needs an instrumented run");
     if (args.instrumented === false) {
-      const built = await operation(services, ctx, async () => {
-        const c = await compile({ entry, build: true, optimize, ...(args.flags ? { flags: args.flags } : {}) }, octx);
-        if (!c.ok || !c.exePath) return { c };
-        ctx.progress(50, 100, "running");
-        const p = await runProcess(c.exePath, args.args ?? [], {
-          ...(args.stdin !== undefined ? { input: args.stdin } : {}),
-          timeoutMs,
-          signal: ctx.signal,
-          maxBuffer: 4 * 1024 * 1024,
-        });
-        return { c, p };
-      }, true);
+      const built = await operation(
+        services,
+        ctx,
+        async () => {
+          const c = await compile({ entry, build: true, optimize, ...(args.flags ? { flags: args.flags } : {}) }, octx);
+          if (!c.ok || !c.exePath) return { c };
+          ctx.progress(50, 100, "running");
+          const p = await runProcess(c.exePath, args.args ?? [], {
+            ...(args.stdin !== undefined ? { input: args.stdin } : {}),
+            timeoutMs,
+            signal: ctx.signal,
+            maxBuffer: 4 * 1024 * 1024,
+          });
+          return { c, p };
+        },
+        true,
+      );
       diags = diagnostics(services, built.c.diagnostics);
       if (built.p) {
         if (built.p.spawnError) throw new ToolError(`cannot run the program: ${built.p.spawnError}`);
         if (built.p.cancelled) throw new ToolError("cancelled");
         out = built.p.stdout;
         err = built.p.stderr;
-        run = { exitCode: built.p.exitCode, signal: built.p.signal, timedOut: built.p.timedOut, wallMs: built.p.durationMs };
+        run = {
+          exitCode: built.p.exitCode,
+          signal: built.p.signal,
+          timedOut: built.p.timedOut,
+          wallMs: built.p.durationMs,
+        };
       }
     } else {
       const r = await operation(

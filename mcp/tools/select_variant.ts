@@ -10,7 +10,12 @@ export const selectVariantTool = defineTool({
   description:
     "Make the build use a variant instead of the baseline (koru.variants.json; no source is edited). Refused unless " +
     "the variant's evidence is fresh and accepted (test_variant + benchmark_variant); `force` overrides. Undo with revert_variant.",
-  input: { entry: Entry, event: EventName, tag: Tag, force: z.boolean().optional().describe("Select without accepted, fresh evidence.") },
+  input: {
+    entry: Entry,
+    event: EventName,
+    tag: Tag,
+    force: z.boolean().optional().describe("Select without accepted, fresh evidence."),
+  },
   output: { event: z.string(), tag: z.string(), previous: z.string().nullable(), forced: z.boolean() },
   annotations: DESTRUCTIVE,
   timeoutMs: 30 * SECOND,
@@ -18,7 +23,12 @@ export const selectVariantTool = defineTool({
     const { services } = ctx;
     const r = unwrap(
       services,
-      await selectVariant({ ...common(services, ctx, args.entry), event: args.event, tag: args.tag, ...(args.force ? { force: true } : {}) }),
+      await selectVariant({
+        ...common(services, ctx, args.entry),
+        event: args.event,
+        tag: args.tag,
+        ...(args.force ? { force: true } : {}),
+      }),
     );
     services.notifier.resourceUpdated(`koru://variants/${encodeURIComponent(r.event)}`);
     return {

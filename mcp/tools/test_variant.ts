@@ -18,8 +18,20 @@ export const testVariantTool = defineTool({
     entry: Entry,
     event: EventName,
     tag: Tag,
-    seed: z.number().int().min(0).max(2 ** 31).optional().describe("Smoke tier seed (default 1)."),
-    gate_cases: z.number().int().min(10_000).max(10_000_000).optional().describe("Gate tier random cases (default 10,000)."),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional()
+      .describe("Smoke tier seed (default 1)."),
+    gate_cases: z
+      .number()
+      .int()
+      .min(10_000)
+      .max(10_000_000)
+      .optional()
+      .describe("Gate tier random cases (default 10,000)."),
   },
   output: {
     passed: z.boolean(),
@@ -48,19 +60,36 @@ export const testVariantTool = defineTool({
       ),
     );
     const ev = r.evidence;
-    const counterexamples = ev.counterexamples.slice(0, MAX_SHOWN).map((c) => ({ input: c.input, baseline: c.baseline, variant: c.variant }));
+    const counterexamples = ev.counterexamples
+      .slice(0, MAX_SHOWN)
+      .map((c) => ({ input: c.input, baseline: c.baseline, variant: c.variant }));
     const incidents = ev.incidents.slice(0, MAX_SHOWN).map((i) => ({ kind: i.kind, side: i.side, message: i.message }));
     const cases = ev.tiers.reduce((n, t) => n + t.total, 0);
     const link = evidenceLink(ev.event, ev.tag);
     services.notifier.resourceUpdated(link.uri);
     const lines = [
-      r.passed ? `${ev.tag} passed ${cases} cases (${ev.edge_cases} edge cases); verdict ${ev.verdict}` : `${ev.tag} rejected: ${ev.reasons.join("; ")}`,
-      ...counterexamples.map((c) => `counterexample: input ${c.input}\n  baseline: ${c.baseline}\n  variant:  ${c.variant}`),
+      r.passed
+        ? `${ev.tag} passed ${cases} cases (${ev.edge_cases} edge cases); verdict ${ev.verdict}`
+        : `${ev.tag} rejected: ${ev.reasons.join("; ")}`,
+      ...counterexamples.map(
+        (c) => `counterexample: input ${c.input}\n  baseline: ${c.baseline}\n  variant:  ${c.variant}`,
+      ),
       ...incidents.map((i) => `${i.kind} (${i.side}): ${i.message}`),
-      r.passed ? `next: benchmark_variant {event: "${ev.event}", tag: "${ev.tag}"}` : "fix the variant and propose it again",
+      r.passed
+        ? `next: benchmark_variant {event: "${ev.event}", tag: "${ev.tag}"}`
+        : "fix the variant and propose it again",
     ];
     return {
-      result: { passed: r.passed, verdict: ev.verdict, reasons: ev.reasons, cases, edge_cases: ev.edge_cases, counterexamples, incidents, evidence: link.uri },
+      result: {
+        passed: r.passed,
+        verdict: ev.verdict,
+        reasons: ev.reasons,
+        cases,
+        edge_cases: ev.edge_cases,
+        counterexamples,
+        incidents,
+        evidence: link.uri,
+      },
       text: lines.join("\n"),
       links: [link],
     };

@@ -69,10 +69,26 @@ describe("the pgo pass", () => {
   });
 
   it("cold is under 1% of the switch's count; likely needs half of it", () => {
-    const r = emit(record("even-split", [["overflow", 1], ["reseed", 99], ["odd", 4900], ["even", 5000], ["done", 0]]));
+    const r = emit(
+      record("even-split", [
+        ["overflow", 1],
+        ["reseed", 99],
+        ["odd", 4900],
+        ["even", 5000],
+        ["done", 0],
+      ]),
+    );
     // reseed is 0.99%: cold; overflow 0.01%: cold; done never taken: cold; even is 50%: likely.
     expect(tickArms(r.zig!)).toEqual([".even:likely", ".odd", ".reseed:cold", ".overflow:cold", ".done:cold"]);
-    const flat = emit(record("flat", [["overflow", 30], ["reseed", 30], ["odd", 20], ["even", 20], ["done", 1]]));
+    const flat = emit(
+      record("flat", [
+        ["overflow", 30],
+        ["reseed", 30],
+        ["odd", 20],
+        ["even", 20],
+        ["done", 1],
+      ]),
+    );
     expect(tickArms(flat.zig!)).toEqual([".overflow", ".reseed", ".odd", ".even", ".done:cold"]);
   });
 
@@ -87,7 +103,9 @@ describe("the pgo pass", () => {
     emit(record("reported", typical), (e) => events.push(e));
     const starts = events.filter((e) => e.type === "pass_start").map((e) => e.pass);
     expect(starts.slice(-3)).toEqual(["variant_select", "pgo", "emit"]);
-    expect(events.some((e) => e.type === "pass_done" && e.pass === "pgo" && typeof e.duration_ms === "number")).toBe(true);
+    expect(events.some((e) => e.type === "pass_done" && e.pass === "pgo" && typeof e.duration_ms === "number")).toBe(
+      true,
+    );
   });
 
   it("refuses a run without stats, a malformed one and an id that is not a run id, as PASS009", () => {

@@ -47,7 +47,9 @@ const IMPORT_LINE = /^[ \t]*~[ \t]*(?:\[[^\]\n]*\][ \t]*)?(?:pub[ \t]+)?import[ 
 export function findTests(root: string): TestCase[] {
   const dirs: string[] = [];
   const walk = (dir: string): void => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const e of entries) {
       if (!e.isDirectory() || e.name === "_archive") continue;
       const sub = join(dir, e.name);
@@ -69,7 +71,9 @@ export function classify(root: string, dir: string): TestCase {
   const parent = dirname(dir);
   const inCategory = (f: string): boolean => parent !== root && existsSync(join(parent, f));
   const expectLines = has("EXPECT") ? lines(readFileSync(join(dir, "EXPECT"), "utf8")) : [];
-  const flags = has("COMPILER_FLAGS") ? readFileSync(join(dir, "COMPILER_FLAGS"), "utf8").split(/\s+/).filter(Boolean) : [];
+  const flags = has("COMPILER_FLAGS")
+    ? readFileSync(join(dir, "COMPILER_FLAGS"), "utf8").split(/\s+/).filter(Boolean)
+    : [];
   const base = { name, dir, category, flags, core: isCore(dir) };
   return { ...base, kind: kindOf(has, inCategory, expectLines) };
 }

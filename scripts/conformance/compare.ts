@@ -28,7 +28,8 @@ export function firstDifference(expected: string, actual: string, width = 100): 
   let col = 0;
   while (col < x.length && col < y.length && x[col] === y[col]) col++;
   const from = col > width / 2 ? col - Math.floor(width / 4) : 0;
-  const show = (l: string | undefined): string => (l === undefined ? "<end of output>" : JSON.stringify(window(l, from, width)));
+  const show = (l: string | undefined): string =>
+    l === undefined ? "<end of output>" : JSON.stringify(window(l, from, width));
   return [
     `line ${i + 1}${from > 0 ? `, column ${col + 1}` : ""} (expected ${el.length} lines, got ${al.length}):`,
     `  expected ${show(el[i])}`,

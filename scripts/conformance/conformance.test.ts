@@ -31,7 +31,12 @@ describe("classify", () => {
   test("000_CORE/020_fe", { "input.kz": "~event x\n", EXPECT: "FRONTEND_COMPILE_ERROR\n", "expected.txt": "error" });
   test("000_CORE/030_todo", { "input.kz": "", TODO: "later", MUST_RUN: "", "expected.txt": "" });
   test("000_CORE/040_fail", { "input.kz": "", MUST_FAIL: "" });
-  test("000_CORE/050_taps", { "input.kz": '~[profile]import "$std/taps"\n', MUST_RUN: "", "expected.txt": "", COMPILER_FLAGS: "--profile\n" });
+  test("000_CORE/050_taps", {
+    "input.kz": '~[profile]import "$std/taps"\n',
+    MUST_RUN: "",
+    "expected.txt": "",
+    COMPILER_FLAGS: "--profile\n",
+  });
   test("000_CORE/not_a_test", { "input.kz": "" });
   test("000_CORE/_archive/060_old", { "input.kz": "", MUST_RUN: "", "expected.txt": "" });
   test("900_BENCH/070_nbody", { "input.kz": "", MUST_RUN: "", "expected.txt": "" });
@@ -56,6 +61,9 @@ describe("classify", () => {
   });
 
   it("reads plain and conditional imports", () => {
-    expect(importsOf('~import "$std/io"\n  ~[debug]import "$app/x"\nconst s = "~import \\"no\\"";\n')).toEqual(["$std/io", "$app/x"]);
+    expect(importsOf('~import "$std/io"\n  ~[debug]import "$app/x"\nconst s = "~import \\"no\\"";\n')).toEqual([
+      "$std/io",
+      "$app/x",
+    ]);
   });
 });

@@ -14,7 +14,11 @@ export interface ProcessResult {
 }
 
 /** Run with stdout and stderr captured separately. */
-export async function runCaptured(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<ProcessResult> {
+export async function runCaptured(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; timeoutMs: number },
+): Promise<ProcessResult> {
   const r = await runProcess(cmd, args, { cwd: opts.cwd, stdin: "ignore", timeoutMs: opts.timeoutMs });
   return {
     code: r.exitCode,
@@ -39,7 +43,13 @@ export async function runMerged(
   const fd = openSync(opts.outputFile, "w");
   let r: Awaited<ReturnType<typeof runProcess>>;
   try {
-    r = await runProcess(cmd, args, { cwd: opts.cwd, stdin: "ignore", stdout: fd, stderr: fd, timeoutMs: opts.timeoutMs });
+    r = await runProcess(cmd, args, {
+      cwd: opts.cwd,
+      stdin: "ignore",
+      stdout: fd,
+      stderr: fd,
+      timeoutMs: opts.timeoutMs,
+    });
   } finally {
     closeSync(fd);
   }

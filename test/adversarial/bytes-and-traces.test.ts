@@ -21,7 +21,9 @@ describe("13. bytes", () => {
     const dir = workspace({ "app.kz": BYTES });
     const r = run(["run", "app.kz"], dir);
     expect(r.status).toBe(0);
-    expect(Buffer.from(r.stdout).equals(Buffer.from([...Buffer.from("ok "), 0xff, 0xfe, 0x80, ...Buffer.from(" end\n")]))).toBe(true);
+    expect(
+      Buffer.from(r.stdout).equals(Buffer.from([...Buffer.from("ok "), 0xff, 0xfe, 0x80, ...Buffer.from(" end\n")])),
+    ).toBe(true);
   });
 
   it("13. bytes: program_output carries invalid UTF-8 byte for byte in base64", () => {
@@ -34,7 +36,9 @@ describe("13. bytes", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as { type: string; stream?: string; text?: string; base64?: string })
       .filter((m) => m.type === "program_output" && m.stream === "stdout");
-    const bytes = Buffer.concat(outputs.map((m) => (m.base64 !== undefined ? Buffer.from(m.base64, "base64") : Buffer.from(m.text ?? ""))));
+    const bytes = Buffer.concat(
+      outputs.map((m) => (m.base64 !== undefined ? Buffer.from(m.base64, "base64") : Buffer.from(m.text ?? ""))),
+    );
     expect(bytes.equals(Buffer.from([...Buffer.from("ok "), 0xff, 0xfe, 0x80, ...Buffer.from(" end\n")]))).toBe(true);
     expect(outputs.some((m) => m.base64 !== undefined && m.text?.includes("\ufffd"))).toBe(true);
   });

@@ -29,7 +29,13 @@ function boundary(): { base: string; ws: string; outside: string } {
 describe("1. read escape", () => {
   it("1. read escape: '..', absolute paths and symlinks are refused by every CCP command that takes a path", async () => {
     const { base, ws, outside } = boundary();
-    const paths = ["../outside/secret.kz", "sub/../../parent.kz", join(outside, "secret.kz"), "secret-link.kz", "outlink/secret.kz"];
+    const paths = [
+      "../outside/secret.kz",
+      "sub/../../parent.kz",
+      join(outside, "secret.kz"),
+      "secret-link.kz",
+      "outlink/secret.kz",
+    ];
     const outputs = ["../outside/app", "sub/../../app", join(outside, "app"), "secret-link.kz", "outlink/app"];
     const d = new DaemonClient(ws);
     const ids: string[] = [];
@@ -77,7 +83,10 @@ describe("1. read escape", () => {
     it(`1. read escape: ~import "${path}" is refused and loads nothing from outside (CLI and daemon)`, async () => {
       const { ws } = boundary();
       writeFileSync(join(ws, "app.kz"), `~import "${path}"\n${APP}`);
-      for (const args of [["check", "app.kz"], ["app.kz", "--ast-json"]]) {
+      for (const args of [
+        ["check", "app.kz"],
+        ["app.kz", "--ast-json"],
+      ]) {
         const r = koruc(args, { cwd: ws });
         expect(r.status).toBe(1);
         expect(r.stderr).toContain(why);

@@ -72,7 +72,9 @@ describe("8. special files", () => {
   });
 
   it("8. special files: an import of a FIFO or of /dev/zero is refused at the import, without blocking", () => {
-    const dir = workspace({ "app.kz": `~import "$app/pipe"\n~import "$app/zero"\n${STEP}~step(n: 1)\n| next _ |> _\n| done |> _\n` });
+    const dir = workspace({
+      "app.kz": `~import "$app/pipe"\n~import "$app/zero"\n${STEP}~step(n: 1)\n| next _ |> _\n| done |> _\n`,
+    });
     expect(spawnSync("mkfifo", [join(dir, "pipe.kz")]).status).toBe(0);
     symlinkSync("/dev/zero", join(dir, "zero.kz"));
     const r = korucLimited(["check", "app.kz"], dir);
@@ -87,7 +89,11 @@ describe("9. deep nesting", () => {
   for (const depth of [1_000, 2_000, 5_000]) {
     it(`9. deep nesting: ${depth} nested continuations get KORU011 from check and --ast-json, never a crash`, () => {
       const dir = workspace({ "deep.kz": nested(depth) });
-      for (const args of [["check", "deep.kz"], ["deep.kz", "--ast-json"], ["emit", "deep.kz"]]) {
+      for (const args of [
+        ["check", "deep.kz"],
+        ["deep.kz", "--ast-json"],
+        ["emit", "deep.kz"],
+      ]) {
         const r = korucLimited(args, dir);
         expect(r.stderr).not.toContain("RangeError");
         expect(r.stderr).not.toContain("internal error");
@@ -106,15 +112,20 @@ describe("9. deep nesting", () => {
   });
 
   const brackets: Record<string, (n: number) => string> = {
-    "parentheses in an argument": (n) => `${STEP}~step(n: ${"(".repeat(n)}1${")".repeat(n)})\n| next _ |> _\n| done |> _\n`,
-    "braces in a branch constructor": (n) => `${STEP}~step(n: 1)\n| next _ |> done ${"{ a: ".repeat(n)}1${" }".repeat(n)}\n| done |> _\n`,
+    "parentheses in an argument": (n) =>
+      `${STEP}~step(n: ${"(".repeat(n)}1${")".repeat(n)})\n| next _ |> _\n| done |> _\n`,
+    "braces in a branch constructor": (n) =>
+      `${STEP}~step(n: 1)\n| next _ |> done ${"{ a: ".repeat(n)}1${" }".repeat(n)}\n| done |> _\n`,
     "structs in an event shape": (n) => `~event deep { a: ${"struct { a: ".repeat(n)}i32${" }".repeat(n)} }\n`,
     "parentheses in an annotation": (n) => `~[${"a(".repeat(n)}${")".repeat(n)}] event q {}\n`,
   };
   for (const [what, make] of Object.entries(brackets)) {
     it(`9. deep nesting: 100,000 levels of ${what} get KORU011, never a crash`, () => {
       const dir = workspace({ "deep.kz": make(100_000) });
-      for (const args of [["check", "deep.kz"], ["deep.kz", "--ast-json"]]) {
+      for (const args of [
+        ["check", "deep.kz"],
+        ["deep.kz", "--ast-json"],
+      ]) {
         const r = korucLimited(args, dir);
         expect(r.stderr).toContain("error[KORU011]: brackets nested more than 1000 levels deep");
         expect(r.stderr.length).toBeLessThan(2_000);
@@ -127,7 +138,10 @@ describe("9. deep nesting", () => {
 describe("13. bytes", () => {
   it("13. bytes: a file of NUL bytes gets a parse diagnostic, not a Zig error", () => {
     const dir = workspace({ "nul.kz": "\0".repeat(4096) });
-    for (const args of [["check", "nul.kz"], ["build", "nul.kz"]]) {
+    for (const args of [
+      ["check", "nul.kz"],
+      ["build", "nul.kz"],
+    ]) {
       const r = koruc(args, { cwd: dir });
       expect(r.stderr).toContain("error[KORU003]: control character U+0000 in source");
       expect(r.stderr).toContain("nul.kz:1:1");
@@ -139,7 +153,10 @@ describe("13. bytes", () => {
 
   it("13. bytes: invalid UTF-8 in a source is refused at its line", () => {
     const dir = workspace({});
-    writeFileSync(join(dir, "bad.kz"), Buffer.concat([Buffer.from(`${STEP}// ok\n// `), Buffer.from([0xff, 0xfe]), Buffer.from("\n")]));
+    writeFileSync(
+      join(dir, "bad.kz"),
+      Buffer.concat([Buffer.from(`${STEP}// ok\n// `), Buffer.from([0xff, 0xfe]), Buffer.from("\n")]),
+    );
     const r = koruc(["check", "bad.kz"], { cwd: dir });
     expect(r.stderr).toContain("not UTF-8 text (invalid byte 0xff)");
     expect(r.stderr).toContain("bad.kz:9:4");
@@ -174,7 +191,10 @@ describe("17. smaller", () => {
     it(`17. smaller: a stray '${stray}' between flows is a parse diagnostic at the .kz line`, () => {
       const src = `~event e {}\n~proc e {}\n~e()\n${stray}\n~e()\n`;
       const dir = workspace({ "stray.kz": src });
-      for (const args of [["check", "stray.kz"], ["build", "stray.kz"]]) {
+      for (const args of [
+        ["check", "stray.kz"],
+        ["build", "stray.kz"],
+      ]) {
         const r = koruc(args, { cwd: dir });
         expect(r.stderr).toContain(`error[PARSE001]: stray '${stray}'`);
         expect(r.stderr).toContain("stray.kz:4:1");

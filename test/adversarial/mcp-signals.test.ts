@@ -26,10 +26,13 @@ describe("7. orphans (koru-mcp)", () => {
   for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     it(`7. orphans: ${sig} to koru-mcp during a run kills the program and its forked child`, async () => {
       const s = await connect(root, { args: ["--no-watch"] });
-      const pending = call(s, "run", { entry: "fork.kz", optimize: "Debug", timeout_ms: 600_000 }).catch(() => undefined);
+      const pending = call(s, "run", { entry: "fork.kz", optimize: "Debug", timeout_ms: 600_000 }).catch(
+        () => undefined,
+      );
       const deadline = Date.now() + 150_000;
       // Wait until both the program and its child run (the first test also builds it).
-      while (processesMarked(`${root}/.koru/build`).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (processesMarked(`${root}/.koru/build`).length < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(processesMarked(`${root}/.koru/build`).length).toBe(2);
       const pid = s.transport.pid;
       expect(pid).toBeGreaterThan(0);

@@ -144,7 +144,11 @@ describe("7. orphans", () => {
       expect(folder).toBeDefined();
       const meta = JSON.parse(readFileSync(join(folder!, "meta.json"), "utf8")) as Record<string, unknown>;
       expect(meta).toMatchObject({ cancelled: true, exit_code: null });
-      expect(finalsById(d).get(1)?.map((m) => m.type)).toEqual(["run_done"]);
+      expect(
+        finalsById(d)
+          .get(1)
+          ?.map((m) => m.type),
+      ).toEqual(["run_done"]);
     });
   }
 
@@ -179,7 +183,11 @@ describe("7. orphans", () => {
     expect((await d.closed).signal).toBe("SIGTERM");
     expect(await settle(fresh)).toEqual([]);
     const build = join(fresh, ".koru", "build");
-    const leftovers = existsSync(build) ? readdirSync(build, { recursive: true }).map(String).filter((f) => f.includes(".tmp")) : [];
+    const leftovers = existsSync(build)
+      ? readdirSync(build, { recursive: true })
+          .map(String)
+          .filter((f) => f.includes(".tmp"))
+      : [];
     expect(leftovers).toEqual([]);
     reap(fresh);
   });

@@ -73,21 +73,41 @@ function runFlow(tag: string, source: string, scope: string, budget: number): st
 const FLOWS: [string, string, string, number, string][] = [
   ["alias", "plus(a: 1, b: 2)", "api", 100, 'alias R {"branch":"sum","value":3} used=2'],
   ["hidden", "add(a: 1, b: 2)", "api", 100, "hidden D add"],
-  ["module", 'get_user(id: 1)\n| found u |> result { name: u.name }\n| missing _ |> none', "api", 100, 'module R {"branch":"result","fields":{"name":"ada"}} used=10'],
+  [
+    "module",
+    "get_user(id: 1)\n| found u |> result { name: u.name }\n| missing _ |> none",
+    "api",
+    100,
+    'module R {"branch":"result","fields":{"name":"ada"}} used=10',
+  ],
   ["cheap", "lookup(id: 2)", "api", 100, 'cheap R {"branch":"missing","value":2} used=1'],
   ["internal", "app.db.user:get(id: 1)", "api", 100, "internal D app.db.user:get"],
   ["included", "plus(a: 40, b: 2)", "files", 100, 'included R {"branch":"sum","value":42} used=2'],
-  ["cleanup", 'open(path: "x.txt")\n| opened h |> plus(a: 1, b: 2)', "files", 4, "cleanup X used=3 event=plus handles=0"],
+  [
+    "cleanup",
+    'open(path: "x.txt")\n| opened h |> plus(a: 1, b: 2)',
+    "files",
+    4,
+    "cleanup X used=3 event=plus handles=0",
+  ],
   ["closed", 'open(path: "y.txt")\n| opened h |> close(handle: h)', "files", 10, 'closed R {"branch":""} used=4'],
   ["noscope", "plus(a: 1, b: 2)", "nope", 10, "noscope S nope"],
   ["parse", "plus(a: 1, b: 2", "api", 10, "parse P expected ',' or ')' in the argument list at line 1, column 16"],
-  ["invalid", "plus(a: 1, b: true)", "api", 10, "invalid V bad argument for event 'plus': expected an integer at line 1, column 1"],
+  [
+    "invalid",
+    "plus(a: 1, b: true)",
+    "api",
+    10,
+    "invalid V bad argument for event 'plus': expected an integer at line 1, column 1",
+  ],
 ];
 
 describe("std.runtime:run in a compiled program", () => {
   let out = "";
   beforeAll(() => {
-    const dir = workspace({ "main.kz": HEADER + FLOWS.map(([tag, src, scope, budget]) => runFlow(tag, src, scope, budget)).join("\n") });
+    const dir = workspace({
+      "main.kz": HEADER + FLOWS.map(([tag, src, scope, budget]) => runFlow(tag, src, scope, budget)).join("\n"),
+    });
     mkdirSync(join(dir, "db"));
     writeFileSync(join(dir, "db", "user.kz"), USER);
     const r = koruc(["run", join(dir, "main.kz")]);

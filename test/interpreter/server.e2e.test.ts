@@ -29,7 +29,13 @@ function request(method: string, path: string, body?: string | Buffer): Promise<
     const req = http.request({ host: "127.0.0.1", port, method, path, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, type: res.headers["content-type"], body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: res.headers["content-type"],
+          body: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -42,7 +48,9 @@ const post = (body: string | Buffer) => request("POST", "/eval", body);
 beforeAll(async () => {
   // Built asynchronously: a blocking build would stall the test worker's heartbeat. The binary
   // stays in the example's own .koru/ (an -o outside its workspace is refused); build prints its path.
-  const built = await runProcess(process.execPath, [KORUC, "build", EXAMPLE, "-O", "ReleaseSafe"], { timeoutMs: 300_000 });
+  const built = await runProcess(process.execPath, [KORUC, "build", EXAMPLE, "-O", "ReleaseSafe"], {
+    timeoutMs: 300_000,
+  });
   expect(built.stdout + built.stderr).not.toContain("error[");
   expect(built.exitCode).toBe(0);
   const exe = built.stdout.toString().trim().split("\n").pop()!;
@@ -106,21 +114,33 @@ describe("examples/interpreter-server over HTTP", () => {
       body: `{"error":"parse_error","message":"expected ',' or ')' in the argument list at line 1, column 10"}`,
     });
     const a = await post("add(a: 1, b: 2)\n| sum s add(a: s, b: 1)");
-    expect(JSON.parse(a.body)).toEqual({ error: "parse_error", message: "expected '|>' after the branch and binding at line 2, column 9" });
+    expect(JSON.parse(a.body)).toEqual({
+      error: "parse_error",
+      message: "expected '|>' after the branch and binding at line 2, column 9",
+    });
   });
 
   it("denies an event outside the scope and the program's internal names", async () => {
-    expect(await post("secret(a: 1)")).toEqual({ status: 403, type: "application/json", body: '{"error":"event_denied","name":"secret"}' });
+    expect(await post("secret(a: 1)")).toEqual({
+      status: 403,
+      type: "application/json",
+      body: '{"error":"event_denied","name":"secret"}',
+    });
     expect((await post("main:add(a: 1, b: 2)")).body).toBe('{"error":"event_denied","name":"main:add"}');
-    expect((await post("std.runtime:run(source: \"x\", scope: \"api\")")).status).toBe(403);
+    expect((await post('std.runtime:run(source: "x", scope: "api")')).status).toBe(403);
     // A denied flow runs nothing: a later denial inside it also stops it before the first call.
-    expect((await post("add(a: 1, b: 2)\n| sum s |> orisha:serve(port: 1)")).body).toBe('{"error":"event_denied","name":"orisha:serve"}');
+    expect((await post("add(a: 1, b: 2)\n| sum s |> orisha:serve(port: 1)")).body).toBe(
+      '{"error":"event_denied","name":"orisha:serve"}',
+    );
   });
 
   it("answers validation errors with 400", async () => {
     const a = await post('add(a: 1, b: "two")');
     expect(a.status).toBe(400);
-    expect(JSON.parse(a.body)).toEqual({ error: "validation_error", message: "bad argument for event 'add': expected an integer at line 1, column 1" });
+    expect(JSON.parse(a.body)).toEqual({
+      error: "validation_error",
+      message: "bad argument for event 'add': expected an integer at line 1, column 1",
+    });
   });
 
   it("answers 404 for other routes and methods", async () => {
@@ -131,8 +151,16 @@ describe("examples/interpreter-server over HTTP", () => {
   });
 
   it("refuses oversized bodies: over the request limit (413) and over the source limit (413)", async () => {
-    expect(await post(Buffer.alloc(2 * 1024 * 1024, 32))).toEqual({ status: 413, type: "application/json", body: '{"error":"request_too_large"}' });
-    expect(await post(Buffer.alloc(100 * 1024, 32))).toEqual({ status: 413, type: "application/json", body: '{"error":"source_too_large","limit":65536}' });
+    expect(await post(Buffer.alloc(2 * 1024 * 1024, 32))).toEqual({
+      status: 413,
+      type: "application/json",
+      body: '{"error":"request_too_large"}',
+    });
+    expect(await post(Buffer.alloc(100 * 1024, 32))).toEqual({
+      status: 413,
+      type: "application/json",
+      body: '{"error":"source_too_large","limit":65536}',
+    });
   });
 
   it("refuses deeply nested flows and values without crashing", async () => {
@@ -145,7 +173,10 @@ describe("examples/interpreter-server over HTTP", () => {
 
   it("answers malformed UTF-8 with a parse error at its position", async () => {
     const body = Buffer.concat([Buffer.from('greet(name: "'), Buffer.from([0xff, 0xfe]), Buffer.from('")')]);
-    expect(JSON.parse((await post(body)).body)).toEqual({ error: "parse_error", message: "source is not valid UTF-8 at line 1, column 14" });
+    expect(JSON.parse((await post(body)).body)).toEqual({
+      error: "parse_error",
+      message: "source is not valid UTF-8 at line 1, column 14",
+    });
   });
 
   it("answers a malformed request line with 400", async () => {
@@ -159,7 +190,21 @@ describe("examples/interpreter-server over HTTP", () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed;
     };
-    const pieces = ["GET", "POST", " ", "/eval", "HTTP/1.1", "\r\n", ":", "Content-Length: ", "99999999999999999999", "-1", "\0", "\xff", "Transfer-Encoding: chunked"];
+    const pieces = [
+      "GET",
+      "POST",
+      " ",
+      "/eval",
+      "HTTP/1.1",
+      "\r\n",
+      ":",
+      "Content-Length: ",
+      "99999999999999999999",
+      "-1",
+      "\0",
+      "\xff",
+      "Transfer-Encoding: chunked",
+    ];
     for (let i = 0; i < 300; i++) {
       let text = "";
       const n = 1 + (next() % 12);
@@ -170,7 +215,8 @@ describe("examples/interpreter-server over HTTP", () => {
   }, 60_000);
 
   it("keeps a connection alive and answers pipelined requests in order", async () => {
-    const one = (n: number) => `POST /eval HTTP/1.1\r\nHost: x\r\nContent-Length: ${`add(a: ${n}, b: 1)`.length}\r\n\r\nadd(a: ${n}, b: 1)`;
+    const one = (n: number) =>
+      `POST /eval HTTP/1.1\r\nHost: x\r\nContent-Length: ${`add(a: ${n}, b: 1)`.length}\r\n\r\nadd(a: ${n}, b: 1)`;
     const text = await rawExchange(one(1) + one(2) + one(3), 3);
     const bodies = responsesIn(text).map((r) => r.body);
     expect(bodies).toEqual([2, 3, 4].map((v) => `{"result":{"branch":"sum","value":${v}},"budget_used":2}`));
@@ -257,7 +303,13 @@ describe("describeScopes (the vocabulary resource)", () => {
         {
           scope: "api",
           events: [
-            { name: "greet", event: "main:greet", cost: 5, inputs: [{ name: "name", type: "[]const u8", optional: false }], branches: [{ name: "greeted", payload: "[]const u8" }] },
+            {
+              name: "greet",
+              event: "main:greet",
+              cost: 5,
+              inputs: [{ name: "name", type: "[]const u8", optional: false }],
+              branches: [{ name: "greeted", payload: "[]const u8" }],
+            },
             {
               name: "add",
               event: "main:add",

@@ -11,12 +11,17 @@ describe("eval_flow", () => {
   let server: ChildProcess | undefined;
   let url = "";
   beforeAll(async () => {
-    const root = workspace({ "main.kz": readFileSync(join(ROOT, "examples", "interpreter-server", "main.kz"), "utf8") });
+    const root = workspace({
+      "main.kz": readFileSync(join(ROOT, "examples", "interpreter-server", "main.kz"), "utf8"),
+    });
     s = await connect(root, { args: ["--no-watch"] });
     const built = await call(s, "compile", { optimize: "Debug" }, { timeout: 600_000 });
     expect(built.structuredContent!.ok, text(built)).toBe(true);
     const exe = join(root, built.structuredContent!.binary as string);
-    server = spawn(exe, [], { env: { ...process.env, ORISHA_PORT: "0", ORISHA_HOST: "127.0.0.1" }, stdio: ["ignore", "ignore", "pipe"] });
+    server = spawn(exe, [], {
+      env: { ...process.env, ORISHA_PORT: "0", ORISHA_HOST: "127.0.0.1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       let err = "";
       server!.stderr!.on("data", (d: Buffer) => {
@@ -34,7 +39,10 @@ describe("eval_flow", () => {
   });
 
   it("returns the interpreter's answer for a flow", async () => {
-    const r = await call(s, "eval_flow", { url, source: "~add(a: 3, b: 4)\n| sum s |> add(a: s, b: 10)\n    | sum s2 |> result { value: s2 }" });
+    const r = await call(s, "eval_flow", {
+      url,
+      source: "~add(a: 3, b: 4)\n| sum s |> add(a: s, b: 10)\n    | sum s2 |> result { value: s2 }",
+    });
     expect(r.isError, text(r)).toBeFalsy();
     expect(r.structuredContent!.status).toBe(200);
     expect(r.structuredContent!.json).toEqual({ result: { branch: "result", fields: { value: 17 } }, budget_used: 4 });

@@ -27,7 +27,10 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function connect(root: string, opts: { args?: string[]; capabilities?: Record<string, unknown> } = {}): Promise<Session> {
+export async function connect(
+  root: string,
+  opts: { args?: string[]; capabilities?: Record<string, unknown> } = {},
+): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [MAIN, "--root", root, ...(opts.args ?? [])],
@@ -49,7 +52,12 @@ export type ToolResult = {
   structuredContent?: Record<string, unknown>;
 };
 
-export async function call(s: Session, name: string, args: Record<string, unknown> = {}, options = {}): Promise<ToolResult> {
+export async function call(
+  s: Session,
+  name: string,
+  args: Record<string, unknown> = {},
+  options = {},
+): Promise<ToolResult> {
   return (await s.client.callTool({ name, arguments: args }, undefined, options)) as ToolResult;
 }
 

@@ -6,7 +6,10 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { call, connect, HELLO, MAIN, text, workspace } from "./helpers.js";
 
@@ -30,7 +33,12 @@ describe("koru-mcp over HTTP", () => {
       expect(await until(() => /127\.0\.0\.1:(\d+)/.test(err), 10_000)).toBe(true);
       const port = Number(/127\.0\.0\.1:(\d+)/.exec(err)![1]);
       const url = `http://127.0.0.1:${port}/mcp`;
-      const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } };
+      const init = {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } },
+      };
       const post = (headers: Record<string, string>) =>
         fetch(url, {
           method: "POST",
@@ -42,18 +50,31 @@ describe("koru-mcp over HTTP", () => {
       expect((await post({ authorization: "Bearer s3cret", origin: "http://evil.example" })).status).toBe(403);
       // A rebinding attack reaches us under a foreign Host name.
       const rebind = await new Promise<number>((resolve) => {
-        const req = request({ host: "127.0.0.1", port, path: "/mcp", method: "POST", headers: { host: `evil.example:${port}`, authorization: "Bearer s3cret" } }, (res) =>
-          resolve(res.statusCode ?? 0),
+        const req = request(
+          {
+            host: "127.0.0.1",
+            port,
+            path: "/mcp",
+            method: "POST",
+            headers: { host: `evil.example:${port}`, authorization: "Bearer s3cret" },
+          },
+          (res) => resolve(res.statusCode ?? 0),
         );
         req.end("{}");
       });
       expect(rebind).toBe(403);
 
       const client = new Client({ name: "http-test", version: "1" });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: "Bearer s3cret" } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url), {
+          requestInit: { headers: { authorization: "Bearer s3cret" } },
+        }),
+      );
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toContain("analyze");
-      const r = (await client.callTool({ name: "list_events", arguments: {} })) as { structuredContent: { total: number } };
+      const r = (await client.callTool({ name: "list_events", arguments: {} })) as {
+        structuredContent: { total: number };
+      };
       expect(r.structuredContent.total).toBe(1);
       await client.close();
     } finally {
@@ -79,7 +100,9 @@ describe("koru-mcp watch mode", () => {
     await s.client.subscribeResource({ uri: "koru://events" });
     await new Promise((r) => setTimeout(r, 300)); // the watcher's initial scan
     writeFileSync(join(root, "hello.kz"), `${HELLO}\n~event extra {}\n`);
-    expect(await until(() => updated.includes("koru://source/hello.kz") && updated.includes("koru://events"), 5000)).toBe(true);
+    expect(
+      await until(() => updated.includes("koru://source/hello.kz") && updated.includes("koru://events"), 5000),
+    ).toBe(true);
     const events = await call(s, "list_events", {});
     expect(text(events)).toContain("extra");
     writeFileSync(join(root, "second.kz"), HELLO);
@@ -114,9 +137,18 @@ describe("flow interpreter vocabulary", () => {
     const all = ((await s.client.readResource({ uri: "koru://scopes" })).contents[0] as { text: string }).text;
     expect(all).toContain("# scope `api`");
     expect(all).toMatch(/\| `add` \| 2 \| a: i64, b: i64 \|/);
-    const api = JSON.parse(((await s.client.readResource({ uri: "koru://scopes/api" })).contents[0] as { text: string }).text);
+    const api = JSON.parse(
+      ((await s.client.readResource({ uri: "koru://scopes/api" })).contents[0] as { text: string }).text,
+    );
     const add = api.events.find((e: { name: string }) => e.name === "add");
-    expect(add).toMatchObject({ cost: 2, inputs: [{ name: "a", type: "i64" }, { name: "b", type: "i64" }], branches: [{ name: "sum" }] });
+    expect(add).toMatchObject({
+      cost: 2,
+      inputs: [
+        { name: "a", type: "i64" },
+        { name: "b", type: "i64" },
+      ],
+      branches: [{ name: "sum" }],
+    });
     await expect(s.client.readResource({ uri: "koru://scopes/nope" })).rejects.toThrow(/no scope 'nope'/);
     await s.close();
   });

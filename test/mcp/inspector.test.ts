@@ -21,7 +21,8 @@ function install(): string | undefined {
       ["install", "--no-audit", "--no-fund", "--prefix", DIR, "node@22", "@modelcontextprotocol/inspector@2.12.0"],
       { encoding: "utf8", timeout: 480_000 },
     );
-    if (r.status !== 0) return `npm install of the Inspector failed: ${(r.stderr || r.error?.message || "").slice(-300)}`;
+    if (r.status !== 0)
+      return `npm install of the Inspector failed: ${(r.stderr || r.error?.message || "").slice(-300)}`;
   }
   if (!existsSync(NODE) || spawnSync(NODE, ["--version"], { encoding: "utf8" }).status !== 0) {
     // npm 11 does not run install scripts unasked: run the `node` package's own setup step.
@@ -38,11 +39,31 @@ function install(): string | undefined {
 }
 
 function inspector(root: string, args: string[]) {
-  const r = spawnSync(NODE, [realpathSync(LAUNCHER), "--cli", process.execPath, MAIN, "--root", root, "--no-watch", "--", ...args, "--format", "json"], {
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { status: r.status, json: r.stdout ? (JSON.parse(r.stdout) as { result: Record<string, unknown> }) : undefined, stderr: r.stderr };
+  const r = spawnSync(
+    NODE,
+    [
+      realpathSync(LAUNCHER),
+      "--cli",
+      process.execPath,
+      MAIN,
+      "--root",
+      root,
+      "--no-watch",
+      "--",
+      ...args,
+      "--format",
+      "json",
+    ],
+    {
+      encoding: "utf8",
+      timeout: 120_000,
+    },
+  );
+  return {
+    status: r.status,
+    json: r.stdout ? (JSON.parse(r.stdout) as { result: Record<string, unknown> }) : undefined,
+    stderr: r.stderr,
+  };
 }
 
 describe("MCP Inspector CLI", () => {

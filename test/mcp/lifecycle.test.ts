@@ -78,7 +78,12 @@ describe("koru-mcp lifecycle", () => {
     const build = join(root, ".koru", "build");
     const s = await connect(root);
     const ctl = new AbortController();
-    const running = call(s, "run", { entry: "forever.kz", optimize: "Debug" }, { signal: ctl.signal, timeout: 300_000 });
+    const running = call(
+      s,
+      "run",
+      { entry: "forever.kz", optimize: "Debug" },
+      { signal: ctl.signal, timeout: 300_000 },
+    );
     running.catch(() => {});
     expect(await until(() => processesUnder(build).length > 0, 240_000)).toBe(true);
     ctl.abort();

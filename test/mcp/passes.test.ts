@@ -11,7 +11,12 @@ describe("pass tools", () => {
   afterAll(() => s.close());
 
   it("propose, review, apply, list and remove a pass", async () => {
-    const p = await call(s, "propose_pass", { name: "noop", source: "export default (program) => program;\n" }, { timeout: 600_000 });
+    const p = await call(
+      s,
+      "propose_pass",
+      { name: "noop", source: "export default (program) => program;\n" },
+      { timeout: 600_000 },
+    );
     expect(p.isError, text(p)).toBeFalsy();
     expect(p.structuredContent!.verdict).toBe("waiting_for_review");
     const r = await call(s, "review_pass", { name: "noop" });
@@ -27,7 +32,12 @@ describe("pass tools", () => {
   });
 
   it("a pass that never returns is rejected with its reason", async () => {
-    const p = await call(s, "propose_pass", { name: "spin", source: "export default (program) => { for (;;) {} };\n" }, { timeout: 600_000 });
+    const p = await call(
+      s,
+      "propose_pass",
+      { name: "spin", source: "export default (program) => { for (;;) {} };\n" },
+      { timeout: 600_000 },
+    );
     const said = `${text(p)} ${JSON.stringify(p.structuredContent ?? {})}`;
     expect(p.isError || p.structuredContent?.verdict === "rejected", said).toBe(true);
     expect(said).toMatch(/time|limit|interrupt/i);

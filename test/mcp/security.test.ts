@@ -25,7 +25,18 @@ describe("confinePath", () => {
   });
 
   it("refuses traversal, absolute paths outside, symlinks out, flags and NUL bytes", () => {
-    for (const p of ["../x.kz", "sub/../../x.kz", "/etc/passwd", "out/evil.kz", "link.kz", "out/new.kz", "out/deep/new.kz", "-o.kz", "a\0.kz", ""]) {
+    for (const p of [
+      "../x.kz",
+      "sub/../../x.kz",
+      "/etc/passwd",
+      "out/evil.kz",
+      "link.kz",
+      "out/new.kz",
+      "out/deep/new.kz",
+      "-o.kz",
+      "a\0.kz",
+      "",
+    ]) {
       expect(() => confinePath(root, p), p).toThrow();
     }
   });
@@ -90,7 +101,9 @@ describe("koru-mcp refuses what it must", () => {
     expect(text(big)).toMatch(/too_big|at most|<=/i);
     const many = await call(s, "run", { entry: "hello.kz", args: Array.from({ length: 65 }, () => "1") });
     expect(many.isError).toBe(true);
-    const flood = await call(s, "ccp", { command: { cmd: "list_passes", junk: Array.from({ length: 20_000 }, (_, i) => i) } });
+    const flood = await call(s, "ccp", {
+      command: { cmd: "list_passes", junk: Array.from({ length: 20_000 }, (_, i) => i) },
+    });
     expect(flood.isError).toBe(true);
     expect(text(flood)).toContain("maximum");
     // The server is still there.

@@ -22,7 +22,19 @@ describe("koru-mcp tools", () => {
   it("lists every tool with schemas, annotations and a description", async () => {
     const { tools } = await s.client.listTools();
     const names = tools.map((t) => t.name);
-    for (const n of ["list_events", "get_event", "get_ast", "check", "compile", "run", "analyze", "get_hotspots", "ccp", "start_job", "get_job"]) {
+    for (const n of [
+      "list_events",
+      "get_event",
+      "get_ast",
+      "check",
+      "compile",
+      "run",
+      "analyze",
+      "get_hotspots",
+      "ccp",
+      "start_job",
+      "get_job",
+    ]) {
       expect(names).toContain(n);
     }
     for (const t of tools) {
@@ -69,7 +81,12 @@ describe("koru-mcp tools", () => {
 
   it("compile and run build a real binary, report progress and the program's output", async () => {
     const progress: number[] = [];
-    const r = await call(s, "run", { entry: "hello.kz", optimize: "Debug" }, { onprogress: (p: { progress: number }) => progress.push(p.progress) });
+    const r = await call(
+      s,
+      "run",
+      { entry: "hello.kz", optimize: "Debug" },
+      { onprogress: (p: { progress: number }) => progress.push(p.progress) },
+    );
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent!.exit_code).toBe(0);
     expect(`${r.structuredContent!.stdout}${r.structuredContent!.stderr}`).toContain("Hello, World!");
@@ -109,9 +126,12 @@ describe("koru-mcp tools", () => {
     expect(uris).toContain("koru://source/lib/broken.kz");
     const src = await s.client.readResource({ uri: "koru://source/lib/broken.kz" });
     expect((src.contents[0] as { text: string }).text).toBe(BROKEN);
-    const runs = JSON.parse(((await s.client.readResource({ uri: "koru://runs" })).contents[0] as { text: string }).text);
+    const runs = JSON.parse(
+      ((await s.client.readResource({ uri: "koru://runs" })).contents[0] as { text: string }).text,
+    );
     expect(runs.length).toBeGreaterThan(0);
-    const read = async (uri: string) => JSON.parse(((await s.client.readResource({ uri })).contents[0] as { text: string }).text);
+    const read = async (uri: string) =>
+      JSON.parse(((await s.client.readResource({ uri })).contents[0] as { text: string }).text);
     const hot = await read(`koru://runs/${runs[0].run_id}/hotspots`);
     expect(Array.isArray(hot.hotspots)).toBe(true);
     expect(hot.stats.run_id).toBe(runs[0].run_id);

@@ -27,7 +27,11 @@ describe("variant tools", () => {
       asked.push(said);
       // The first answer has the edge bug; every answer after the rejection is the good variant.
       const body = asked.length === 1 ? proposal("edge_bug.zig") : proposal("simd16.zig");
-      return { role: "assistant", model: "scripted", content: { type: "text", text: `Here it is:\n\`\`\`zig\n${body}\n\`\`\`` } };
+      return {
+        role: "assistant",
+        model: "scripted",
+        content: { type: "text", text: `Here it is:\n\`\`\`zig\n${body}\n\`\`\`` },
+      };
     });
   });
   afterAll(() => s.close());
@@ -53,12 +57,19 @@ describe("variant tools", () => {
     expect(readFileSync(join(root, "blur.kz"), "utf8")).toBe(baseline);
   });
 
-  it("optimize samples the model, feeds back the counterexample, and keeps the verified variant", { timeout: 1_500_000 }, async () => {
+  it("optimize samples the model, feeds back the counterexample, and keeps the verified variant", {
+    timeout: 1_500_000,
+  }, async () => {
     const progress: string[] = [];
-    const r = await call(s, "optimize", { event: "blur", attempts: 3, select: true }, {
-      timeout: 1_500_000,
-      onprogress: (p: { message?: string }) => p.message && progress.push(p.message),
-    });
+    const r = await call(
+      s,
+      "optimize",
+      { event: "blur", attempts: 3, select: true },
+      {
+        timeout: 1_500_000,
+        onprogress: (p: { message?: string }) => p.message && progress.push(p.message),
+      },
+    );
     expect(r.isError, text(r)).toBeFalsy();
     const out = r.structuredContent!;
     const attempts = out.attempts as { verdict: string; reason: string }[];

@@ -17,7 +17,14 @@ function daemon(lines: object[]): Promise<Record<string, unknown>[]> {
       out += d;
     });
     child.on("error", reject);
-    child.on("close", () => resolve(out.trim().split("\n").map((l) => JSON.parse(l))));
+    child.on("close", () =>
+      resolve(
+        out
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l)),
+      ),
+    );
     for (const l of lines) child.stdin.write(`${JSON.stringify(l)}\n`);
     child.stdin.end();
   });

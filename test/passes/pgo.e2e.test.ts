@@ -15,7 +15,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => {
   const r = koruc(["run", "--ccp", "branchy.kz", "--", "20000"], { cwd: dir });
   expect(r.status).toBe(0);
-  const done = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.type === "run_done");
+  const done = r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .find((m) => m.type === "run_done");
   runId = done.run_id;
 });
 

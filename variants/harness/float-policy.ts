@@ -5,7 +5,11 @@ import { readFileSync } from "node:fs";
 import type { ProcDecl } from "../../compiler/index.js";
 import { type Diagnostic, error } from "../../compiler/index.js";
 
-export type FloatPolicy = { kind: "exact" } | { kind: "bitwise" } | { kind: "ulp"; n: number } | { kind: "abs_rel"; abs: number; rel: number };
+export type FloatPolicy =
+  | { kind: "exact" }
+  | { kind: "bitwise" }
+  | { kind: "ulp"; n: number }
+  | { kind: "abs_rel"; abs: number; rel: number };
 
 export function parsePolicy(text: string): FloatPolicy | undefined {
   const t = text.trim();
@@ -45,7 +49,10 @@ export function policyZig(p: FloatPolicy): string {
 }
 
 /** The policy declared above the baseline proc (comment lines directly above `~proc`). */
-export function declaredPolicy(baseline: ProcDecl, source?: string): { policy: FloatPolicy; diagnostics: Diagnostic[] } {
+export function declaredPolicy(
+  baseline: ProcDecl,
+  source?: string,
+): { policy: FloatPolicy; diagnostics: Diagnostic[] } {
   const lines = (source ?? readFileSync(baseline.span.file, "utf8")).split("\n");
   for (let i = baseline.span.line - 2; i >= 0 && /^\s*\/\//.test(lines[i]); i--) {
     const m = /^\s*\/\/\s*koru:float\s+(.*?)\s*$/.exec(lines[i]);
@@ -54,7 +61,14 @@ export function declaredPolicy(baseline: ProcDecl, source?: string): { policy: F
     if (policy) return { policy, diagnostics: [] };
     return {
       policy: { kind: "exact" },
-      diagnostics: [error("KORU077", `unknown float policy '${m[1]}'`, { file: baseline.span.file, line: i + 1, col: 1 }, { hint: "use exact, bitwise, ulp(n) or abs_rel(abs, rel)" })],
+      diagnostics: [
+        error(
+          "KORU077",
+          `unknown float policy '${m[1]}'`,
+          { file: baseline.span.file, line: i + 1, col: 1 },
+          { hint: "use exact, bitwise, ulp(n) or abs_rel(abs, rel)" },
+        ),
+      ],
     };
   }
   return { policy: { kind: "exact" }, diagnostics: [] };

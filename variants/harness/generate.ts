@@ -3,7 +3,14 @@
 // One build per event serves every variant (chosen by argument).
 import { readFileSync } from "node:fs";
 import type { Module, Pass, ProcDecl, ZigWriter } from "../../compiler/index.js";
-import { type CompileResult, compileSource, depthDelta, eventStructName, namespaceOf, variantIdent } from "../../compiler/index.js";
+import {
+  type CompileResult,
+  compileSource,
+  depthDelta,
+  eventStructName,
+  namespaceOf,
+  variantIdent,
+} from "../../compiler/index.js";
 import type { Target } from "../target.js";
 import { type FloatPolicy, policyZig } from "./float-policy.js";
 
@@ -55,7 +62,9 @@ export function generateHarness(target: Target, policy: FloatPolicy): HarnessSou
     w.open("fn __koru_harness_main() void {");
     w.line(`const E = ${ev};`);
     const variants = tags.map((t) => `.{ .tag = "${t.replace(/["\\]/g, "")}", .proc = E.handler__${variantIdent(t)} }`);
-    w.line(`__koru_vh.Harness(E.Input, E.Output, __koru_state.State).main(E.handler, &.{ ${variants.join(", ")} }, .{ .load_state = __koru_state.load, .save_state = __koru_state.save }, ${policyZig(policy)});`);
+    w.line(
+      `__koru_vh.Harness(E.Input, E.Output, __koru_state.State).main(E.handler, &.{ ${variants.join(", ")} }, .{ .load_state = __koru_state.load, .save_state = __koru_state.save }, ${policyZig(policy)});`,
+    );
     w.close();
   };
   // The harness pass replaces the program's flows and `main` with the harness's own.

@@ -82,11 +82,23 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
   const t0 = performance.now();
   let resume: string | undefined;
   for (;;) {
-    const args = ["--mode", "test", "--variant", String(req.variantIndex), "--seed", req.seed.toString(), "--cases", String(req.cases), "--case-ms", String(req.caseMs)];
+    const args = [
+      "--mode",
+      "test",
+      "--variant",
+      String(req.variantIndex),
+      "--seed",
+      req.seed.toString(),
+      "--cases",
+      String(req.cases),
+      "--case-ms",
+      String(req.caseMs),
+    ];
     if (req.corpusFile) args.push("--replay", req.corpusFile);
     if (resume) args.push("--resume", resume);
     const left = req.totalMs - (performance.now() - t0);
-    if (left <= 0) return { ok: false, message: `the ${req.tier} tier ran past its total time limit of ${req.totalMs} ms` };
+    if (left <= 0)
+      return { ok: false, message: `the ${req.tier} tier ran past its total time limit of ${req.totalMs} ms` };
     const child = await runChild(req.exe, args, { timeoutMs: left, ...(req.signal ? { signal: req.signal } : {}) });
     if (child.cancelled) return { ok: false, message: "cancelled" };
     if (child.spawnError) return { ok: false, message: `cannot start the harness: ${child.spawnError}` };
@@ -144,16 +156,26 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
     }
     if (finished) break;
     if (!stop) {
-      if (child.timedOut) return { ok: false, message: `the ${req.tier} tier ran past its total time limit of ${req.totalMs} ms` };
+      if (child.timedOut)
+        return { ok: false, message: `the ${req.tier} tier ran past its total time limit of ${req.totalMs} ms` };
       // Killed by a signal or an exit we did not write: the last side that ran crashed.
-      stop = { kind: "crash", side: "none", phase: "random", case: -1, message: firstLines(child.stderr) || `exit ${child.exitCode}` };
+      stop = {
+        kind: "crash",
+        side: "none",
+        phase: "random",
+        case: -1,
+        message: firstLines(child.stderr) || `exit ${child.exitCode}`,
+      };
       res.incidents.push(stop);
       break;
     }
     if (stop.side === "baseline") {
       res.outOfDomain.push(stop);
       if (res.outOfDomain.length > MAX_OUT_OF_DOMAIN) {
-        return { ok: false, message: `the baseline panicked or hung on more than ${MAX_OUT_OF_DOMAIN} inputs: its domain is much narrower than its input types` };
+        return {
+          ok: false,
+          message: `the baseline panicked or hung on more than ${MAX_OUT_OF_DOMAIN} inputs: its domain is much narrower than its input types`,
+        };
       }
       resume = `${PHASES.indexOf(stop.phase)}:${stop.case + 1}`;
       continue;
