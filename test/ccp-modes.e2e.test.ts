@@ -7,10 +7,9 @@ import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Message } from "../ccp/messages.js";
+import { type Msg, messages, TICKS } from "./ccp-fixtures.js";
 import { KORUC, ROOT, workspace } from "./helpers.js";
 
-type Msg = Record<string, unknown> & { type: string };
 type Hot = { data: { event_name: string; share: number; self_ms: number; mode: string; samples?: number } };
 
 function koruc(args: string[], cwd: string) {
@@ -21,49 +20,11 @@ function koruc(args: string[], cwd: string) {
     maxBuffer: 256 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`koruc ${args.join(" ")}: ${r.status}\n${r.stdout.slice(-800)}\n${r.stderr}`);
-  return r.stdout
-    .trim()
-    .split("\n")
-    .map((line) => {
-      const parsed = Message.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`invalid CCP line: ${line}`);
-      return parsed.data as Msg;
-    });
+  return messages(r.stdout);
 }
 
 const hotspots = (msgs: Msg[]) => msgs.filter((m) => m.type === "hotspot_detected") as unknown as Hot[];
 const shareOf = (msgs: Msg[], name: string) => hotspots(msgs).find((h) => h.data.event_name === name)?.data.share ?? 0;
-
-const TICKS = `const std = @import("std");
-
-~event tick { n: u32 }
-| next u32
-| done
-
-~proc tick {
-    if (n == 0) return .{ .done = .{} };
-    return .{ .next = n - 1 };
-}
-
-~event spin { n: u32 }
-| finished u32
-
-~spin = #l tick(n: n)
-| next m |> @l(n: m)
-| done |> finished n
-
-~event parallel { threads: u32, n: u32 }
-
-~proc parallel {
-    var handles: [8]std.Thread = undefined;
-    for (0..threads) |i| handles[i] = std.Thread.spawn(.{}, worker, .{n}) catch unreachable;
-    for (0..threads) |i| handles[i].join();
-}
-
-fn worker(n: u32) void {
-    _ = main_module.spin_event.handler(.{ .n = n });
-}
-`;
 
 /** Two single-threaded events, the first about three times the work of the second. */
 const TWO = `const std = @import("std");

@@ -5,48 +5,16 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Message } from "../ccp/messages.js";
 import { runInstrumented } from "../ccp/runner.js";
 import { buildExecutable } from "../compiler/build/zig-build.js";
 import { compileSource } from "../compiler/compile.js";
+import { LOOPS, type Msg, messages } from "./ccp-fixtures.js";
 import { KORUC, workspace } from "./helpers.js";
 
 /** The real koruc, with a time limit: a hang fails the test instead of stalling the suite. */
 function koruc(args: string[], opts: { cwd: string; timeout: number }) {
   return spawnSync(process.execPath, [KORUC, ...args], { ...opts, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
 }
-
-type Msg = Record<string, unknown> & { type: string };
-
-function messages(stdout: string): Msg[] {
-  return stdout
-    .trim()
-    .split("\n")
-    .map((line) => {
-      const parsed = Message.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`invalid CCP line: ${line}\n${parsed.error.message}`);
-      return parsed.data as Msg;
-    });
-}
-
-const LOOPS = `const std = @import("std");
-
-~event tick { n: u32 }
-| next u32
-| done
-
-~proc tick {
-    if (n == 0) return .{ .done = .{} };
-    return .{ .next = n - 1 };
-}
-
-~event spin { n: u32 }
-| finished u32
-
-~spin = #l tick(n: n)
-| next m |> @l(n: m)
-| done |> finished n
-`;
 
 /** Two events with real work per call (xorshift rounds LLVM cannot fold), each looping on its own. */
 const HEAVY = `const std = @import("std");

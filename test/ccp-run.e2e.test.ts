@@ -4,50 +4,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Message } from "../ccp/messages.js";
+import { messages, TICKS } from "./ccp-fixtures.js";
 import { koruc, workspace } from "./helpers.js";
-
-const TICKS = `const std = @import("std");
-
-~event tick { n: u32 }
-| next u32
-| done
-
-~proc tick {
-    if (n == 0) return .{ .done = .{} };
-    return .{ .next = n - 1 };
-}
-
-~event spin { n: u32 }
-| finished u32
-
-~spin = #l tick(n: n)
-| next m |> @l(n: m)
-| done |> finished n
-
-~event parallel { threads: u32, n: u32 }
-
-~proc parallel {
-    var handles: [8]std.Thread = undefined;
-    for (0..threads) |i| handles[i] = std.Thread.spawn(.{}, worker, .{n}) catch unreachable;
-    for (0..threads) |i| handles[i].join();
-}
-
-fn worker(n: u32) void {
-    _ = main_module.spin_event.handler(.{ .n = n });
-}
-`;
-
-function messages(stdout: string) {
-  return stdout
-    .trim()
-    .split("\n")
-    .map((line) => {
-      const parsed = Message.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`invalid CCP line: ${line}\n${parsed.error.message}`);
-      return parsed.data as Record<string, unknown> & { type: string };
-    });
-}
 
 function edge(msgs: ReturnType<typeof messages>, branch: string) {
   return msgs.find((m) => m.type === "edge_stats" && m.branch === branch) as Record<string, number> | undefined;
