@@ -118,7 +118,9 @@ fn two(n: u32) void {
       const share = (name: string) => hot.find((h) => h.data.event_name === name)?.data.share ?? 0;
       expect(hot[0]?.data.mode).toBe(mode);
       for (const name of ["app:tick", "app:tock"]) {
-        expect(share(name), `${mode}: ${name}`).toBeGreaterThan(0.2);
+        // Timing mode measures wall-clock time: on a loaded machine one of the two threads can be
+        // preempted for much of the run, so the lower bound is loose; the bug was a share of 1 each.
+        expect(share(name), `${mode}: ${name}`).toBeGreaterThan(0.05);
         expect(share(name), `${mode}: ${name}`).toBeLessThan(0.75);
       }
       expect(hot.reduce((sum, h) => sum + h.data.share, 0)).toBeLessThanOrEqual(1.001);
