@@ -100,10 +100,11 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
 
         /// What a program thread writes, in counts mode (the sampler only reads it).
         const Slot = struct {
-            /// 2 × the depth of invocations in progress; + 1 while the dispatch after a
-            /// chainable invocation at that depth runs (a label loop's next turn, a
-            /// continuation's step), which is charged to that invocation as `timing` charges
-            /// a label loop's dispatch to its next turn.
+            /// 2 × the depth of invocations in progress. A chainable invocation (a label loop's
+            /// turn, a continuation's step) leaves it unchanged when it returns: the dispatch
+            /// until the next invocation starts is charged to it, as `timing` charges a label
+            /// loop's dispatch to its next turn. (The low bit, 1 = the same, is kept for readers
+            /// of older layouts: the sampler treats 2d + 1 as depth d + 1.)
             pos: u32 = 0,
             /// Sites of the invocations in progress, outermost first; the last entry holds the
             /// latest one entered deeper than `max_depth`.
@@ -123,6 +124,8 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             total_n: [slots]u64 = [_]u64{0} ** slots,
             outside_n: u64 = 0,
             samples: u64 = 0,
+            /// CPU ns charged at samples (at most two periods per sample).
+            charged: u64 = 0,
             cpu_first: u64 = 0,
             cpu_last: u64 = 0,
         };
@@ -288,17 +291,21 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         /// No check that this thread has a slot: it took one when it entered the flow (`enter`);
         /// a thread that did not counts in slot 0.
         inline fn counted(comptime site: u32, comptime handler: anytype, input: InputOf(handler), comptime chainable: bool) ReturnOf(handler) {
-            const s = &pool[slot_of];
+            // A monotonic load: the optimizer does not hoist it, so the slot's address is not
+            // loop-invariant for it and the stores below cannot be moved out of a loop.
+            const s = &pool[@atomicLoad(u32, &slot_of, .monotonic)];
             // The depth is read from a plain thread-local, not from `pos`: the optimizer keeps
             // it in a register, and a loop's turns do not wait on reloading their own stores.
             const d = open_depth;
             // Branch-free: a conditional store here alone cost nbody 30%.
-            @atomicStore(u32, &s.stack[@min(d, max_depth)], site, .monotonic);
-            @atomicStore(u32, &s.pos, (d + 1) << 1, .monotonic);
+            @atomicStore(u32, &s.stack[@min(d, max_depth)], site, .unordered);
+            @atomicStore(u32, &s.pos, (d + 1) << 1, .unordered);
             open_depth = d + 1;
             const result = handler(input);
             open_depth = d;
-            @atomicStore(u32, &s.pos, (d << 1) | @intFromBool(chainable), .monotonic);
+            // A chainable invocation leaves `pos` as it was inside it: until the next one
+            // starts, the dispatch in between is charged to it (one store less per turn).
+            if (!chainable) @atomicStore(u32, &s.pos, d << 1, .unordered);
             s.counts[site + branchIndex(result)] += 1;
             return result;
         }
@@ -496,8 +503,13 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                     continue;
                 }
                 if (cpu <= t.cpu_last) continue;
-                const w = cpu - t.cpu_last;
+                // One sample stands for at most two periods of CPU time: when the sampler was
+                // kept off the CPU (a loaded machine), the thread's time since its previous
+                // sample is not all where it is now. The rest is spread like the time after the
+                // last sample (`finish`).
+                const w = @min(cpu - t.cpu_last, 2 * @atomicLoad(u64, &period_ns, .monotonic));
                 t.cpu_last = cpu;
+                t.charged += w;
                 t.samples += 1;
                 const s = &pool[i];
                 const pos = @atomicLoad(u32, &s.pos, .monotonic);
@@ -740,7 +752,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                     const cpu = end -| t.cpu_first;
                     sampled_cpu += cpu;
                     samples += t.samples;
-                    const seen = t.cpu_last -| t.cpu_first;
+                    const seen = t.charged;
                     const each: f64 = if (seen > 0) @as(f64, @floatFromInt(cpu)) / @as(f64, @floatFromInt(seen)) else 0;
                     for (0..site_count) |i| {
                         self_w[i] += @as(f64, @floatFromInt(t.self_n[i])) * each;
