@@ -3,9 +3,9 @@
 //! The compiler emits a comptime table of sites (one per invocation site and branch of
 //! the invoked event) and wraps every invocation in `observe(site, handler, input)`.
 //! What an invocation costs depends on the mode, fixed at compile time:
-//! - `counts` (default): an exact counter per edge and the site pushed on a thread-local
-//!   stack; no clock read. Time comes from a sampler thread that reads each program
-//!   thread's CPU clock and its stack of sites (no signals; see docs/run-records.md).
+//! - `counts` (default): an exact counter per edge and the site on the thread's stack of
+//!   sites (a slot of a static pool); no clock read. Time comes from a sampler thread that
+//!   reads each program thread's CPU clock and its stack (no signals; docs/run-records.md).
 //! - `timing`: every invocation timed with the cycle counter (exact totals, min, max).
 //! - `transitions`: `timing` plus raw `transition` lines, the first N or a uniform sample.
 //! At `finish` (or on panic) every thread's aggregates are merged into `edge_stats`
@@ -14,7 +14,8 @@
 //! Output: the fd in KORU_CCP_FD, else the file KORU_CCP_FILE, else stderr (never
 //! stdout). KORU_CCP_MAX_TRANSITIONS caps raw lines (default 1,000,000; 0 = none);
 //! KORU_CCP_SAMPLE=uniform keeps a uniform sample of that many instead of the first ones.
-//! KORU_CCP_SAMPLE_US sets the sampling period (default 50). KORU_PROFILE_FILE receives
+//! KORU_CCP_SAMPLE_US fixes the sampling period (default: 100 µs for 64 samples, then adapted
+//! so the sampler uses about 1% of a core). KORU_PROFILE_FILE receives
 //! a Chrome trace (complete events, real pid and tid).
 const std = @import("std");
 const builtin = @import("builtin");
