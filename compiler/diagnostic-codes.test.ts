@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DIAGNOSTIC_CODES } from "./diagnostic-codes.js";
+import { DIAGNOSTIC_CODES, UPSTREAM_CODES } from "./diagnostic-codes.js";
 
 const here = new URL(".", import.meta.url).pathname;
 
@@ -27,5 +27,15 @@ describe("the diagnostics catalog", () => {
   });
   it("lists no code the compiler never emits", () => {
     expect(Object.keys(DIAGNOSTIC_CODES).filter((c) => !used.has(c))).toEqual([]);
+  });
+});
+
+describe("codes against upstream's", () => {
+  const entries = Object.entries(DIAGNOSTIC_CODES) as [string, { upstream: boolean }][];
+  it("no code of ours reuses a number upstream gives another meaning", () => {
+    expect(entries.filter(([code, info]) => !info.upstream && code in UPSTREAM_CODES).map(([c]) => c)).toEqual([]);
+  });
+  it("every code marked upstream is one upstream declares", () => {
+    expect(entries.filter(([code, info]) => info.upstream && !(code in UPSTREAM_CODES)).map(([c]) => c)).toEqual([]);
   });
 });

@@ -246,7 +246,7 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
       ...sig(input),
     });
     prep.corpus.cleanup();
-    if (!r.ok) return { ok: false, diagnostics: [usage("KORU080", `variant test stopped: ${r.message}`, target.file)] };
+    if (!r.ok) return { ok: false, diagnostics: [usage("KORU121", `variant test stopped: ${r.message}`, target.file)] };
     tiers.push(r.result);
     // A failing smoke tier already rejects: the gate would only repeat it.
     if (r.result.failures > 0 || r.result.incidents.length > 0) break;
@@ -408,7 +408,7 @@ async function benchWith(
     ...sig(input),
   });
   prep.corpus.cleanup();
-  if (!r.ok) return { ok: false, diagnostics: [usage("KORU081", `benchmark failed: ${r.message}`, prep.target.file)] };
+  if (!r.ok) return { ok: false, diagnostics: [usage("KORU122", `benchmark failed: ${r.message}`, prep.target.file)] };
   return { ok: true, bench: { ...r.result, buildMs: prep.build.ms } };
 }
 
@@ -499,7 +499,7 @@ export async function reviewVariant(
       ok: false,
       diagnostics: [
         usage(
-          "KORU082",
+          "KORU123",
           `no evidence for ${t.tag} of ${target.sym.canonical}: run 'koruc variants test' first`,
           target.file,
         ),
