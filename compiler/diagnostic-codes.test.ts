@@ -39,3 +39,16 @@ describe("codes against upstream's", () => {
     expect(entries.filter(([code, info]) => info.upstream && !(code in UPSTREAM_CODES)).map(([c]) => c)).toEqual([]);
   });
 });
+
+describe("checks have one home", () => {
+  // The checker owns its codes; the emitter assumes a checked program and reports none of them.
+  const checker = new Set(
+    [...readFileSync(join(here, "check.ts"), "utf8").matchAll(/"(KORU\d{3})"/g)].map((m) => m[1]),
+  );
+  it("the emitter reports no code the checker reports", () => {
+    const emitter = sources(join(here, "emit")).flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/"(KORU\d{3})"/g)].map((m) => `${f.slice(here.length)}: ${m[1]}`),
+    );
+    expect(emitter.filter((e) => checker.has(e.split(": ")[1]!))).toEqual([]);
+  });
+});
