@@ -43,6 +43,7 @@ export { variantIdent } from "./emit/flow.js";
 export type { EmitHooks } from "./emit/program.js";
 export { eventStructName, namespaceOf } from "./emit/program.js";
 export type { ZigWriter } from "./emit/zig-writer.js";
+export { caseState, mentions, moduleVars } from "./module-state.js";
 export { packageRoot, sidecarOf } from "./modules.js";
 export {
   BUILTIN_PASS_NAMES,

@@ -35,6 +35,10 @@ describe("findWorkspace", () => {
   it("falls back to the file's own folder", () => {
     expect(findWorkspace(join(outside, "secret.txt"))).toBe(outside);
   });
+  it("is the one way to find a workspace (no second name for it)", async () => {
+    expect(Object.keys(await import("./workspace.js"))).not.toContain("workspaceOf");
+    expect(Object.keys(await import("./index.js"))).not.toContain("workspaceOf");
+  });
 });
 
 describe("confine", () => {

@@ -30,9 +30,6 @@ export function findWorkspace(fileOrDir: string): string {
   }
 }
 
-/** @deprecated use findWorkspace (kept while callers move). */
-export const workspaceOf = findWorkspace;
-
 export function koruDir(workspace: string, ...parts: string[]): string {
   return join(workspace, ".koru", ...parts);
 }
