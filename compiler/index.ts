@@ -88,6 +88,7 @@ export {
   type KoruJson,
   type KoruJsonResult,
   koruDir,
+  kzFiles,
   readKoruJson,
   WorkspaceError,
   type WorkspaceErrorCode,
