@@ -161,24 +161,13 @@ async function main(argv: string[]): Promise<number> {
     const { acceptCommands } = await import("../ccp/accept-commands.js");
     return acceptCommands(a.file, process.stdin, process.stdout);
   }
-  // Instrumented runs go through a CCP session, which takes no profile (yet).
-  if (a.pgo !== undefined && a.ccp) return usage("--pgo cannot be combined with --ccp");
   if (a.ccp && !a.command && !a.astJson) {
     if (!a.file) {
       await offerPassProposals();
       const { runDaemon } = await import("../ccp/daemon.js");
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
-    const { runFileWithCcp } = await import("../ccp/run-file.js");
-    return runFileWithCcp(a.file, {
-      flags: a.flags,
-      optimize: a.optimize,
-      args: a.programArgs,
-      hotspots: true,
-      profile: a.profile,
-      ccp: a.ccpSpec,
-      capture: a.capture,
-    });
+    return runWithCcp(a, true);
   }
   if (!a.file) return usage(a.command ? `'${a.command}' needs a .kz file` : "no input file");
   if (a.astJson) return astJson(a);
@@ -188,22 +177,25 @@ async function main(argv: string[]): Promise<number> {
     case "emit":
       return emit(a);
     case "run":
-      if (a.ccp) {
-        const { runFileWithCcp } = await import("../ccp/run-file.js");
-        return runFileWithCcp(a.file, {
-          flags: a.flags,
-          optimize: a.optimize,
-          args: a.programArgs,
-          hotspots: false,
-          profile: a.profile,
-          ccp: a.ccpSpec,
-          capture: a.capture,
-        });
-      }
-      return build(a, true);
+      return a.ccp ? runWithCcp(a, false) : build(a, true);
     default:
       return build(a, false);
   }
+}
+
+/** `koruc run --ccp app.kz` (JSONL on stdout) and `koruc --ccp app.kz` (with hotspots): a CCP session's run. */
+async function runWithCcp(a: Args, hotspots: boolean): Promise<number> {
+  const { runFileWithCcp } = await import("../ccp/run-file.js");
+  return runFileWithCcp(a.file!, {
+    flags: a.flags,
+    optimize: a.optimize,
+    args: a.programArgs,
+    hotspots,
+    profile: a.profile,
+    ccp: a.ccpSpec,
+    capture: a.capture,
+    pgo: a.pgo,
+  });
 }
 
 function usage(message: string): number {
