@@ -255,7 +255,7 @@ type Ops = typeof import("../ccp/operations/index.js");
  */
 async function withOperations(
   a: Args,
-  work: (ops: Ops, file: string, root: string) => Promise<number>,
+  work: (ops: Ops, file: string, root: string, signal: AbortSignal) => Promise<number>,
 ): Promise<number> {
   const [{ findWorkspace }, ops] = await Promise.all([
     import("../compiler/workspace.js"),
@@ -263,19 +263,34 @@ async function withOperations(
   ]);
   // The file is named relative to the current folder; the workspace bounds what it may name.
   const file = resolve(a.file!);
+  // Ctrl-C, SIGTERM or SIGHUP cancel the operation, so a build stops cleanly (zig's group
+  // killed, its temporary binary removed) before we exit as if killed by the signal.
+  const stop = new AbortController();
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    caught ??= sig;
+    stop.abort();
+  };
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
   try {
-    return await work(ops, file, findWorkspace(file));
+    const code = await work(ops, file, findWorkspace(file), stop.signal);
+    return caught ? 128 + (osConstants.signals[caught] ?? 1) : code;
   } catch (e) {
     if (!(e instanceof ops.OperationError)) throw e;
+    if (caught) return 128 + (osConstants.signals[caught] ?? 1);
     process.stderr.write(`koruc: ${e.message}\n`);
     return 1;
+  } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
 }
 
+const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
 function astJson(a: Args): Promise<number> {
-  return withOperations(a, async (ops, file, root) => {
+  return withOperations(a, async (ops, file, root, signal) => {
     const { render } = await import("../compiler/diagnostics.js");
-    const r = ops.astJson({ file, flags: a.flags }, { root });
+    const r = ops.astJson({ file, flags: a.flags }, { root, signal });
     if (r.ast) process.stdout.write(`${JSON.stringify(withTypedFiles(r.ast, shownAs(a.file!)), null, 2)}\n`);
     printDiagnostics(asTyped(r, shownAs(a.file!)), render);
     return r.ok ? 0 : 1;
@@ -283,16 +298,16 @@ function astJson(a: Args): Promise<number> {
 }
 
 function check(a: Args): Promise<number> {
-  return withOperations(a, async (ops, file, root) => {
+  return withOperations(a, async (ops, file, root, signal) => {
     const { render } = await import("../compiler/diagnostics.js");
-    const r = await ops.compile({ entry: file, flags: a.flags, checkOnly: true }, { root });
+    const r = await ops.compile({ entry: file, flags: a.flags, checkOnly: true }, { root, signal });
     printDiagnostics(asTyped(r, shownAs(a.file!)), render);
     return r.ok ? 0 : 1;
   });
 }
 
 function emit(a: Args): Promise<number> {
-  return withOperations(a, async (ops, file, root) => {
+  return withOperations(a, async (ops, file, root, signal) => {
     const { render } = await import("../compiler/diagnostics.js");
     const r = await ops.compile(
       {
@@ -305,7 +320,7 @@ function emit(a: Args): Promise<number> {
         insert: await captureInsertions(a, {}),
         ...(a.pgo !== undefined ? { pgo: a.pgo } : {}),
       },
-      { root },
+      { root, signal },
     );
     const shown = shownAs(a.file!);
     printDiagnostics(asTyped(r, shown), render);
@@ -317,7 +332,7 @@ function emit(a: Args): Promise<number> {
 }
 
 function build(a: Args, thenRun: boolean): Promise<number> {
-  return withOperations(a, async (ops, file, root) => {
+  return withOperations(a, async (ops, file, root, signal) => {
     const [{ render }, { koruDir }] = await Promise.all([
       import("../compiler/diagnostics.js"),
       import("../compiler/workspace.js"),
@@ -334,7 +349,7 @@ function build(a: Args, thenRun: boolean): Promise<number> {
       optimize: (a.optimize ?? "Debug") as "Debug",
       ...(a.output !== undefined && !thenRun ? { output: resolve(a.output) } : {}),
     };
-    const built = thenRun ? await ops.compile(input, { root }) : await ops.build(input, { root });
+    const built = thenRun ? await ops.compile(input, { root, signal }) : await ops.build(input, { root, signal });
     printDiagnostics(asTyped(built, shownAs(a.file!)), render);
     if (!built.ok || !built.exePath) return 1;
     if (thenRun) {
@@ -342,15 +357,15 @@ function build(a: Args, thenRun: boolean): Promise<number> {
         const { capturePath } = await import("../compiler/capture.js");
         const out = capturePath(root, captured.canonical);
         mkdirSync(dirname(out), { recursive: true });
-        const code = await runBinary(built.exePath, a.programArgs, { KORU_CAPTURE_FILE: out });
+        const code = await runBinary(built.exePath, a.programArgs, signal, { KORU_CAPTURE_FILE: out });
         process.stderr.write(`koruc: inputs of '${captured.canonical}' captured in ${out}\n`);
         return code;
       }
-      if (!a.profile) return runBinary(built.exePath, a.programArgs);
+      if (!a.profile) return runBinary(built.exePath, a.programArgs, signal);
       const name = ops.exeName(file);
       const trace = join(koruDir(root, "profiles"), `${name}-${Date.now()}.json`);
       mkdirSync(dirname(trace), { recursive: true });
-      const code = await runBinary(built.exePath, a.programArgs, { KORU_PROFILE_FILE: trace });
+      const code = await runBinary(built.exePath, a.programArgs, signal, { KORU_PROFILE_FILE: trace });
       process.stderr.write(
         `koruc: profile written to ${trace} (open it in https://ui.perfetto.dev or chrome://tracing)\n`,
       );
@@ -403,9 +418,14 @@ function withTypedFiles(value: unknown, shown: (file: string) => string): unknow
 }
 
 /** Run a binary with our stdio; its exit code becomes ours (128+n for signal n). */
-async function runBinary(exe: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+async function runBinary(
+  exe: string,
+  args: string[],
+  signal: AbortSignal,
+  env: NodeJS.ProcessEnv = {},
+): Promise<number> {
   const { runProcess } = await import("../compiler/toolchain/process.js");
-  const r = await runProcess(exe, args, { env, stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+  const r = await runProcess(exe, args, { env, stdin: "inherit", stdout: "inherit", stderr: "inherit", signal });
   if (r.spawnError !== undefined) {
     process.stderr.write(`koruc: cannot run ${exe}: ${r.spawnError}\n`);
     return 1;

@@ -63,7 +63,13 @@ export { depthDelta } from "./scan.js";
 export type { Origin, SourceMap } from "./source-map.js";
 export { type RegisteredScope, readScopes, type ScopeVocabulary, scopeVocabulary } from "./std/runtime.js";
 export { type EventSymbol, isTransform, type Resolution, Symbols } from "./symbols.js";
-export { type AtomicOptions, copyFileAtomic, writeFileAtomic, writeJsonAtomic } from "./toolchain/atomic.js";
+export {
+  type AtomicOptions,
+  copyFileAtomic,
+  removeStaleTemps,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from "./toolchain/atomic.js";
 export {
   clampTimeout,
   killAllProcessGroups,

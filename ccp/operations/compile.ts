@@ -11,6 +11,7 @@ import {
   koruDir,
   type Optimize,
   type PassInsertion,
+  removeStaleTemps,
 } from "../../compiler/index.js";
 import type { CcpMode } from "../../compiler/instrument.js";
 import { pgoInsertion } from "../../passes/pgo/index.js";
@@ -113,6 +114,7 @@ export async function compile(input: CompileInput, ctx: OperationContext): Promi
     );
   }
   mkdirSync(dirname(output), { recursive: true });
+  removeStaleTemps(dirname(output), basename(output));
   copyFileAtomic(result.exePath, output, { mode: 0o755 });
   return { ...out, output, durationMs: msSince(t0) };
 }
