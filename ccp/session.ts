@@ -28,6 +28,7 @@ import {
   type RunContext,
   type RunInput,
   runInstrumented,
+  workspacePipeline,
 } from "./operations/index.js";
 import { handleVariantCommand, VariantCommandError } from "./variant-commands.js";
 
@@ -191,7 +192,7 @@ export class Session {
         return reply({ type: "flag_set", flag: cmd.flag, value: cmd.value });
       }
       case "list_passes":
-        return reply({ type: "passes", passes: BUILTIN_PASS_NAMES.map((name) => ({ name, builtin: true })) });
+        return reply({ type: "passes", passes: await workspacePipeline(this.root) });
       case "add_pass":
         if (cmd.body !== undefined) return await this.proposePass(cmd, reply);
         throw new OperationError(

@@ -4,7 +4,7 @@
 // heavy). A stale pass is refused here, the same way for every caller.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Diagnostic, PassInsertion } from "../../compiler/index.js";
+import { BUILTIN_PASS_NAMES, type Diagnostic, type PassInsertion, passList } from "../../compiler/index.js";
 
 export interface AppliedPasses {
   insert: PassInsertion[];
@@ -16,4 +16,14 @@ export async function appliedPasses(root: string): Promise<AppliedPasses> {
   if (!existsSync(join(root, "koru.passes.json"))) return { insert: [], diagnostics: [] };
   const { workspacePassInsertions } = await import("../../passes/workspace/operations.js");
   return workspacePassInsertions(root);
+}
+
+/** The pipeline as a build of the workspace runs it: built-in passes and applied ones, in order. */
+export async function workspacePipeline(root: string): Promise<{ name: string; builtin: boolean; after?: string }[]> {
+  const list = passList((await appliedPasses(root)).insert);
+  return list.passes.map((p, i) =>
+    BUILTIN_PASS_NAMES.includes(p.name)
+      ? { name: p.name, builtin: true }
+      : { name: p.name, builtin: false, after: list.passes[i - 1]!.name },
+  );
 }

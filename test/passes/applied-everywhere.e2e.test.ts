@@ -73,6 +73,10 @@ async function ccpRun(): Promise<{ printed: string; codes: unknown[] }> {
 describe("applied passes in every build", () => {
   it("CCP run and MCP run build the transformed program; after remove the original; stale is refused", async () => {
     applyShout();
+    const listed = (await daemon([{ cmd: "list_passes", id: 1 }])).find((m) => m.type === "passes");
+    const names = (listed!.passes as { name: string }[]).map((p) => p.name);
+    expect(names.slice(0, 3)).toEqual(["parse", "check", "shout"]);
+    expect((listed!.passes as object[])[2]).toEqual({ name: "shout", builtin: false, after: "check" });
     const ccp = await ccpRun();
     expect(ccp.printed).toBe("HELLO, World!\n");
     const s = await connect(dir, { args: ["--no-watch"] });
