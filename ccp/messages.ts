@@ -203,6 +203,13 @@ export const VariantSelectedMessage = message("variant_selected", "Answer to `se
   previous: z.string().nullable().optional(),
 });
 
+export const VariantRemovedMessage = message("variant_removed", "Answer to `remove_variant`.", {
+  event: EventName,
+  tag: z.string(),
+  file: z.string().describe("The sidecar it was removed from."),
+  unselected: z.boolean().describe("It was selected: the build calls the baseline again."),
+});
+
 export const MESSAGE_SCHEMAS = [
   ReadyMessage,
   ParsedMessage,
@@ -236,6 +243,7 @@ export const MESSAGE_SCHEMAS = [
   VariantBenchedMessage,
   VariantReviewMessage,
   VariantSelectedMessage,
+  VariantRemovedMessage,
 ] as const;
 
 export const Message = z.discriminatedUnion("type", MESSAGE_SCHEMAS).meta({
