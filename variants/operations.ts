@@ -286,10 +286,22 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
     { tier: "gate" as const, seed: gateSeed, cases: Math.max(GATE_MIN_CASES, input.gateCases ?? GATE_MIN_CASES) },
   ];
   let corpus = smokePrep.corpus;
+  // The gate's ReleaseSafe build starts now and runs beside the smoke tier; a smoke tier that
+  // fails cancels it.
+  const gateBuild = new AbortController();
+  const onAbort = () => gateBuild.abort();
+  input.signal?.addEventListener("abort", onAbort, { once: true });
+  const gatePrep = prepare({ ...input, signal: gateBuild.signal }, "ReleaseSafe");
+  const dropGate = async () => {
+    gateBuild.abort();
+    const g = await gatePrep;
+    if (g.ok) g.corpus.cleanup();
+  };
   for (const p of plan) {
     let prep = smokePrep;
     if (p.tier === "gate") {
-      const g = await prepare(input, "ReleaseSafe");
+      const g = await gatePrep;
+      input.signal?.removeEventListener("abort", onAbort);
       if (!g.ok) return g;
       prep = g;
       corpus = g.corpus;
@@ -314,10 +326,16 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
       ...sig(input),
     });
     prep.corpus.cleanup();
-    if (!r.ok) return { ok: false, diagnostics: [usage("KORU080", `variant test stopped: ${r.message}`, target.file)] };
+    if (!r.ok) {
+      if (p.tier === "smoke") await dropGate();
+      return { ok: false, diagnostics: [usage("KORU080", `variant test stopped: ${r.message}`, target.file)] };
+    }
     tiers.push(r.result);
-    // A failing smoke tier already rejects: the gate would only repeat it.
-    if (r.result.failures > 0 || r.result.incidents.length > 0) break;
+    // A failing or inconclusive smoke tier already decides: the gate would only repeat it.
+    if (r.result.failures > 0 || r.result.incidents.length > 0 || r.result.inconclusive) {
+      if (p.tier === "smoke") await dropGate();
+      break;
+    }
   }
   const counterexamples = tiers.flatMap((t) => t.counterexamples);
   if (counterexamples.length) {
