@@ -193,7 +193,13 @@ export class FlowParser {
     ) {
       this.diags.push(error("PARSE001", `continuation '| ${headText}' has no body: add '|> step' (or '|> _')`, span));
     }
-    return { ...head, body: { steps, continuations: [], span: bodySpan }, span };
+    const cont: Mutable<Continuation> = { branch: head.branch, catchAll: head.catchAll } as Mutable<Continuation>;
+    if (head.binding !== undefined) cont.binding = head.binding;
+    cont.bindingAnnotations = head.bindingAnnotations;
+    if (head.when !== undefined) cont.when = head.when;
+    cont.body = { steps, continuations: [], span: bodySpan };
+    cont.span = span;
+    return cont;
   }
 
   private parseContinuationHead(
