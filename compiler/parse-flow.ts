@@ -67,7 +67,7 @@ export class FlowParser {
     let full = text;
     if (onlyBlocks && !/\{\s*(\/\/.*)?$/.test(full)) return full;
     // Depth is summed line by line: a `//` comment ends its own line, not the rest of the block.
-    let depth = full.split("\n").reduce((d, l) => d + depthDelta(l), 0);
+    let depth = full.includes("\n") ? full.split("\n").reduce((d, l) => d + depthDelta(l), 0) : depthDelta(full);
     while (depth > 0 && this.lines.hasNext()) {
       const next = this.lines.next()!.text;
       full += `\n${next}`;
@@ -470,6 +470,7 @@ function findInlineContinuation(text: string): number {
 }
 
 function stripTrailingComment(text: string): string {
+  if (!text.includes("//")) return text.trim();
   const lines = text.split("\n");
   return lines
     .map((l) => {
