@@ -1,6 +1,6 @@
 // Resources: the workspace's sources, ASTs, runs, variants and evidence, read by URI. Large
 // data (transitions) pages with `?cursor=`; tools point here with resource_link.
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describeScopes, renderVocabulary, type ScopeVocabulary } from "../ccp/index.js";
