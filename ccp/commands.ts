@@ -223,6 +223,16 @@ export const RevertVariantCommand = command(
 );
 
 /** Every command schema, by `cmd`. */
+export const RemoveVariantCommand = command(
+  "remove_variant",
+  "Take a variant out of its sidecar (the baseline is never touched); a selected variant is unselected first. Answer: `variant_removed`.",
+  {
+    event: EventName,
+    tag: z.string().min(1),
+    entry: z.string().min(1).optional(),
+  },
+);
+
 export const COMMAND_SCHEMAS = [
   ParseCommand,
   CompileCommand,
@@ -245,6 +255,7 @@ export const COMMAND_SCHEMAS = [
   BenchVariantCommand,
   ReviewVariantCommand,
   RevertVariantCommand,
+  RemoveVariantCommand,
 ] as const;
 
 export const Command = z.discriminatedUnion("cmd", COMMAND_SCHEMAS).meta({

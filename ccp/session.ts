@@ -245,7 +245,8 @@ export class Session {
       case "bench_variant":
       case "review_variant":
       case "select_variant":
-      case "revert_variant": {
+      case "revert_variant":
+      case "remove_variant": {
         const entry = cmd.entry ?? this.fixedEntry ?? this.lastEntry;
         if (!entry) throw new OperationError("not_found", "no program yet: give `entry`", "entry");
         const file = pathIn(this.context(reply, undefined), entry, "entry");

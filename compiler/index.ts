@@ -2,7 +2,15 @@
 // Everything else in compiler/ is internal and may change shape without notice.
 
 export type * from "./ast.js";
-export { type ProgramJson, programJson } from "./ast-json.js";
+export {
+  type ModuleJson,
+  moduleJson,
+  type ProgramJson,
+  programJson,
+  type SpanJson,
+  spanFromJson,
+  spanJson,
+} from "./ast-json.js";
 export {
   type BuildRequest,
   type BuildResult,

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { programJson } from "../../compiler/index.js";
+import { moduleJson } from "../../compiler/index.js";
 import { programOf } from "../ops.js";
 import { Entry } from "../schemas.js";
 import { defineTool, READ_ONLY, SECOND, ToolError } from "../tool.js";
@@ -37,8 +37,7 @@ export const getAstTool = defineTool({
     }));
     const rel = services.rel(entry);
     const resource = `koru://ast/${encodeURI(rel)}`;
-    const json =
-      modName === program.entry.name ? (programJson(program) as unknown as Record<string, unknown>).entry : mod;
+    const json = moduleJson(mod);
     const text = JSON.stringify(json);
     const inline = text.length <= INLINE_LIMIT;
     return {
