@@ -3,11 +3,11 @@
 // what the program prints. Both see the transformed program; after `passes remove` the
 // original again; a stale pass is refused as the CLI refuses it. `pgo` is a CCP field and an
 // MCP argument, reported as a pass, and an unusable run id is PASS009.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { daemon } from "../ccp-fixtures.js";
 import { koruc, ROOT, workspace } from "../helpers.js";
 import { call, connect, HELLO, text } from "../mcp/helpers.js";
 
@@ -36,33 +36,9 @@ function applyShout(): void {
   writeFileSync(join(dir, "koru.passes.json"), `${JSON.stringify({ version: 1, passes: [entry] }, null, 2)}\n`);
 }
 
-type Message = Record<string, unknown>;
-
-function daemon(lines: object[]): Promise<Message[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "dist/cli/koruc.js"), "--ccp"], { cwd: dir });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.on("error", reject);
-    child.on("close", () =>
-      resolve(
-        out
-          .trim()
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l)),
-      ),
-    );
-    for (const l of lines) child.stdin.write(`${JSON.stringify(l)}\n`);
-    child.stdin.end();
-  });
-}
-
 /** What a CCP `run` of app.kz printed (print.ln writes on stderr), or its diagnostics' codes. */
 async function ccpRun(): Promise<{ printed: string; codes: unknown[] }> {
-  const answers = await daemon([{ cmd: "run", id: 1, entry: "app.kz", optimize: "Debug" }]);
+  const answers = await daemon(dir, [{ cmd: "run", id: 1, entry: "app.kz", optimize: "Debug" }]);
   const printed = answers
     .filter((m) => m.type === "program_output")
     .map((m) => m.text)
@@ -73,7 +49,7 @@ async function ccpRun(): Promise<{ printed: string; codes: unknown[] }> {
 describe("applied passes in every build", () => {
   it("CCP run and MCP run build the transformed program; after remove the original; stale is refused", async () => {
     applyShout();
-    const listed = (await daemon([{ cmd: "list_passes", id: 1 }])).find((m) => m.type === "passes");
+    const listed = (await daemon(dir, [{ cmd: "list_passes", id: 1 }])).find((m) => m.type === "passes");
     const names = (listed!.passes as { name: string }[]).map((p) => p.name);
     expect(names.slice(0, 3)).toEqual(["parse", "check", "shout"]);
     expect((listed!.passes as object[])[2]).toEqual({ name: "shout", builtin: false, after: "check" });
@@ -105,10 +81,10 @@ describe("applied passes in every build", () => {
 
 describe("pgo outside the CLI", () => {
   it("CCP compile/run take `pgo`, report the pass, and an unusable run id is PASS009", async () => {
-    const first = await daemon([{ cmd: "run", id: 1, entry: "branchy.kz", args: ["2000"], optimize: "Debug" }]);
+    const first = await daemon(dir, [{ cmd: "run", id: 1, entry: "branchy.kz", args: ["2000"], optimize: "Debug" }]);
     const runId = first.find((m) => m.type === "run_done")?.run_id as string;
     expect(runId).toBeTruthy();
-    const answers = await daemon([
+    const answers = await daemon(dir, [
       { cmd: "compile", id: 2, entry: "branchy.kz", pgo: runId },
       { cmd: "run", id: 3, entry: "branchy.kz", args: ["2000"], optimize: "Debug", pgo: runId },
       { cmd: "compile", id: 4, entry: "branchy.kz", pgo: "20990101T000000Z-000000" },
