@@ -264,11 +264,12 @@ async function withOperations(
   // The file is named relative to the current folder; the workspace bounds what it may name.
   const file = resolve(a.file!);
   // Ctrl-C, SIGTERM or SIGHUP cancel the operation, so a build stops cleanly (zig's group
-  // killed, its temporary binary removed) before we exit as if killed by the signal.
+  // killed, its temporary binary removed) before koruc ends by that signal.
   const stop = new AbortController();
   let caught: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     caught ??= sig;
+    diedOf ??= sig;
     stop.abort();
   };
   for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
@@ -286,6 +287,8 @@ async function withOperations(
 }
 
 const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+/** The signal that stopped the command: once cleaned up, koruc ends by it, as a shell expects. */
+let diedOf: NodeJS.Signals | undefined;
 
 function astJson(a: Args): Promise<number> {
   return withOperations(a, async (ops, file, root, signal) => {
@@ -437,6 +440,10 @@ async function runBinary(
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (diedOf) {
+      process.removeAllListeners(diedOf);
+      process.kill(process.pid, diedOf);
+    }
   },
   (e: unknown) => {
     process.stderr.write(`koruc: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
