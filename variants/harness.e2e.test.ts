@@ -20,11 +20,13 @@ const std = @import("std");
     return .{ .out = a +% b };
 }
 
-// Overflows (a safety panic) on part of its inputs: those are outside its domain.
+// Overflows (a safety panic) on part of its inputs: those are outside its domain. It prints
+// too, so text shows up in batches where a case also kills the harness's child.
 ~event sum { a: u32, b: u32 }
 | out u32
 
 ~proc sum {
+    if (a % 4 == 1) std.debug.print("sum of {d}\\n", .{a});
     return .{ .out = a + b };
 }
 
@@ -59,6 +61,11 @@ const SIDECAR = `// Variants of the test program.
 }
 
 ~proc sum|zig(wrapping) {
+    if (a & 3 == 1) std.debug.print("sum of {d}\\n", .{a});
+    return .{ .out = a +% b };
+}
+
+~proc sum|zig(quiet) {
     return .{ .out = a +% b };
 }
 
@@ -115,6 +122,11 @@ describe("variant harness", () => {
     expect(gate?.outOfDomain.length).toBeLessThanOrEqual(20);
     expect(gate?.outOfDomain[0]?.message).toMatch(/overflow/);
     expect(r.evidence.out_of_domain).toBeGreaterThan(200);
+    expect(gate?.printed).toBe(true);
+    const quiet = await testVariant({ file, event: "sum", tag: "quiet" });
+    if (!quiet.ok) throw new Error(JSON.stringify(quiet.diagnostics));
+    expect(quiet.evidence.verdict).toBe("rejected");
+    expect(quiet.evidence.counterexamples[0].baselineText).toMatch(/^sum of \d+\n$/);
   });
 
   it("calls a test inconclusive when the baseline is defined on too few inputs", async () => {
@@ -152,7 +164,12 @@ describe("variant harness", () => {
     expect(text).toMatch(/tally\|zig\(silent\)/);
     const listed = await listVariants({ file });
     if (!listed.ok) throw new Error("list failed");
-    expect(listed.variants.map((v) => v.tag).sort()).toEqual(["zig(shift)", "zig(silent)", "zig(wrapping)"]);
+    expect(listed.variants.map((v) => v.tag).sort()).toEqual([
+      "zig(quiet)",
+      "zig(shift)",
+      "zig(silent)",
+      "zig(wrapping)",
+    ]);
     // From the command line too; an unknown tag is a usage error.
     expect(koruc(["variants", "remove", file, "narrow", "shift"]).status).toBe(0);
     expect(koruc(["variants", "remove", file, "narrow", "shift"]).status).toBe(2);

@@ -31,7 +31,7 @@ pub const Src = struct {
     tape: ?*std.ArrayList(u8) = null,
     alloc: std.mem.Allocator,
 
-    fn record(self: *Src, b: u8) void {
+    inline fn record(self: *Src, b: u8) void {
         if (self.tape) |t| t.append(std.heap.page_allocator, b) catch {};
     }
 
@@ -511,6 +511,12 @@ pub const Where = struct {
     stats: FloatStats = .{},
     /// Some proc printed: from then on each call's text is attributed and compared.
     printing: bool = false,
+    /// The batch of cases not yet checked for printed text (phase, first case, counts before
+    /// it): when text turns up, the batch runs again with each call's text compared.
+    batch_phase: u8 = 0,
+    batch_start: u64 = 0,
+    batch_done: u64 = 0,
+    batch_failures: u64 = 0,
 };
 var where_private: Where = .{};
 pub var where: *Where = &where_private;
@@ -706,7 +712,9 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             }
 
             /// True when the variant agrees with the baseline on the case (values and printed text).
-            fn check(self: *Runner, proto: Src, case_no: u64) !bool {
+            /// `detect`: look for printed text after this very case (a seek); the case loop
+            /// instead looks once per batch.
+            fn check(self: *Runner, proto: Src, case_no: u64, detect: bool) !bool {
                 where.stats.current = case_no;
                 const attributed = where.printing;
                 var marks = [4]u64{ 0, 0, 0, 0 };
@@ -728,11 +736,11 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                     ok = eql(Result, rv, rr, .bitwise, &ignore);
                 }
                 if (!attributed) {
-                    if (printed.pos() == 0) return ok;
+                    if (!detect or printed.pos() == 0) return ok;
                     // The first text any proc printed: attribute it from now on, this case again.
                     where.printing = true;
                     printed.reset();
-                    return self.check(proto, case_no);
+                    return self.check(proto, case_no, true);
                 }
                 ok = ok and printed.rangesEqual(0, marks[1], marks[1], marks[2]) and
                     (!again or printed.rangesEqual(marks[1], marks[2], marks[2], marks[3]));
@@ -745,7 +753,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 var tape: std.ArrayList(u8) = .empty;
                 var rec = proto;
                 rec.tape = &tape;
-                _ = self.check(rec, case_no) catch {};
+                _ = self.check(rec, case_no, true) catch {};
                 const best = self.shrink(tape.items, case_no);
                 // Decode the shrunk case for the record, then print both outputs (and texts).
                 const s = Src{ .mode = .replay, .bytes = best, .alloc = undefined };
@@ -807,7 +815,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             fn shrinkIn(self: *Runner, shared: []u8, case_no: u64) void {
                 const len_ptr: *u64 = @ptrCast(@alignCast(shared[0..8]));
                 var best: []const u8 = std.heap.page_allocator.dupe(u8, shared[8..][0..len_ptr.*]) catch return;
-                _ = self.check(.{ .mode = .replay, .bytes = best, .alloc = undefined }, case_no) catch {};
+                _ = self.check(.{ .mode = .replay, .bytes = best, .alloc = undefined }, case_no, true) catch {};
                 var best_size = self.used[0];
                 var tries: usize = 0;
                 const deadline = nowNs() + std.time.ns_per_s;
@@ -825,7 +833,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                                 const cand = mutate(best, start, end, how) orelse continue;
                                 tries += 1;
                                 const s = Src{ .mode = .replay, .bytes = cand, .alloc = undefined };
-                                const fails = !(self.check(s, case_no) catch true);
+                                const fails = !(self.check(s, case_no, true) catch true);
                                 // A smaller byte string must not build a larger value (a length read anew).
                                 if (fails and self.used[0] <= best_size) {
                                     best = cand;
@@ -1002,7 +1010,15 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                     });
                 }
                 if (side != 1) std.posix.exit(code);
+                // Text printed in the dead child's unchecked batch: run that batch again with
+                // text compared (the case that died dies again and is counted then).
+                if (textTurnedUp()) {
+                    from = .{ where.batch_phase, where.batch_start };
+                    continue;
+                }
                 where.out_of_domain += 1;
+                // Whatever the dead call printed is not part of the next case's text.
+                printed.reset();
                 from = .{ phase, case + 1 };
             }
             const short = !exhaustive and where.done[2] < args.cases;
@@ -1034,11 +1050,20 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 };
                 where.phase.store(phase, .seq_cst);
                 var i: u64 = first;
-                while (i < total) : (i += 1) {
-                    if (phase == 2) {
-                        if (where.done[2] >= args.cases) break;
-                        where.attempts = i + 1;
+                startBatch(phase, i);
+                while (true) {
+                    const end = i >= total or (phase == 2 and where.done[2] >= args.cases);
+                    // Printed text is looked for once per batch of cases (a seek costs as much
+                    // as a case), before a failure is reported and at the end of the phase.
+                    if (end or i - where.batch_start >= text_batch) {
+                        if (textTurnedUp()) {
+                            i = where.batch_start;
+                            continue;
+                        }
+                        startBatch(phase, i);
                     }
+                    if (end) break;
+                    if (phase == 2) where.attempts = i + 1;
                     where.case.store(i, .monotonic);
                     const proto: Src = switch (phase) {
                         0 => .{ .mode = .replay, .bytes = corpus[i], .alloc = undefined },
@@ -1046,21 +1071,49 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                         2 => .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = undefined },
                         else => .{ .mode = .exhaustive, .bits = i, .alloc = undefined },
                     };
-                    const ok = r.check(proto, i) catch |e| {
+                    const ok = r.check(proto, i, false) catch |e| {
                         emit("{{\"t\":\"skip\",\"phase\":\"{s}\",\"case\":{d},\"why\":\"{s}\"}}", .{ phase_names[phase], i, @errorName(e) });
+                        i += 1;
                         continue;
                     };
                     where.done[phase] += 1;
                     if (!ok) {
                         where.failures += 1;
+                        if (textTurnedUp()) {
+                            i = where.batch_start;
+                            continue;
+                        }
                         if (where.shown < args.max_failures) {
                             where.shown += 1;
                             r.report(proto, phase_names[phase], i);
+                            // Shrinking may have printed (into the same memory file): not this batch's text.
+                            if (!where.printing) printed.reset();
                         }
                     }
                     if (i % 65536 == 65535) emit("{{\"t\":\"progress\",\"phase\":\"{s}\",\"done\":{d},\"total\":{d}}}", .{ phase_names[phase], i + 1, total });
+                    i += 1;
                 }
             }
+        }
+
+        const text_batch: u64 = 64;
+
+        fn startBatch(phase: u8, i: u64) void {
+            where.batch_phase = phase;
+            where.batch_start = i;
+            where.batch_done = where.done[phase];
+            where.batch_failures = where.failures;
+        }
+
+        /// True when a proc printed during the current batch (while text was not yet compared):
+        /// text is compared from now on and the batch's counts are rolled back to run it again.
+        fn textTurnedUp() bool {
+            if (where.printing or printed.pos() == 0) return false;
+            where.printing = true;
+            printed.reset();
+            where.done[where.batch_phase] = where.batch_done;
+            where.failures = where.batch_failures;
+            return true;
         }
 
         fn edgeCount() u64 {

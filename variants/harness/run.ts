@@ -165,8 +165,10 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
                   ? `killed by signal ${m.signal}`
                   : `exit ${m.exit}`,
         };
-        if (inc.side === "baseline") res.outOfDomain.push(inc);
-        else {
+        // A batch run again (its text unchecked when a child died) may report a case twice.
+        if (inc.side === "baseline") {
+          if (!res.outOfDomain.some((o) => o.phase === inc.phase && o.case === inc.case)) res.outOfDomain.push(inc);
+        } else {
           setDone(res, m.done);
           stop = inc;
         }
