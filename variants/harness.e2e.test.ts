@@ -39,6 +39,17 @@ const std = @import("std");
     return .{ .out = a / 8 };
 }
 
+// Takes an allocator: with every allocation failing it answers \`oom\`.
+~event dup { s: []const u8, alloc: std.mem.Allocator }
+| copy []u8
+| oom
+
+~proc dup {
+    const out = alloc.alloc(u8, s.len) catch return .{ .oom = .{} };
+    @memcpy(out, s);
+    return .{ .copy = out };
+}
+
 ~tally(a: 3, b: 4)
 | out o |> std.io:print.ln("{{ o:d }}")
 `;
@@ -67,6 +78,18 @@ const SIDECAR = `// Variants of the test program.
 
 ~proc sum|zig(quiet) {
     return .{ .out = a +% b };
+}
+
+~proc dup|zig(dupe) {
+    return .{ .copy = alloc.dupe(u8, s) catch return .{ .oom = .{} } };
+}
+
+~proc dup|zig(panics_on_oom) {
+    return .{ .copy = alloc.dupe(u8, s) catch unreachable };
+}
+
+~proc dup|zig(no_oom) {
+    return .{ .copy = alloc.dupe(u8, s) catch &.{} };
 }
 
 ~proc narrow|zig(shift) {
@@ -143,6 +166,24 @@ describe("variant harness", () => {
     expect((await selectVariant({ file, event: "narrow", tag: "shift" })).ok).toBe(false);
   });
 
+  it("runs procs taking an allocator with every allocation failing too: both must answer alike", async () => {
+    const good = await testVariant({ file, event: "dup", tag: "dupe" });
+    if (!good.ok) throw new Error(JSON.stringify(good.diagnostics));
+    expect(good.evidence.verdict, good.evidence.reasons.join("; ")).toBe("passed_tests");
+    expect(good.evidence.alloc_failure_cases).toBeGreaterThan(2_500);
+    const panics = await testVariant({ file, event: "dup", tag: "panics_on_oom" });
+    if (!panics.ok) throw new Error(JSON.stringify(panics.diagnostics));
+    expect(panics.evidence.verdict).toBe("rejected");
+    expect(panics.evidence.incidents[0]).toMatchObject({ kind: "panic", side: "variant" });
+    expect(panics.evidence.incidents[0].message).toMatch(/OutOfMemory/);
+    const noOom = await testVariant({ file, event: "dup", tag: "no_oom" });
+    if (!noOom.ok) throw new Error(JSON.stringify(noOom.diagnostics));
+    expect(noOom.evidence.verdict).toBe("rejected");
+    expect(noOom.evidence.counterexamples[0].allocFails).toBe(true);
+    expect(noOom.evidence.counterexamples[0].baseline).toMatch(/\.oom/);
+    expect(noOom.evidence.reasons.join(" ")).toMatch(/with every allocation failing gives/);
+  });
+
   it("keeps no proposal that does not compile, and removes variants without touching the baseline", async () => {
     const sidecar = join(dir, "app.variants.kz");
     const before = readFileSync(sidecar, "utf8");
@@ -165,6 +206,9 @@ describe("variant harness", () => {
     const listed = await listVariants({ file });
     if (!listed.ok) throw new Error("list failed");
     expect(listed.variants.map((v) => v.tag).sort()).toEqual([
+      "zig(dupe)",
+      "zig(no_oom)",
+      "zig(panics_on_oom)",
       "zig(quiet)",
       "zig(shift)",
       "zig(silent)",

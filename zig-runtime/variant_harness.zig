@@ -29,6 +29,9 @@ pub const Src = struct {
     bits: u64 = 0,
     /// Canonical bytes of every choice made, to store a case (null: not recording).
     tape: ?*std.ArrayList(u8) = null,
+    /// The allocator a proc's `std.mem.Allocator` input gets (null: the case's own fresh,
+    /// poisoned region, like the rest of the case).
+    proc_alloc: ?std.mem.Allocator = null,
     alloc: std.mem.Allocator,
 
     inline fn record(self: *Src, b: u8) void {
@@ -187,6 +190,8 @@ fn genLen(src: *Src) usize {
 pub const GenError = error{OutOfMemory};
 
 pub fn gen(comptime T: type, src: *Src) GenError!T {
+    // An allocator is not drawn from bytes: the harness hands one over (see `Src.proc_alloc`).
+    if (T == std.mem.Allocator) return src.proc_alloc orelse src.alloc;
     switch (@typeInfo(T)) {
         .void => return {},
         .bool => {
@@ -269,6 +274,7 @@ pub fn gen(comptime T: type, src: *Src) GenError!T {
 // their first `max_len` elements, as `gen` would read them.
 
 pub fn encode(comptime T: type, v: T, out: *std.ArrayList(u8), alloc: std.mem.Allocator) GenError!void {
+    if (T == std.mem.Allocator) return;
     switch (@typeInfo(T)) {
         .void => {},
         .bool => try out.append(alloc, @as(u8, @intFromBool(v)) << 2),
@@ -414,6 +420,8 @@ fn floatEq(comptime T: type, a: T, b: T, policy: FloatPolicy, stats: *FloatStats
 }
 
 pub fn eql(comptime T: type, a: T, b: T, policy: FloatPolicy, stats: *FloatStats) bool {
+    // The allocators were handed over by the harness; what was allocated is compared as output.
+    if (T == std.mem.Allocator) return true;
     switch (@typeInfo(T)) {
         .void => return true,
         .bool, .int, .@"enum" => return a == b,
@@ -517,6 +525,9 @@ pub const Where = struct {
     batch_start: u64 = 0,
     batch_done: u64 = 0,
     batch_failures: u64 = 0,
+    batch_alloc: u64 = 0,
+    /// Cases also run with every allocation failing (procs taking an allocator).
+    alloc_failure_cases: u64 = 0,
 };
 var where_private: Where = .{};
 pub var where: *Where = &where_private;
@@ -654,6 +665,52 @@ fn jsonTextFormat(bytes: []const u8, w: *std.Io.Writer) std.Io.Writer.Error!void
 }
 
 // ---------------------------------------------------------------------------------------
+// Allocation failure: procs that take a `std.mem.Allocator` also run with one whose every
+// allocation fails; baseline and variant must then answer the same way (the same branch,
+// e.g. an `oom` one). A panic is a panic: out of the baseline's domain, a rejection of the
+// variant.
+
+/// True when a value of T holds a `std.mem.Allocator` (a field, nested or optional).
+pub fn hasAllocator(comptime T: type) bool {
+    comptime {
+        if (T == std.mem.Allocator) return true;
+        return switch (@typeInfo(T)) {
+            .@"struct" => |st| blk: {
+                for (st.fields) |f| if (!f.is_comptime and hasAllocator(f.type)) break :blk true;
+                break :blk false;
+            },
+            .optional => |o| hasAllocator(o.child),
+            .array => |a| hasAllocator(a.child),
+            else => false,
+        };
+    }
+}
+
+fn failAlloc(_: *anyopaque, _: usize, _: std.mem.Alignment, _: usize) ?[*]u8 {
+    return null;
+}
+fn failResize(_: *anyopaque, _: []u8, _: std.mem.Alignment, _: usize, _: usize) bool {
+    return false;
+}
+fn failRemap(_: *anyopaque, _: []u8, _: std.mem.Alignment, _: usize, _: usize) ?[*]u8 {
+    return null;
+}
+fn failFree(_: *anyopaque, _: []u8, _: std.mem.Alignment, _: usize) void {}
+
+var fail_state: u8 = 0;
+pub const failing_allocator: std.mem.Allocator = .{
+    .ptr = &fail_state,
+    .vtable = &.{ .alloc = failAlloc, .resize = failResize, .remap = failRemap, .free = failFree },
+};
+
+/// Benchmarks: a proc's allocations come from here, emptied before every call.
+var call_mem: [16 << 20]u8 = undefined;
+var call_fba = std.heap.FixedBufferAllocator.init(&call_mem);
+
+/// One case in this many also runs with every allocation failing.
+const alloc_failure_every: u64 = 4;
+
+// ---------------------------------------------------------------------------------------
 // The harness proper.
 
 pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type) type {
@@ -668,6 +725,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
         const Result = struct { out: Output, input: Input, state: State };
 
         const region_size: usize = 16 << 20;
+        const takes_alloc = hasAllocator(Input);
 
         const Runner = struct {
             baseline: Proc,
@@ -676,6 +734,11 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             policy: FloatPolicy,
             mem: []u8,
             used: [3]usize = .{ 0, 0, 0 },
+            /// Each region's allocator: it outlives `build`, since a proc taking an allocator
+            /// allocates from its case's region during the call.
+            fbas: [3]std.heap.FixedBufferAllocator = undefined,
+            /// Bytes of each region written since it was last poisoned (case and allocations).
+            dirty: [3]usize = .{ 0, 0, 0 },
             rerun: bool,
 
             fn region(self: *Runner, i: usize) []u8 {
@@ -684,14 +747,16 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
 
             /// Build the case into region i from a fresh source (same bytes give the same value).
             fn build(self: *Runner, i: usize, proto: Src) !Case {
-                // Poison what the previous case used, so stale reads show 0xAA.
-                @memset(self.region(i)[0..self.used[i]], 0xAA);
-                var fba = std.heap.FixedBufferAllocator.init(self.region(i));
+                // Poison what the previous case used (its values and what its procs allocated),
+                // so stale reads show 0xAA.
+                @memset(self.region(i)[0..@max(self.dirty[i], self.fbas[i].end_index)], 0xAA);
+                self.dirty[i] = 0;
+                self.fbas[i] = std.heap.FixedBufferAllocator.init(self.region(i));
                 var src = proto;
-                src.alloc = fba.allocator();
+                src.alloc = self.fbas[i].allocator();
                 const input = try gen(Input, &src);
                 const state = try gen(State, &src);
-                self.used[i] = fba.end_index;
+                self.used[i] = self.fbas[i].end_index;
                 return .{ .input = input, .state = state };
             }
 
@@ -736,15 +801,39 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                     ok = eql(Result, rv, rr, .bitwise, &ignore);
                 }
                 if (!attributed) {
-                    if (!detect or printed.pos() == 0) return ok;
-                    // The first text any proc printed: attribute it from now on, this case again.
-                    where.printing = true;
+                    if (detect and printed.pos() != 0) {
+                        // The first text any proc printed: attribute it from now on, this case again.
+                        where.printing = true;
+                        printed.reset();
+                        return self.check(proto, case_no, true);
+                    }
+                } else {
+                    ok = ok and printed.rangesEqual(0, marks[1], marks[1], marks[2]) and
+                        (!again or printed.rangesEqual(marks[1], marks[2], marks[2], marks[3]));
                     printed.reset();
-                    return self.check(proto, case_no, true);
                 }
-                ok = ok and printed.rangesEqual(0, marks[1], marks[1], marks[2]) and
-                    (!again or printed.rangesEqual(marks[1], marks[2], marks[2], marks[3]));
-                printed.reset();
+                if (comptime takes_alloc) {
+                    if (ok and case_no % alloc_failure_every == 0) ok = try self.checkAllocFailure(proto);
+                }
+                return ok;
+            }
+
+            /// The case again with every allocation failing: both must answer the same.
+            fn checkAllocFailure(self: *Runner, proto: Src) !bool {
+                const attributed = where.printing;
+                var fp = proto;
+                fp.proc_alloc = failing_allocator;
+                const cb = try self.build(0, fp);
+                const rb = self.call(self.baseline, cb, 1);
+                const m1 = printed.pos();
+                const cv = try self.build(1, fp);
+                const rv = self.call(self.variant, cv, 2);
+                where.alloc_failure_cases += 1;
+                var ok = eql(Result, rb, rv, self.policy, &where.stats);
+                if (attributed) {
+                    ok = ok and printed.rangesEqual(0, m1, m1, printed.pos());
+                    printed.reset();
+                }
                 return ok;
             }
 
@@ -758,22 +847,39 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 // Decode the shrunk case for the record, then print both outputs (and texts).
                 const s = Src{ .mode = .replay, .bytes = best, .alloc = undefined };
                 printed.reset();
-                const cb = self.build(0, s) catch return;
-                const rb = self.call(self.baseline, cb, 1);
-                const m1 = printed.pos();
-                const cv = self.build(1, s) catch return;
-                const rv = self.call(self.variant, cv, 2);
-                const m2 = printed.pos();
+                var cb = self.build(0, s) catch return;
+                var rb = self.call(self.baseline, cb, 1);
+                var m1 = printed.pos();
+                var cv = self.build(1, s) catch return;
+                var rv = self.call(self.variant, cv, 2);
+                var m2 = printed.pos();
+                var ignore: FloatStats = .{};
+                var alloc_fails = false;
+                if (comptime takes_alloc) {
+                    if (eql(Result, rb, rv, self.policy, &ignore) and printed.rangesEqual(0, m1, m1, m2)) {
+                        // They differ only when every allocation fails: show that.
+                        alloc_fails = true;
+                        printed.reset();
+                        var fs = s;
+                        fs.proc_alloc = failing_allocator;
+                        cb = self.build(0, fs) catch return;
+                        rb = self.call(self.baseline, cb, 1);
+                        m1 = printed.pos();
+                        cv = self.build(1, fs) catch return;
+                        rv = self.call(self.variant, cv, 2);
+                        m2 = printed.pos();
+                    }
+                }
                 var tb: [2048]u8 = undefined;
                 var tv: [2048]u8 = undefined;
                 const text_b = printed.read(0, m1, &tb);
                 const text_v = printed.read(m1, m2, &tv);
                 printed.reset();
-                emit("{{\"t\":\"counterexample\",\"phase\":\"{s}\",\"case\":{d},\"bytes\":\"{x}\",\"input\":\"{f}\",\"baseline\":\"{f}\",\"variant\":\"{f}\",\"printed\":{},\"baseline_text\":\"{f}\",\"variant_text\":\"{f}\",\"text_bytes\":[{d},{d}]}}", .{
+                emit("{{\"t\":\"counterexample\",\"phase\":\"{s}\",\"case\":{d},\"bytes\":\"{x}\",\"input\":\"{f}\",\"baseline\":\"{f}\",\"variant\":\"{f}\",\"printed\":{},\"baseline_text\":\"{f}\",\"variant_text\":\"{f}\",\"text_bytes\":[{d},{d}],\"alloc_fails\":{}}}", .{
                     phase,                           case_no,                                 best,
                     fmtAny(.{ cb.input, cb.state }), fmtAny(.{ rb.out, rb.input, rb.state }), fmtAny(.{ rv.out, rv.input, rv.state }),
                     where.printing,                  jsonText(text_b),                        jsonText(text_v),
-                    m1,                              m2 - m1,
+                    m1,                              m2 - m1,                                 alloc_fails,
                 });
             }
 
@@ -807,7 +913,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                     std.Thread.sleep(std.time.ns_per_ms);
                 }
                 // The child wrote into the shared regions: poison them whole before the next case.
-                self.used = .{ region_size, region_size, region_size };
+                self.dirty = .{ region_size, region_size, region_size };
                 if (len_ptr.* == 0) return start;
                 return shared[8..][0..len_ptr.*];
             }
@@ -971,6 +1077,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 where = shared;
             }
             var r = Runner{ .baseline = baseline, .variant = variants[args.variant].proc, .hooks = hooks, .policy = policy, .mem = mem, .rerun = args.rerun };
+            for (0..3) |k| r.fbas[k] = std.heap.FixedBufferAllocator.init(r.region(k)[0..0]);
             const corpus: []const []const u8 = if (args.replay) |p| readCorpus(alloc, p) catch &.{} else &.{};
             if (!testing) {
                 if (std.mem.eql(u8, args.mode, "bench")) return bench(&r, args, corpus);
@@ -1022,9 +1129,9 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 from = .{ phase, case + 1 };
             }
             const short = !exhaustive and where.done[2] < args.cases;
-            emit("{{\"t\":\"done\",\"done\":[{d},{d},{d},{d}],\"failures\":{d},\"out_of_domain\":{d},\"attempts\":{d},\"short\":{},\"printed\":{},\"max_ulp\":{d},\"max_abs\":{e},\"argmax\":{?d},\"ns\":{d}}}", .{
+            emit("{{\"t\":\"done\",\"done\":[{d},{d},{d},{d}],\"failures\":{d},\"out_of_domain\":{d},\"attempts\":{d},\"short\":{},\"printed\":{},\"alloc_failure_cases\":{d},\"max_ulp\":{d},\"max_abs\":{e},\"argmax\":{?d},\"ns\":{d}}}", .{
                 where.done[0],         where.done[1],   where.done[2],   where.done[3],    where.failures,  where.out_of_domain,
-                where.attempts,        short,           where.printing,  where.stats.max_ulp, where.stats.max_abs, where.stats.argmax,
+                where.attempts,        short,           where.printing,  where.alloc_failure_cases, where.stats.max_ulp, where.stats.max_abs, where.stats.argmax,
                 nowNs() - t0,
             });
             std.posix.exit(0);
@@ -1103,6 +1210,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             where.batch_start = i;
             where.batch_done = where.done[phase];
             where.batch_failures = where.failures;
+            where.batch_alloc = where.alloc_failure_cases;
         }
 
         /// True when a proc printed during the current batch (while text was not yet compared):
@@ -1113,6 +1221,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             printed.reset();
             where.done[where.batch_phase] = where.batch_done;
             where.failures = where.batch_failures;
+            where.alloc_failure_cases = where.batch_alloc;
             return true;
         }
 
@@ -1128,9 +1237,9 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             var fba = std.heap.FixedBufferAllocator.init(arena_mem);
             for (cases, 0..) |*c, i| {
                 var src: Src = if (corpus.len > 0)
-                    .{ .mode = .replay, .bytes = corpus[i], .alloc = fba.allocator() }
+                    .{ .mode = .replay, .bytes = corpus[i], .alloc = fba.allocator(), .proc_alloc = call_fba.allocator() }
                 else
-                    .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator() };
+                    .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator(), .proc_alloc = call_fba.allocator() };
                 c.input = gen(Input, &src) catch std.posix.exit(2);
                 c.state = gen(State, &src) catch std.posix.exit(2);
             }
@@ -1168,7 +1277,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             const arena_mem = std.heap.page_allocator.alloc(u8, region_size) catch std.posix.exit(2);
             var fba = std.heap.FixedBufferAllocator.init(arena_mem);
             for (cases, 0..) |*c, i| {
-                var src: Src = .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator() };
+                var src: Src = .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator(), .proc_alloc = call_fba.allocator() };
                 c.input = gen(Input, &src) catch std.posix.exit(2);
                 c.state = gen(State, &src) catch std.posix.exit(2);
             }
@@ -1183,6 +1292,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             for (0..reps) |_| {
                 for (cases) |*c| {
                     hooks.load_state(&c.state);
+                    if (comptime takes_alloc) call_fba.reset();
                     const out = proc(c.input);
                     std.mem.doNotOptimizeAway(&out);
                 }

@@ -18,6 +18,8 @@ export interface Counterexample {
   /** What each side printed on the case, when any proc of the event printed. */
   baselineText?: string;
   variantText?: string;
+  /** The outputs shown are the ones with every allocation failing (they agree otherwise). */
+  allocFails?: boolean;
 }
 
 export interface Incident {
@@ -49,6 +51,8 @@ export interface TierResult {
   textCompared: boolean;
   /** Some proc printed during the tier. */
   printed: boolean;
+  /** Cases also run with an allocator whose every allocation fails (procs taking one). */
+  allocFailureCases: number;
   /** Variant panics, hangs, crashes: a rejection. */
   incidents: Incident[];
   maxUlp: number;
@@ -89,6 +93,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
     inconclusive: false,
     textCompared: false,
     printed: false,
+    allocFailureCases: 0,
     incidents: [],
     maxUlp: 0,
     maxAbs: 0,
@@ -146,6 +151,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
           baseline: String(m.baseline),
           variant: String(m.variant),
           ...(m.printed === true ? { baselineText: String(m.baseline_text), variantText: String(m.variant_text) } : {}),
+          ...(m.alloc_fails === true ? { allocFails: true } : {}),
         });
         break;
       case "panic":
@@ -181,6 +187,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
         res.attempts = Number(m.attempts ?? 0);
         res.inconclusive = m.short === true;
         res.printed = m.printed === true;
+        res.allocFailureCases = Number(m.alloc_failure_cases ?? 0);
         res.maxUlp = Number(m.max_ulp);
         res.maxAbs = Number(m.max_abs);
         res.harnessNs = Number(m.ns);
