@@ -54,13 +54,23 @@ function skipLiteral(text: string, start: number): number {
   return text.length;
 }
 
+/** Opening brackets in `text`, literals and comments included (an upper bound on nesting). */
+export function countOpenBrackets(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) n++; // ( [ {
+  }
+  return n;
+}
+
 /**
  * The first line (index into `lines`) at which brackets open more than `max` levels deep,
  * counting across lines (comments and literals ignored), or -1.
  */
 export function lineExceedingDepth(lines: readonly string[], max: number): number {
   let opens = 0;
-  for (const l of lines) for (let i = 0; i < l.length; i++) if ("([{".includes(l[i])) opens++;
+  for (const l of lines) opens += countOpenBrackets(l);
   if (opens <= max) return -1;
   let base = 0;
   for (let k = 0; k < lines.length; k++) {

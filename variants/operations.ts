@@ -328,7 +328,7 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
     prep.corpus.cleanup();
     if (!r.ok) {
       if (p.tier === "smoke") await dropGate();
-      return { ok: false, diagnostics: [usage("KORU080", `variant test stopped: ${r.message}`, target.file)] };
+      return { ok: false, diagnostics: [usage("KORU121", `variant test stopped: ${r.message}`, target.file)] };
     }
     tiers.push(r.result);
     // A failing or inconclusive smoke tier already decides: the gate would only repeat it.
@@ -511,7 +511,7 @@ async function benchWith(
     ...sig(input),
   });
   prep.corpus.cleanup();
-  if (!r.ok) return { ok: false, diagnostics: [usage("KORU081", `benchmark failed: ${r.message}`, prep.target.file)] };
+  if (!r.ok) return { ok: false, diagnostics: [usage("KORU122", `benchmark failed: ${r.message}`, prep.target.file)] };
   return { ok: true, bench: { ...r.result, buildMs: prep.build.ms } };
 }
 
@@ -618,7 +618,7 @@ export async function reviewVariant(
       ok: false,
       diagnostics: [
         usage(
-          "KORU082",
+          "KORU123",
           `no evidence for ${t.tag} of ${target.sym.canonical}: run 'koruc variants test' first`,
           target.file,
         ),
