@@ -1069,13 +1069,19 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             proto_fd = std.posix.dup(1) catch 1;
             if (testing) printed.open() else silence();
             // Regions and counters shared with the supervising parent (no copy-on-write on fork).
-            const mem = sharedAlloc(3 * region_size) orelse std.posix.exit(2);
+            const mem = sharedAlloc(3 * region_size) orelse {
+                emit("{{\"t\":\"error\",\"msg\":\"cannot map the case regions\"}}", .{});
+                std.posix.exit(2);
+            };
             @memset(mem, 0xAA);
-            if (sharedAlloc(@sizeOf(Where))) |w| {
-                const shared: *Where = @ptrCast(@alignCast(w.ptr));
-                shared.* = .{};
-                where = shared;
-            }
+            // The supervisor reads the counts its children leave here: without it there is no run.
+            const w = sharedAlloc(@sizeOf(Where)) orelse {
+                emit("{{\"t\":\"error\",\"msg\":\"cannot map shared memory\"}}", .{});
+                std.posix.exit(2);
+            };
+            const shared: *Where = @ptrCast(@alignCast(w.ptr));
+            shared.* = .{};
+            where = shared;
             var r = Runner{ .baseline = baseline, .variant = variants[args.variant].proc, .hooks = hooks, .policy = policy, .mem = mem, .rerun = args.rerun };
             for (0..3) |k| r.fbas[k] = std.heap.FixedBufferAllocator.init(r.region(k)[0..0]);
             const corpus: []const []const u8 = if (args.replay) |p| readCorpus(alloc, p) catch &.{} else &.{};

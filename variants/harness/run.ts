@@ -124,6 +124,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
   if (child.spawnError) return { ok: false, message: `cannot start the harness: ${child.spawnError}` };
   let stop: Incident | undefined;
   let finished = false;
+  let harnessError: string | undefined;
   for (const line of child.stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
     let m: Record<string, unknown>;
@@ -133,6 +134,9 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
       continue;
     }
     switch (m.t) {
+      case "error":
+        harnessError = String(m.msg);
+        break;
       case "start":
         res.exhaustive = m.exhaustive === true;
         res.spaceBits = typeof m.space_bits === "number" ? m.space_bits : null;
@@ -195,6 +199,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
         break;
     }
   }
+  if (harnessError !== undefined) return { ok: false, message: `the harness could not run: ${harnessError}` };
   if (!finished) {
     if (!stop) {
       if (child.timedOut)
