@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { koruc, workspace } from "../test/helpers.js";
+import { runProcess } from "../compiler/index.js";
+import { KORUC, workspace } from "../test/helpers.js";
 import { listVariants, proposeVariant, removeVariant, selectVariant, testVariant } from "./index.js";
 
 const PROGRAM = `~import "$std/io"
@@ -20,11 +21,13 @@ const std = @import("std");
     return .{ .out = a +% b };
 }
 
-// Overflows (a safety panic) on part of its inputs: those are outside its domain.
+// Overflows (a safety panic) on part of its inputs: those are outside its domain. It prints
+// too, so text shows up in batches where a case also kills the harness's child.
 ~event sum { a: u32, b: u32 }
 | out u32
 
 ~proc sum {
+    if (a % 4 == 1) std.debug.print("sum of {d}\\n", .{a});
     return .{ .out = a + b };
 }
 
@@ -35,6 +38,17 @@ const std = @import("std");
 ~proc narrow {
     if (a % 8 != 0) unreachable;
     return .{ .out = a / 8 };
+}
+
+// Takes an allocator: with every allocation failing it answers \`oom\`.
+~event dup { s: []const u8, alloc: std.mem.Allocator }
+| copy []u8
+| oom
+
+~proc dup {
+    const out = alloc.alloc(u8, s.len) catch return .{ .oom = .{} };
+    @memcpy(out, s);
+    return .{ .copy = out };
 }
 
 ~tally(a: 3, b: 4)
@@ -59,7 +73,24 @@ const SIDECAR = `// Variants of the test program.
 }
 
 ~proc sum|zig(wrapping) {
+    if (a & 3 == 1) std.debug.print("sum of {d}\\n", .{a});
     return .{ .out = a +% b };
+}
+
+~proc sum|zig(quiet) {
+    return .{ .out = a +% b };
+}
+
+~proc dup|zig(dupe) {
+    return .{ .copy = alloc.dupe(u8, s) catch return .{ .oom = .{} } };
+}
+
+~proc dup|zig(panics_on_oom) {
+    return .{ .copy = alloc.dupe(u8, s) catch unreachable };
+}
+
+~proc dup|zig(no_oom) {
+    return .{ .copy = alloc.dupe(u8, s) catch &.{} };
 }
 
 ~proc narrow|zig(shift) {
@@ -115,6 +146,11 @@ describe("variant harness", () => {
     expect(gate?.outOfDomain.length).toBeLessThanOrEqual(20);
     expect(gate?.outOfDomain[0]?.message).toMatch(/overflow/);
     expect(r.evidence.out_of_domain).toBeGreaterThan(200);
+    expect(gate?.printed).toBe(true);
+    const quiet = await testVariant({ file, event: "sum", tag: "quiet" });
+    if (!quiet.ok) throw new Error(JSON.stringify(quiet.diagnostics));
+    expect(quiet.evidence.verdict).toBe("rejected");
+    expect(quiet.evidence.counterexamples[0].baselineText).toMatch(/^sum of \d+\n$/);
   });
 
   it("calls a test inconclusive when the baseline is defined on too few inputs", async () => {
@@ -125,10 +161,28 @@ describe("variant harness", () => {
     const smoke = r.evidence.tiers[0];
     expect(smoke.cases.random).toBeLessThan(100);
     expect(smoke.attempts).toBe(400);
-    const cli = koruc(["variants", "test", file, "narrow", "shift"]);
+    const cli = await korucAsync(["variants", "test", file, "narrow", "shift"]);
     expect(cli.status, cli.stderr).toBe(1);
     expect(cli.stderr).toMatch(/^inconclusive: /m);
     expect((await selectVariant({ file, event: "narrow", tag: "shift" })).ok).toBe(false);
+  });
+
+  it("runs procs taking an allocator with every allocation failing too: both must answer alike", async () => {
+    const good = await testVariant({ file, event: "dup", tag: "dupe" });
+    if (!good.ok) throw new Error(JSON.stringify(good.diagnostics));
+    expect(good.evidence.verdict, good.evidence.reasons.join("; ")).toBe("passed_tests");
+    expect(good.evidence.alloc_failure_cases).toBeGreaterThan(2_500);
+    const panics = await testVariant({ file, event: "dup", tag: "panics_on_oom" });
+    if (!panics.ok) throw new Error(JSON.stringify(panics.diagnostics));
+    expect(panics.evidence.verdict).toBe("rejected");
+    expect(panics.evidence.incidents[0]).toMatchObject({ kind: "panic", side: "variant" });
+    expect(panics.evidence.incidents[0].message).toMatch(/OutOfMemory/);
+    const noOom = await testVariant({ file, event: "dup", tag: "no_oom" });
+    if (!noOom.ok) throw new Error(JSON.stringify(noOom.diagnostics));
+    expect(noOom.evidence.verdict).toBe("rejected");
+    expect(noOom.evidence.counterexamples[0].allocFails).toBe(true);
+    expect(noOom.evidence.counterexamples[0].baseline).toMatch(/\.oom/);
+    expect(noOom.evidence.reasons.join(" ")).toMatch(/with every allocation failing gives/);
   });
 
   it("keeps no proposal that does not compile, and removes variants without touching the baseline", async () => {
@@ -152,10 +206,24 @@ describe("variant harness", () => {
     expect(text).toMatch(/tally\|zig\(silent\)/);
     const listed = await listVariants({ file });
     if (!listed.ok) throw new Error("list failed");
-    expect(listed.variants.map((v) => v.tag).sort()).toEqual(["zig(shift)", "zig(silent)", "zig(wrapping)"]);
+    expect(listed.variants.map((v) => v.tag).sort()).toEqual([
+      "zig(dupe)",
+      "zig(no_oom)",
+      "zig(panics_on_oom)",
+      "zig(quiet)",
+      "zig(shift)",
+      "zig(silent)",
+      "zig(wrapping)",
+    ]);
     // From the command line too; an unknown tag is a usage error.
-    expect(koruc(["variants", "remove", file, "narrow", "shift"]).status).toBe(0);
-    expect(koruc(["variants", "remove", file, "narrow", "shift"]).status).toBe(2);
+    expect((await korucAsync(["variants", "remove", file, "narrow", "shift"])).status).toBe(0);
+    expect((await korucAsync(["variants", "remove", file, "narrow", "shift"])).status).toBe(2);
     expect(readFileSync(file).equals(baselineBytes)).toBe(true);
   });
 });
+
+/** The real koruc CLI, asynchronously (a worker blocked on a long build would stall vitest). */
+async function korucAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await runProcess(process.execPath, [KORUC, ...args], { stdin: "ignore", timeoutMs: 600_000 });
+  return { status: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+}

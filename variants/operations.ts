@@ -382,6 +382,7 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
     incidents: tiers.flatMap((t) => t.incidents),
     out_of_domain: tiers.reduce((n, t) => n + t.outOfDomainCount, 0),
     text_compared: tiers.every((t) => t.textCompared),
+    alloc_failure_cases: tiers.reduce((n, t) => n + t.allocFailureCases, 0),
     max_ulp: Math.max(0, ...tiers.map((t) => t.maxUlp)),
     max_abs: Math.max(0, ...tiers.map((t) => t.maxAbs)),
     scan,
@@ -427,7 +428,7 @@ export function judge(ev: Evidence): void {
         ? `; it prints ${JSON.stringify(c.variantText)}, the baseline ${JSON.stringify(c.baselineText)}`
         : "";
     reasons.push(
-      `differs from the baseline on ${failures} of ${total} cases${c ? `; smallest found: input ${c.input} gives ${c.variant}, the baseline ${c.baseline}${texts}` : ""}`,
+      `differs from the baseline on ${failures} of ${total} cases${c ? `; smallest found: input ${c.input}${c.allocFails ? " with every allocation failing" : ""} gives ${c.variant}, the baseline ${c.baseline}${texts}` : ""}`,
     );
   }
   // Too few inputs in the baseline's domain: no claim either way.

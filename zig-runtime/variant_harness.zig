@@ -29,9 +29,12 @@ pub const Src = struct {
     bits: u64 = 0,
     /// Canonical bytes of every choice made, to store a case (null: not recording).
     tape: ?*std.ArrayList(u8) = null,
+    /// The allocator a proc's `std.mem.Allocator` input gets (null: the case's own fresh,
+    /// poisoned region, like the rest of the case).
+    proc_alloc: ?std.mem.Allocator = null,
     alloc: std.mem.Allocator,
 
-    fn record(self: *Src, b: u8) void {
+    inline fn record(self: *Src, b: u8) void {
         if (self.tape) |t| t.append(std.heap.page_allocator, b) catch {};
     }
 
@@ -187,6 +190,8 @@ fn genLen(src: *Src) usize {
 pub const GenError = error{OutOfMemory};
 
 pub fn gen(comptime T: type, src: *Src) GenError!T {
+    // An allocator is not drawn from bytes: the harness hands one over (see `Src.proc_alloc`).
+    if (T == std.mem.Allocator) return src.proc_alloc orelse src.alloc;
     switch (@typeInfo(T)) {
         .void => return {},
         .bool => {
@@ -269,6 +274,7 @@ pub fn gen(comptime T: type, src: *Src) GenError!T {
 // their first `max_len` elements, as `gen` would read them.
 
 pub fn encode(comptime T: type, v: T, out: *std.ArrayList(u8), alloc: std.mem.Allocator) GenError!void {
+    if (T == std.mem.Allocator) return;
     switch (@typeInfo(T)) {
         .void => {},
         .bool => try out.append(alloc, @as(u8, @intFromBool(v)) << 2),
@@ -414,6 +420,8 @@ fn floatEq(comptime T: type, a: T, b: T, policy: FloatPolicy, stats: *FloatStats
 }
 
 pub fn eql(comptime T: type, a: T, b: T, policy: FloatPolicy, stats: *FloatStats) bool {
+    // The allocators were handed over by the harness; what was allocated is compared as output.
+    if (T == std.mem.Allocator) return true;
     switch (@typeInfo(T)) {
         .void => return true,
         .bool, .int, .@"enum" => return a == b,
@@ -511,6 +519,15 @@ pub const Where = struct {
     stats: FloatStats = .{},
     /// Some proc printed: from then on each call's text is attributed and compared.
     printing: bool = false,
+    /// The batch of cases not yet checked for printed text (phase, first case, counts before
+    /// it): when text turns up, the batch runs again with each call's text compared.
+    batch_phase: u8 = 0,
+    batch_start: u64 = 0,
+    batch_done: u64 = 0,
+    batch_failures: u64 = 0,
+    batch_alloc: u64 = 0,
+    /// Cases also run with every allocation failing (procs taking an allocator).
+    alloc_failure_cases: u64 = 0,
 };
 var where_private: Where = .{};
 pub var where: *Where = &where_private;
@@ -648,6 +665,52 @@ fn jsonTextFormat(bytes: []const u8, w: *std.Io.Writer) std.Io.Writer.Error!void
 }
 
 // ---------------------------------------------------------------------------------------
+// Allocation failure: procs that take a `std.mem.Allocator` also run with one whose every
+// allocation fails; baseline and variant must then answer the same way (the same branch,
+// e.g. an `oom` one). A panic is a panic: out of the baseline's domain, a rejection of the
+// variant.
+
+/// True when a value of T holds a `std.mem.Allocator` (a field, nested or optional).
+pub fn hasAllocator(comptime T: type) bool {
+    comptime {
+        if (T == std.mem.Allocator) return true;
+        return switch (@typeInfo(T)) {
+            .@"struct" => |st| blk: {
+                for (st.fields) |f| if (!f.is_comptime and hasAllocator(f.type)) break :blk true;
+                break :blk false;
+            },
+            .optional => |o| hasAllocator(o.child),
+            .array => |a| hasAllocator(a.child),
+            else => false,
+        };
+    }
+}
+
+fn failAlloc(_: *anyopaque, _: usize, _: std.mem.Alignment, _: usize) ?[*]u8 {
+    return null;
+}
+fn failResize(_: *anyopaque, _: []u8, _: std.mem.Alignment, _: usize, _: usize) bool {
+    return false;
+}
+fn failRemap(_: *anyopaque, _: []u8, _: std.mem.Alignment, _: usize, _: usize) ?[*]u8 {
+    return null;
+}
+fn failFree(_: *anyopaque, _: []u8, _: std.mem.Alignment, _: usize) void {}
+
+var fail_state: u8 = 0;
+pub const failing_allocator: std.mem.Allocator = .{
+    .ptr = &fail_state,
+    .vtable = &.{ .alloc = failAlloc, .resize = failResize, .remap = failRemap, .free = failFree },
+};
+
+/// Benchmarks: a proc's allocations come from here, emptied before every call.
+var call_mem: [16 << 20]u8 = undefined;
+var call_fba = std.heap.FixedBufferAllocator.init(&call_mem);
+
+/// One case in this many also runs with every allocation failing.
+const alloc_failure_every: u64 = 4;
+
+// ---------------------------------------------------------------------------------------
 // The harness proper.
 
 pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type) type {
@@ -662,6 +725,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
         const Result = struct { out: Output, input: Input, state: State };
 
         const region_size: usize = 16 << 20;
+        const takes_alloc = hasAllocator(Input);
 
         const Runner = struct {
             baseline: Proc,
@@ -670,6 +734,11 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             policy: FloatPolicy,
             mem: []u8,
             used: [3]usize = .{ 0, 0, 0 },
+            /// Each region's allocator: it outlives `build`, since a proc taking an allocator
+            /// allocates from its case's region during the call.
+            fbas: [3]std.heap.FixedBufferAllocator = undefined,
+            /// Bytes of each region written since it was last poisoned (case and allocations).
+            dirty: [3]usize = .{ 0, 0, 0 },
             rerun: bool,
 
             fn region(self: *Runner, i: usize) []u8 {
@@ -678,14 +747,16 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
 
             /// Build the case into region i from a fresh source (same bytes give the same value).
             fn build(self: *Runner, i: usize, proto: Src) !Case {
-                // Poison what the previous case used, so stale reads show 0xAA.
-                @memset(self.region(i)[0..self.used[i]], 0xAA);
-                var fba = std.heap.FixedBufferAllocator.init(self.region(i));
+                // Poison what the previous case used (its values and what its procs allocated),
+                // so stale reads show 0xAA.
+                @memset(self.region(i)[0..@max(self.dirty[i], self.fbas[i].end_index)], 0xAA);
+                self.dirty[i] = 0;
+                self.fbas[i] = std.heap.FixedBufferAllocator.init(self.region(i));
                 var src = proto;
-                src.alloc = fba.allocator();
+                src.alloc = self.fbas[i].allocator();
                 const input = try gen(Input, &src);
                 const state = try gen(State, &src);
-                self.used[i] = fba.end_index;
+                self.used[i] = self.fbas[i].end_index;
                 return .{ .input = input, .state = state };
             }
 
@@ -706,7 +777,9 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             }
 
             /// True when the variant agrees with the baseline on the case (values and printed text).
-            fn check(self: *Runner, proto: Src, case_no: u64) !bool {
+            /// `detect`: look for printed text after this very case (a seek); the case loop
+            /// instead looks once per batch.
+            fn check(self: *Runner, proto: Src, case_no: u64, detect: bool) !bool {
                 where.stats.current = case_no;
                 const attributed = where.printing;
                 var marks = [4]u64{ 0, 0, 0, 0 };
@@ -728,15 +801,39 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                     ok = eql(Result, rv, rr, .bitwise, &ignore);
                 }
                 if (!attributed) {
-                    if (printed.pos() == 0) return ok;
-                    // The first text any proc printed: attribute it from now on, this case again.
-                    where.printing = true;
+                    if (detect and printed.pos() != 0) {
+                        // The first text any proc printed: attribute it from now on, this case again.
+                        where.printing = true;
+                        printed.reset();
+                        return self.check(proto, case_no, true);
+                    }
+                } else {
+                    ok = ok and printed.rangesEqual(0, marks[1], marks[1], marks[2]) and
+                        (!again or printed.rangesEqual(marks[1], marks[2], marks[2], marks[3]));
                     printed.reset();
-                    return self.check(proto, case_no);
                 }
-                ok = ok and printed.rangesEqual(0, marks[1], marks[1], marks[2]) and
-                    (!again or printed.rangesEqual(marks[1], marks[2], marks[2], marks[3]));
-                printed.reset();
+                if (comptime takes_alloc) {
+                    if (ok and case_no % alloc_failure_every == 0) ok = try self.checkAllocFailure(proto);
+                }
+                return ok;
+            }
+
+            /// The case again with every allocation failing: both must answer the same.
+            fn checkAllocFailure(self: *Runner, proto: Src) !bool {
+                const attributed = where.printing;
+                var fp = proto;
+                fp.proc_alloc = failing_allocator;
+                const cb = try self.build(0, fp);
+                const rb = self.call(self.baseline, cb, 1);
+                const m1 = printed.pos();
+                const cv = try self.build(1, fp);
+                const rv = self.call(self.variant, cv, 2);
+                where.alloc_failure_cases += 1;
+                var ok = eql(Result, rb, rv, self.policy, &where.stats);
+                if (attributed) {
+                    ok = ok and printed.rangesEqual(0, m1, m1, printed.pos());
+                    printed.reset();
+                }
                 return ok;
             }
 
@@ -745,27 +842,44 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 var tape: std.ArrayList(u8) = .empty;
                 var rec = proto;
                 rec.tape = &tape;
-                _ = self.check(rec, case_no) catch {};
+                _ = self.check(rec, case_no, true) catch {};
                 const best = self.shrink(tape.items, case_no);
                 // Decode the shrunk case for the record, then print both outputs (and texts).
                 const s = Src{ .mode = .replay, .bytes = best, .alloc = undefined };
                 printed.reset();
-                const cb = self.build(0, s) catch return;
-                const rb = self.call(self.baseline, cb, 1);
-                const m1 = printed.pos();
-                const cv = self.build(1, s) catch return;
-                const rv = self.call(self.variant, cv, 2);
-                const m2 = printed.pos();
+                var cb = self.build(0, s) catch return;
+                var rb = self.call(self.baseline, cb, 1);
+                var m1 = printed.pos();
+                var cv = self.build(1, s) catch return;
+                var rv = self.call(self.variant, cv, 2);
+                var m2 = printed.pos();
+                var ignore: FloatStats = .{};
+                var alloc_fails = false;
+                if (comptime takes_alloc) {
+                    if (eql(Result, rb, rv, self.policy, &ignore) and printed.rangesEqual(0, m1, m1, m2)) {
+                        // They differ only when every allocation fails: show that.
+                        alloc_fails = true;
+                        printed.reset();
+                        var fs = s;
+                        fs.proc_alloc = failing_allocator;
+                        cb = self.build(0, fs) catch return;
+                        rb = self.call(self.baseline, cb, 1);
+                        m1 = printed.pos();
+                        cv = self.build(1, fs) catch return;
+                        rv = self.call(self.variant, cv, 2);
+                        m2 = printed.pos();
+                    }
+                }
                 var tb: [2048]u8 = undefined;
                 var tv: [2048]u8 = undefined;
                 const text_b = printed.read(0, m1, &tb);
                 const text_v = printed.read(m1, m2, &tv);
                 printed.reset();
-                emit("{{\"t\":\"counterexample\",\"phase\":\"{s}\",\"case\":{d},\"bytes\":\"{x}\",\"input\":\"{f}\",\"baseline\":\"{f}\",\"variant\":\"{f}\",\"printed\":{},\"baseline_text\":\"{f}\",\"variant_text\":\"{f}\",\"text_bytes\":[{d},{d}]}}", .{
+                emit("{{\"t\":\"counterexample\",\"phase\":\"{s}\",\"case\":{d},\"bytes\":\"{x}\",\"input\":\"{f}\",\"baseline\":\"{f}\",\"variant\":\"{f}\",\"printed\":{},\"baseline_text\":\"{f}\",\"variant_text\":\"{f}\",\"text_bytes\":[{d},{d}],\"alloc_fails\":{}}}", .{
                     phase,                           case_no,                                 best,
                     fmtAny(.{ cb.input, cb.state }), fmtAny(.{ rb.out, rb.input, rb.state }), fmtAny(.{ rv.out, rv.input, rv.state }),
                     where.printing,                  jsonText(text_b),                        jsonText(text_v),
-                    m1,                              m2 - m1,
+                    m1,                              m2 - m1,                                 alloc_fails,
                 });
             }
 
@@ -799,7 +913,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                     std.Thread.sleep(std.time.ns_per_ms);
                 }
                 // The child wrote into the shared regions: poison them whole before the next case.
-                self.used = .{ region_size, region_size, region_size };
+                self.dirty = .{ region_size, region_size, region_size };
                 if (len_ptr.* == 0) return start;
                 return shared[8..][0..len_ptr.*];
             }
@@ -807,7 +921,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             fn shrinkIn(self: *Runner, shared: []u8, case_no: u64) void {
                 const len_ptr: *u64 = @ptrCast(@alignCast(shared[0..8]));
                 var best: []const u8 = std.heap.page_allocator.dupe(u8, shared[8..][0..len_ptr.*]) catch return;
-                _ = self.check(.{ .mode = .replay, .bytes = best, .alloc = undefined }, case_no) catch {};
+                _ = self.check(.{ .mode = .replay, .bytes = best, .alloc = undefined }, case_no, true) catch {};
                 var best_size = self.used[0];
                 var tries: usize = 0;
                 const deadline = nowNs() + std.time.ns_per_s;
@@ -825,7 +939,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                                 const cand = mutate(best, start, end, how) orelse continue;
                                 tries += 1;
                                 const s = Src{ .mode = .replay, .bytes = cand, .alloc = undefined };
-                                const fails = !(self.check(s, case_no) catch true);
+                                const fails = !(self.check(s, case_no, true) catch true);
                                 // A smaller byte string must not build a larger value (a length read anew).
                                 if (fails and self.used[0] <= best_size) {
                                     best = cand;
@@ -955,14 +1069,21 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             proto_fd = std.posix.dup(1) catch 1;
             if (testing) printed.open() else silence();
             // Regions and counters shared with the supervising parent (no copy-on-write on fork).
-            const mem = sharedAlloc(3 * region_size) orelse std.posix.exit(2);
+            const mem = sharedAlloc(3 * region_size) orelse {
+                emit("{{\"t\":\"error\",\"msg\":\"cannot map the case regions\"}}", .{});
+                std.posix.exit(2);
+            };
             @memset(mem, 0xAA);
-            if (sharedAlloc(@sizeOf(Where))) |w| {
-                const shared: *Where = @ptrCast(@alignCast(w.ptr));
-                shared.* = .{};
-                where = shared;
-            }
+            // The supervisor reads the counts its children leave here: without it there is no run.
+            const w = sharedAlloc(@sizeOf(Where)) orelse {
+                emit("{{\"t\":\"error\",\"msg\":\"cannot map shared memory\"}}", .{});
+                std.posix.exit(2);
+            };
+            const shared: *Where = @ptrCast(@alignCast(w.ptr));
+            shared.* = .{};
+            where = shared;
             var r = Runner{ .baseline = baseline, .variant = variants[args.variant].proc, .hooks = hooks, .policy = policy, .mem = mem, .rerun = args.rerun };
+            for (0..3) |k| r.fbas[k] = std.heap.FixedBufferAllocator.init(r.region(k)[0..0]);
             const corpus: []const []const u8 = if (args.replay) |p| readCorpus(alloc, p) catch &.{} else &.{};
             if (!testing) {
                 if (std.mem.eql(u8, args.mode, "bench")) return bench(&r, args, corpus);
@@ -1002,13 +1123,21 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                     });
                 }
                 if (side != 1) std.posix.exit(code);
+                // Text printed in the dead child's unchecked batch: run that batch again with
+                // text compared (the case that died dies again and is counted then).
+                if (textTurnedUp()) {
+                    from = .{ where.batch_phase, where.batch_start };
+                    continue;
+                }
                 where.out_of_domain += 1;
+                // Whatever the dead call printed is not part of the next case's text.
+                printed.reset();
                 from = .{ phase, case + 1 };
             }
             const short = !exhaustive and where.done[2] < args.cases;
-            emit("{{\"t\":\"done\",\"done\":[{d},{d},{d},{d}],\"failures\":{d},\"out_of_domain\":{d},\"attempts\":{d},\"short\":{},\"printed\":{},\"max_ulp\":{d},\"max_abs\":{e},\"argmax\":{?d},\"ns\":{d}}}", .{
+            emit("{{\"t\":\"done\",\"done\":[{d},{d},{d},{d}],\"failures\":{d},\"out_of_domain\":{d},\"attempts\":{d},\"short\":{},\"printed\":{},\"alloc_failure_cases\":{d},\"max_ulp\":{d},\"max_abs\":{e},\"argmax\":{?d},\"ns\":{d}}}", .{
                 where.done[0],         where.done[1],   where.done[2],   where.done[3],    where.failures,  where.out_of_domain,
-                where.attempts,        short,           where.printing,  where.stats.max_ulp, where.stats.max_abs, where.stats.argmax,
+                where.attempts,        short,           where.printing,  where.alloc_failure_cases, where.stats.max_ulp, where.stats.max_abs, where.stats.argmax,
                 nowNs() - t0,
             });
             std.posix.exit(0);
@@ -1034,11 +1163,20 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 };
                 where.phase.store(phase, .seq_cst);
                 var i: u64 = first;
-                while (i < total) : (i += 1) {
-                    if (phase == 2) {
-                        if (where.done[2] >= args.cases) break;
-                        where.attempts = i + 1;
+                startBatch(phase, i);
+                while (true) {
+                    const end = i >= total or (phase == 2 and where.done[2] >= args.cases);
+                    // Printed text is looked for once per batch of cases (a seek costs as much
+                    // as a case), before a failure is reported and at the end of the phase.
+                    if (end or i - where.batch_start >= text_batch) {
+                        if (textTurnedUp()) {
+                            i = where.batch_start;
+                            continue;
+                        }
+                        startBatch(phase, i);
                     }
+                    if (end) break;
+                    if (phase == 2) where.attempts = i + 1;
                     where.case.store(i, .monotonic);
                     const proto: Src = switch (phase) {
                         0 => .{ .mode = .replay, .bytes = corpus[i], .alloc = undefined },
@@ -1046,21 +1184,51 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                         2 => .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = undefined },
                         else => .{ .mode = .exhaustive, .bits = i, .alloc = undefined },
                     };
-                    const ok = r.check(proto, i) catch |e| {
+                    const ok = r.check(proto, i, false) catch |e| {
                         emit("{{\"t\":\"skip\",\"phase\":\"{s}\",\"case\":{d},\"why\":\"{s}\"}}", .{ phase_names[phase], i, @errorName(e) });
+                        i += 1;
                         continue;
                     };
                     where.done[phase] += 1;
                     if (!ok) {
                         where.failures += 1;
+                        if (textTurnedUp()) {
+                            i = where.batch_start;
+                            continue;
+                        }
                         if (where.shown < args.max_failures) {
                             where.shown += 1;
                             r.report(proto, phase_names[phase], i);
+                            // Shrinking may have printed (into the same memory file): not this batch's text.
+                            if (!where.printing) printed.reset();
                         }
                     }
                     if (i % 65536 == 65535) emit("{{\"t\":\"progress\",\"phase\":\"{s}\",\"done\":{d},\"total\":{d}}}", .{ phase_names[phase], i + 1, total });
+                    i += 1;
                 }
             }
+        }
+
+        const text_batch: u64 = 64;
+
+        fn startBatch(phase: u8, i: u64) void {
+            where.batch_phase = phase;
+            where.batch_start = i;
+            where.batch_done = where.done[phase];
+            where.batch_failures = where.failures;
+            where.batch_alloc = where.alloc_failure_cases;
+        }
+
+        /// True when a proc printed during the current batch (while text was not yet compared):
+        /// text is compared from now on and the batch's counts are rolled back to run it again.
+        fn textTurnedUp() bool {
+            if (where.printing or printed.pos() == 0) return false;
+            where.printing = true;
+            printed.reset();
+            where.done[where.batch_phase] = where.batch_done;
+            where.failures = where.batch_failures;
+            where.alloc_failure_cases = where.batch_alloc;
+            return true;
         }
 
         fn edgeCount() u64 {
@@ -1075,9 +1243,9 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             var fba = std.heap.FixedBufferAllocator.init(arena_mem);
             for (cases, 0..) |*c, i| {
                 var src: Src = if (corpus.len > 0)
-                    .{ .mode = .replay, .bytes = corpus[i], .alloc = fba.allocator() }
+                    .{ .mode = .replay, .bytes = corpus[i], .alloc = fba.allocator(), .proc_alloc = call_fba.allocator() }
                 else
-                    .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator() };
+                    .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator(), .proc_alloc = call_fba.allocator() };
                 c.input = gen(Input, &src) catch std.posix.exit(2);
                 c.state = gen(State, &src) catch std.posix.exit(2);
             }
@@ -1115,7 +1283,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             const arena_mem = std.heap.page_allocator.alloc(u8, region_size) catch std.posix.exit(2);
             var fba = std.heap.FixedBufferAllocator.init(arena_mem);
             for (cases, 0..) |*c, i| {
-                var src: Src = .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator() };
+                var src: Src = .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator(), .proc_alloc = call_fba.allocator() };
                 c.input = gen(Input, &src) catch std.posix.exit(2);
                 c.state = gen(State, &src) catch std.posix.exit(2);
             }
@@ -1130,6 +1298,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             for (0..reps) |_| {
                 for (cases) |*c| {
                     hooks.load_state(&c.state);
+                    if (comptime takes_alloc) call_fba.reset();
                     const out = proc(c.input);
                     std.mem.doNotOptimizeAway(&out);
                 }

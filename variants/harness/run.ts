@@ -18,6 +18,8 @@ export interface Counterexample {
   /** What each side printed on the case, when any proc of the event printed. */
   baselineText?: string;
   variantText?: string;
+  /** The outputs shown are the ones with every allocation failing (they agree otherwise). */
+  allocFails?: boolean;
 }
 
 export interface Incident {
@@ -49,6 +51,8 @@ export interface TierResult {
   textCompared: boolean;
   /** Some proc printed during the tier. */
   printed: boolean;
+  /** Cases also run with an allocator whose every allocation fails (procs taking one). */
+  allocFailureCases: number;
   /** Variant panics, hangs, crashes: a rejection. */
   incidents: Incident[];
   maxUlp: number;
@@ -89,6 +93,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
     inconclusive: false,
     textCompared: false,
     printed: false,
+    allocFailureCases: 0,
     incidents: [],
     maxUlp: 0,
     maxAbs: 0,
@@ -119,6 +124,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
   if (child.spawnError) return { ok: false, message: `cannot start the harness: ${child.spawnError}` };
   let stop: Incident | undefined;
   let finished = false;
+  let harnessError: string | undefined;
   for (const line of child.stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
     let m: Record<string, unknown>;
@@ -128,6 +134,9 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
       continue;
     }
     switch (m.t) {
+      case "error":
+        harnessError = String(m.msg);
+        break;
       case "start":
         res.exhaustive = m.exhaustive === true;
         res.spaceBits = typeof m.space_bits === "number" ? m.space_bits : null;
@@ -146,6 +155,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
           baseline: String(m.baseline),
           variant: String(m.variant),
           ...(m.printed === true ? { baselineText: String(m.baseline_text), variantText: String(m.variant_text) } : {}),
+          ...(m.alloc_fails === true ? { allocFails: true } : {}),
         });
         break;
       case "panic":
@@ -165,8 +175,10 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
                   ? `killed by signal ${m.signal}`
                   : `exit ${m.exit}`,
         };
-        if (inc.side === "baseline") res.outOfDomain.push(inc);
-        else {
+        // A batch run again (its text unchecked when a child died) may report a case twice.
+        if (inc.side === "baseline") {
+          if (!res.outOfDomain.some((o) => o.phase === inc.phase && o.case === inc.case)) res.outOfDomain.push(inc);
+        } else {
           setDone(res, m.done);
           stop = inc;
         }
@@ -179,6 +191,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
         res.attempts = Number(m.attempts ?? 0);
         res.inconclusive = m.short === true;
         res.printed = m.printed === true;
+        res.allocFailureCases = Number(m.alloc_failure_cases ?? 0);
         res.maxUlp = Number(m.max_ulp);
         res.maxAbs = Number(m.max_abs);
         res.harnessNs = Number(m.ns);
@@ -186,6 +199,7 @@ export async function runTier(req: TierRequest): Promise<TierOutcome> {
         break;
     }
   }
+  if (harnessError !== undefined) return { ok: false, message: `the harness could not run: ${harnessError}` };
   if (!finished) {
     if (!stop) {
       if (child.timedOut)
