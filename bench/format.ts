@@ -5,6 +5,7 @@
 //   - `koruc fmt` as a whole (`formatSource`: parse + print + comments).
 // Target: >= 200,000 lines/s for `koruc fmt` as a whole.
 // Usage: node dist/bench/format.js [rounds=9] [lines=20000]
+import { loadavg } from "node:os";
 import { parseModule } from "../compiler/parse.js";
 import { formatSource, printModule, printWithComments } from "../passes/print/index.js";
 import { koruProgram } from "./koru-program-gen.js";
@@ -41,3 +42,8 @@ row("print with comments", ms.comments, `${(ms.comments / ms.parse).toFixed(2)}x
 row("koruc fmt (parse + print)", ms.format, `${(ms.format / ms.parse).toFixed(2)}x parse time`);
 const ok = lines / (ms.format / 1000) >= 200_000;
 console.log(`  target >= 200,000 lines/s for koruc fmt: ${ok ? "met" : "NOT met"} (${rate(ms.format)} lines/s)`);
+console.log(
+  `  load average: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);

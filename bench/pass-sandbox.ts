@@ -8,7 +8,7 @@
 // worker started). The first pass in a process (worker start, WebAssembly load) is printed apart.
 // Usage: node dist/bench/pass-sandbox.js [rounds=15] [lines=2000]
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseOnly } from "../compiler/compile.js";
 import { runAgentPass } from "../passes/sandbox/agent-pass.js";
@@ -53,6 +53,11 @@ try {
   row("first no-op pass in a process (cold)", cold, "worker start and WebAssembly load included");
   console.log(
     `  target <= 50 ms beyond parsing (no-op, warm): ${ms.noop <= 50 ? "met" : "NOT met"} (${ms.noop.toFixed(1)} ms)`,
+  );
+  console.log(
+    `  load average: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
   );
 } finally {
   closeSandbox();
