@@ -36,9 +36,11 @@ export function runAgentPass(
       diagnostic: passError(outcome.kind, name, outcome.reason, file),
       durationMs: outcome.durationMs,
     };
-  // The same text back is the same program: nothing to read back, validate or check again
-  // (the program was valid going in, and checking it gives what it gave before the pass).
-  if (outcome.json === input) return { ok: true, program, durationMs: outcome.durationMs };
+  // The same program back (the sandbox found the same bytes, or the same JSON text): nothing to
+  // read back, validate or check again; the program was valid going in, and checking it gives
+  // what it gave before the pass.
+  if (outcome.json === undefined || outcome.json === input)
+    return { ok: true, program, durationMs: outcome.durationMs };
   let value: unknown;
   try {
     value = JSON.parse(outcome.json);
