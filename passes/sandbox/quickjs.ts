@@ -2,7 +2,8 @@
 // a time limit (interrupt handler), a memory limit and a stack limit; no file system, network
 // or process (QuickJS has none unless a host adds them, and we add none), no clock (Date is
 // fixed at the epoch) and no randomness (Math.random is a fixed-seed generator). The program
-// goes in as JSON text and comes out as JSON text; nothing else crosses the boundary.
+// goes in as JSON text and comes out as JSON text, or as the verdict that it is unchanged;
+// nothing else crosses the boundary.
 import {
   getQuickJS,
   type QuickJSContext,
@@ -165,15 +166,19 @@ export function runWith(
 
 /** `value` in QuickJS's binary object format (a copy), or undefined when it cannot be written. */
 function binary(context: QuickJSContext, value: QuickJSHandle): Buffer | undefined {
+  let encoded: QuickJSHandle | undefined;
   try {
-    const encoded = context.encodeBinaryJSON(value);
+    encoded = context.encodeBinaryJSON(value);
     const bytes = context.getArrayBuffer(encoded);
-    const copy = Buffer.from(bytes.value);
-    bytes.dispose();
-    encoded.dispose();
-    return copy;
+    try {
+      return Buffer.from(bytes.value);
+    } finally {
+      bytes.dispose();
+    }
   } catch {
     return undefined;
+  } finally {
+    encoded?.dispose();
   }
 }
 
