@@ -48,6 +48,8 @@ export interface RunRequest {
   profile: boolean;
   /** Record a sample of one event's inputs for the variant harness. */
   capture?: { event: string; max?: number };
+  /** A run id of the workspace whose edge counts lay out the build (the `pgo` pass). */
+  pgo?: string;
   /** Report hotspots after the run. */
   analyze?: { minShare?: number | undefined; limit?: number | undefined };
   id?: string | number;
@@ -242,7 +244,8 @@ export class Session {
       case "bench_variant":
       case "review_variant":
       case "select_variant":
-      case "revert_variant": {
+      case "revert_variant":
+      case "remove_variant": {
         const entry = cmd.entry ?? this.fixedEntry ?? this.lastEntry;
         if (!entry) throw new OperationError("not_found", "no program yet: give `entry`", "entry");
         const file = pathIn(this.context(reply, undefined), entry, "entry");
@@ -298,6 +301,7 @@ export class Session {
         checkOnly: cmd.check_only ?? false,
         optimize: cmd.optimize ?? "Debug",
         ...(cmd.output !== undefined ? { output: cmd.output } : {}),
+        ...(cmd.pgo !== undefined ? { pgo: cmd.pgo } : {}),
       },
       { ...this.context(reply, cmd.entry, signal), onProgress: undefined },
     );
@@ -334,6 +338,7 @@ export class Session {
       ...(req.transitionCap !== undefined ? { transitionCap: req.transitionCap } : {}),
       ...(req.ccp ? { ccp: req.ccp } : {}),
       ...(req.capture ? { capture: req.capture } : {}),
+      ...(req.pgo !== undefined ? { pgo: req.pgo } : {}),
       ...(req.id !== undefined ? { id: req.id } : {}),
     };
     const ctx: RunContext = {
@@ -408,6 +413,7 @@ function runRequest(cmd: Extract<Command, { cmd: "run" | "analyze" }>): RunReque
     ...(cmd.capture
       ? { capture: { event: cmd.capture.event, ...(cmd.capture.max !== undefined ? { max: cmd.capture.max } : {}) } }
       : {}),
+    ...(cmd.pgo !== undefined ? { pgo: cmd.pgo } : {}),
     ...(cmd.cmd === "analyze" ? { analyze: { minShare: cmd.min_share, limit: cmd.limit } } : {}),
     ...(cmd.id !== undefined ? { id: cmd.id } : {}),
   };

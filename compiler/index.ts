@@ -51,6 +51,7 @@ export { variantIdent } from "./emit/flow.js";
 export type { EmitHooks } from "./emit/program.js";
 export { eventStructName, namespaceOf } from "./emit/program.js";
 export type { ZigWriter } from "./emit/zig-writer.js";
+export { caseState, mentions, moduleVars } from "./module-state.js";
 export { packageRoot, sidecarOf } from "./modules.js";
 export {
   BUILTIN_PASS_NAMES,
@@ -95,6 +96,7 @@ export {
   type KoruJson,
   type KoruJsonResult,
   koruDir,
+  kzFiles,
   readKoruJson,
   WorkspaceError,
   type WorkspaceErrorCode,

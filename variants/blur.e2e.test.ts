@@ -1,6 +1,7 @@
 // End to end on examples/blur: every proposal lands in the sidecar (even written at once), each
 // bad variant is rejected for its own reason, the good one passes, is faster and is selected,
-// and the rebuilt program prints the same output, faster. The baseline's bytes never change.
+// and the rebuilt program prints the same output, faster; removing them all leaves the program as
+// it was. The baseline's bytes never change.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import {
   listVariants,
   proposeVariant,
   readEvidence,
+  removeVariant,
   revertVariant,
   reviewVariant,
   selectVariant,
@@ -112,6 +114,18 @@ describe("blur variants", () => {
     const rev = await revertVariant({ file, event: "blur" });
     expect(rev.ok && rev.previous).toBe("zig(simd16)");
     expect(readEvidence(dir, "blur:blur", "zig(simd16)")?.verdict).toBe("accepted");
+    expect(readFileSync(file).equals(baselineBytes)).toBe(true);
+  });
+
+  it("removes variants (the selected one is unselected first); the baseline's bytes never change", async () => {
+    expect((await selectVariant({ file, event: "blur", tag: "simd16" })).ok).toBe(true);
+    const removed = await Promise.all(["simd16", ...BAD].map((tag) => removeVariant({ file, event: "blur", tag })));
+    for (const r of removed) expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(removed.filter((r) => r.ok && r.unselected).length).toBe(1);
+    expect(existsSync(join(dir, "koru.variants.json"))).toBe(false);
+    // Nothing but comments was left, so the sidecar went too; the program builds as before.
+    expect(existsSync(join(dir, "blur.variants.kz"))).toBe(false);
+    expect(koruc(["build", file, "-o", join(dir, "again")]).status).toBe(0);
     expect(readFileSync(file).equals(baselineBytes)).toBe(true);
   });
 });

@@ -10,7 +10,8 @@ import { writeAtomic } from "./fs.js";
 import type { TierResult } from "./harness/run.js";
 import type { ScanFinding } from "./harness/scan.js";
 
-export type Verdict = "accepted" | "rejected" | "suspect" | "passed_tests";
+/** `inconclusive`: the baseline was outside its domain on too many inputs to decide. */
+export type Verdict = "accepted" | "rejected" | "suspect" | "passed_tests" | "inconclusive";
 
 export interface Evidence {
   version: 1;
@@ -31,6 +32,8 @@ export interface Evidence {
   counterexamples: TierResult["counterexamples"];
   incidents: TierResult["incidents"];
   out_of_domain: number;
+  /** Text printed by the procs was captured and compared on every case. */
+  text_compared?: boolean;
   max_ulp: number;
   max_abs: number;
   scan: ScanFinding[];
@@ -91,7 +94,7 @@ export function renderReview(ev: Evidence): string {
   out.push("## Tests", "", ...cases.map((c) => `- ${c}`));
   out.push(`- float policy: ${ev.float_policy}; largest difference seen: ${ev.max_ulp} ULP, ${ev.max_abs} absolute`);
   out.push(
-    `- recorded inputs replayed: ${ev.recorded_inputs}; regression cases replayed: ${ev.regression_cases}; inputs outside the baseline's domain: ${ev.out_of_domain}`,
+    `- recorded inputs replayed: ${ev.recorded_inputs}; regression cases replayed: ${ev.regression_cases}; inputs outside the baseline's domain (skipped): ${ev.out_of_domain}; printed text ${ev.text_compared ? "compared" : "not compared"}`,
   );
   if (ev.state.length) out.push(`- module state compared after every call: ${ev.state.join(", ")}`);
   for (const c of ev.counterexamples.slice(0, 3)) {
@@ -103,6 +106,9 @@ export function renderReview(ev: Evidence): string {
       `input:    ${c.input}`,
       `baseline: ${c.baseline}`,
       `variant:  ${c.variant}`,
+      ...(c.baselineText !== undefined
+        ? [`baseline printed: ${JSON.stringify(c.baselineText)}`, `variant printed:  ${JSON.stringify(c.variantText)}`]
+        : []),
       "```",
     );
   }

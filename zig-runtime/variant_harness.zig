@@ -3,6 +3,7 @@
 // poisoned copies, compares outputs structurally under a float policy, benchmarks both in
 // interleaved pairs. Copied beside the generated harness by koruc; never linked into programs.
 const std = @import("std");
+const builtin = @import("builtin");
 
 pub const FloatPolicy = union(enum) {
     exact,
@@ -473,12 +474,26 @@ pub fn eql(comptime T: type, a: T, b: T, policy: FloatPolicy, stats: *FloatStats
 
 var out_buf: [1 << 16]u8 = undefined;
 
+/// The harness's own lines go to a copy of the original stdout: fds 1 and 2 are pointed at the
+/// text capture (test) or /dev/null (bench), so nothing a proc prints can forge a harness line.
+var proto_fd: std.posix.fd_t = 1;
+
 pub fn emit(comptime fmt: []const u8, args: anytype) void {
     const line = std.fmt.bufPrint(&out_buf, fmt ++ "\n", args) catch return;
-    std.fs.File.stdout().writeAll(line) catch {};
+    writeAllFd(proto_fd, line);
 }
 
-/// Where the harness is, for the panic handler and the watchdog.
+fn writeAllFd(fd: std.posix.fd_t, bytes: []const u8) void {
+    var i: usize = 0;
+    while (i < bytes.len) {
+        const n = std.posix.write(fd, bytes[i..]) catch return;
+        if (n == 0) return;
+        i += n;
+    }
+}
+
+/// Where the harness is, for the panic handler, the watchdog and the supervisor. It lives in
+/// memory shared with the supervising parent, which survives a case that kills its child.
 pub const Where = struct {
     phase: std.atomic.Value(u8) = .init(0),
     case: std.atomic.Value(u64) = .init(0),
@@ -487,19 +502,38 @@ pub const Where = struct {
     calls: std.atomic.Value(u64) = .init(0),
     in_call: std.atomic.Value(bool) = .init(false),
     done: [4]u64 = .{ 0, 0, 0, 0 },
+    failures: u64 = 0,
+    shown: u64 = 0,
+    /// Inputs on which the baseline panicked, hung or crashed: outside its domain, skipped.
+    out_of_domain: u64 = 0,
+    /// Random cases drawn (in domain or not).
+    attempts: u64 = 0,
+    stats: FloatStats = .{},
+    /// Some proc printed: from then on each call's text is attributed and compared.
+    printing: bool = false,
 };
-pub var where: Where = .{};
+var where_private: Where = .{};
+pub var where: *Where = &where_private;
+/// In the shrinking process: a panic ends shrinking quietly (the case is already reported).
+var quiet_panics = false;
+
+/// Out-of-domain inputs reported one by one; the rest are only counted.
+const ood_shown: u64 = 20;
 
 pub const phase_names = [_][]const u8{ "replay", "edge", "random", "exhaustive" };
 const side_names = [_][]const u8{ "none", "baseline", "variant", "variant_rerun" };
 
 pub fn panicHandler(msg: []const u8, _: ?usize) noreturn {
     @branchHint(.cold);
+    if (quiet_panics) std.posix.exit(4);
     const p = where.phase.load(.seq_cst);
-    emit("{{\"t\":\"panic\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"msg\":\"{f}\",\"done\":[{d},{d},{d},{d}]}}", .{
-        phase_names[p], where.case.load(.seq_cst), side_names[where.side.load(.seq_cst)], std.zig.fmtString(msg),
-        where.done[0], where.done[1], where.done[2], where.done[3],
-    });
+    const side = where.side.load(.seq_cst);
+    if (side != 1 or where.out_of_domain < ood_shown) {
+        emit("{{\"t\":\"panic\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"msg\":\"{f}\",\"done\":[{d},{d},{d},{d}]}}", .{
+            phase_names[p], where.case.load(.seq_cst), side_names[side], jsonText(msg),
+            where.done[0], where.done[1], where.done[2], where.done[3],
+        });
+    }
     std.posix.exit(4);
 }
 
@@ -522,13 +556,95 @@ fn watchdog(limit_ns: i64) void {
         stuck_ns += step;
         if (stuck_ns > limit_ns) {
             const p = where.phase.load(.seq_cst);
-            emit("{{\"t\":\"hang\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"limit_ms\":{d},\"done\":[{d},{d},{d},{d}]}}", .{
-                phase_names[p], where.case.load(.seq_cst), side_names[where.side.load(.seq_cst)], @divTrunc(limit_ns, std.time.ns_per_ms),
-                where.done[0], where.done[1], where.done[2], where.done[3],
-            });
+            const side = where.side.load(.seq_cst);
+            if (side != 1 or where.out_of_domain < ood_shown) {
+                emit("{{\"t\":\"hang\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"limit_ms\":{d},\"done\":[{d},{d},{d},{d}]}}", .{
+                    phase_names[p], where.case.load(.seq_cst), side_names[side], @divTrunc(limit_ns, std.time.ns_per_ms),
+                    where.done[0], where.done[1], where.done[2], where.done[3],
+                });
+            }
             std.posix.exit(3);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Text the procs print. During a test run fds 1 and 2 both point at one memory file; a case
+// costs one seek when nothing was printed. Once anything is printed, every call's text is
+// cut out by offsets and compared byte for byte.
+
+const Text = struct {
+    fd: std.posix.fd_t = -1,
+
+    fn open(self: *Text) void {
+        if (builtin.os.tag != .linux) return;
+        const fd = std.posix.memfd_create("koru-harness-text", 0) catch return;
+        std.posix.dup2(fd, 1) catch return;
+        std.posix.dup2(fd, 2) catch return;
+        self.fd = fd;
+    }
+
+    fn pos(self: *const Text) u64 {
+        if (self.fd < 0) return 0;
+        return std.posix.lseek_CUR_get(self.fd) catch 0;
+    }
+
+    fn reset(self: *const Text) void {
+        if (self.fd < 0) return;
+        std.posix.ftruncate(self.fd, 0) catch {};
+        std.posix.lseek_SET(self.fd, 0) catch {};
+    }
+
+    fn rangesEqual(self: *const Text, a0: u64, a1: u64, b0: u64, b1: u64) bool {
+        if (a1 - a0 != b1 - b0) return false;
+        var ba: [4096]u8 = undefined;
+        var bb: [4096]u8 = undefined;
+        var off: u64 = 0;
+        while (off < a1 - a0) {
+            const n: usize = @intCast(@min(ba.len, a1 - a0 - off));
+            const ra = std.posix.pread(self.fd, ba[0..n], a0 + off) catch return false;
+            const rb = std.posix.pread(self.fd, bb[0..n], b0 + off) catch return false;
+            if (ra != n or rb != n or !std.mem.eql(u8, ba[0..n], bb[0..n])) return false;
+            off += n;
+        }
+        return true;
+    }
+
+    fn read(self: *const Text, a0: u64, a1: u64, buf: []u8) []const u8 {
+        const n: usize = @intCast(@min(buf.len, a1 - a0));
+        const r = std.posix.pread(self.fd, buf[0..n], a0) catch return buf[0..0];
+        return buf[0..r];
+    }
+};
+var printed: Text = .{};
+
+/// Benchmarks: what procs print goes nowhere (and cannot forge a harness line).
+fn silence() void {
+    const fd = std.posix.open("/dev/null", .{ .ACCMODE = .WRONLY }, 0) catch return;
+    std.posix.dup2(fd, 1) catch {};
+    std.posix.dup2(fd, 2) catch {};
+}
+
+/// Memory shared with child processes (a supervised case or a shrinking run writes it in place).
+fn sharedAlloc(n: usize) ?[]u8 {
+    if (builtin.os.tag != .linux) return std.heap.page_allocator.alloc(u8, n) catch null;
+    return std.posix.mmap(null, n, std.posix.PROT.READ | std.posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0) catch null;
+}
+
+/// Bytes as the inside of a JSON string (control and non-ASCII bytes as \u00XX).
+fn jsonText(bytes: []const u8) std.fmt.Alt([]const u8, jsonTextFormat) {
+    return .{ .data = bytes };
+}
+
+fn jsonTextFormat(bytes: []const u8, w: *std.Io.Writer) std.Io.Writer.Error!void {
+    for (bytes) |b| switch (b) {
+        '"' => try w.writeAll("\\\""),
+        '\\' => try w.writeAll("\\\\"),
+        '\n' => try w.writeAll("\\n"),
+        '\t' => try w.writeAll("\\t"),
+        0x20...0x21, 0x23...0x5B, 0x5D...0x7E => try w.writeByte(b),
+        else => try w.print("\\u{x:0>4}", .{b}),
+    };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -554,7 +670,6 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             policy: FloatPolicy,
             mem: []u8,
             used: [3]usize = .{ 0, 0, 0 },
-            stats: FloatStats = .{},
             rerun: bool,
 
             fn region(self: *Runner, i: usize) []u8 {
@@ -584,26 +699,44 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 @memset(std.mem.asBytes(&r.out), 0xAA);
                 r.out = proc(c.input);
                 where.in_call.store(false, .monotonic);
+                where.side.store(0, .monotonic);
                 r.input = c.input;
                 self.hooks.save_state(&r.state);
                 return r;
             }
 
-            /// True when the variant agrees with the baseline on the case.
+            /// True when the variant agrees with the baseline on the case (values and printed text).
             fn check(self: *Runner, proto: Src, case_no: u64) !bool {
-                self.stats.current = case_no;
+                where.stats.current = case_no;
+                const attributed = where.printing;
+                var marks = [4]u64{ 0, 0, 0, 0 };
                 const cb = try self.build(0, proto);
                 const rb = self.call(self.baseline, cb, 1);
+                if (attributed) marks[1] = printed.pos();
                 const cv = try self.build(1, proto);
                 const rv = self.call(self.variant, cv, 2);
-                var ok = eql(Result, rb, rv, self.policy, &self.stats);
-                if (ok and self.rerun) {
+                if (attributed) marks[2] = printed.pos();
+                marks[3] = marks[2];
+                var ok = eql(Result, rb, rv, self.policy, &where.stats);
+                const again = ok and self.rerun;
+                if (again) {
                     // Same value at another address: catches pointer-keyed caches and hidden state.
                     const cr = try self.build(2, proto);
                     const rr = self.call(self.variant, cr, 3);
+                    if (attributed) marks[3] = printed.pos();
                     var ignore: FloatStats = .{};
                     ok = eql(Result, rv, rr, .bitwise, &ignore);
                 }
+                if (!attributed) {
+                    if (printed.pos() == 0) return ok;
+                    // The first text any proc printed: attribute it from now on, this case again.
+                    where.printing = true;
+                    printed.reset();
+                    return self.check(proto, case_no);
+                }
+                ok = ok and printed.rangesEqual(0, marks[1], marks[1], marks[2]) and
+                    (!again or printed.rangesEqual(marks[1], marks[2], marks[2], marks[3]));
+                printed.reset();
                 return ok;
             }
 
@@ -613,10 +746,70 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 var rec = proto;
                 rec.tape = &tape;
                 _ = self.check(rec, case_no) catch {};
-                var best = tape.items;
+                const best = self.shrink(tape.items, case_no);
+                // Decode the shrunk case for the record, then print both outputs (and texts).
+                const s = Src{ .mode = .replay, .bytes = best, .alloc = undefined };
+                printed.reset();
+                const cb = self.build(0, s) catch return;
+                const rb = self.call(self.baseline, cb, 1);
+                const m1 = printed.pos();
+                const cv = self.build(1, s) catch return;
+                const rv = self.call(self.variant, cv, 2);
+                const m2 = printed.pos();
+                var tb: [2048]u8 = undefined;
+                var tv: [2048]u8 = undefined;
+                const text_b = printed.read(0, m1, &tb);
+                const text_v = printed.read(m1, m2, &tv);
+                printed.reset();
+                emit("{{\"t\":\"counterexample\",\"phase\":\"{s}\",\"case\":{d},\"bytes\":\"{x}\",\"input\":\"{f}\",\"baseline\":\"{f}\",\"variant\":\"{f}\",\"printed\":{},\"baseline_text\":\"{f}\",\"variant_text\":\"{f}\",\"text_bytes\":[{d},{d}]}}", .{
+                    phase,                           case_no,                                 best,
+                    fmtAny(.{ cb.input, cb.state }), fmtAny(.{ rb.out, rb.input, rb.state }), fmtAny(.{ rv.out, rv.input, rv.state }),
+                    where.printing,                  jsonText(text_b),                        jsonText(text_v),
+                    m1,                              m2 - m1,
+                });
+            }
+
+            /// Shrinking runs in a child process: a smaller candidate outside the baseline's
+            /// domain may panic or hang, which ends shrinking there, not the test. The best case
+            /// so far lives in shared memory.
+            fn shrink(self: *Runner, start: []const u8, case_no: u64) []const u8 {
+                if (builtin.os.tag != .linux or start.len == 0) return start;
+                const shared = std.posix.mmap(null, start.len + 8, std.posix.PROT.READ | std.posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0) catch return start;
+                const len_ptr: *u64 = @ptrCast(@alignCast(shared[0..8]));
+                len_ptr.* = start.len;
+                @memcpy(shared[8..][0..start.len], start);
+                const pid = std.posix.fork() catch return start;
+                if (pid == 0) {
+                    var mine = where.*;
+                    where = &mine;
+                    quiet_panics = true;
+                    self.shrinkIn(shared, case_no);
+                    std.posix.exit(0);
+                }
+                // Shrinking has a time budget; a child still running after it (a hang) is stopped.
+                const deadline = nowNs() + 3 * std.time.ns_per_s / 2;
+                while (true) {
+                    const r = std.posix.waitpid(pid, std.posix.W.NOHANG);
+                    if (r.pid == pid) break;
+                    if (nowNs() > deadline) {
+                        std.posix.kill(pid, std.posix.SIG.KILL) catch {};
+                        _ = std.posix.waitpid(pid, 0);
+                        break;
+                    }
+                    std.Thread.sleep(std.time.ns_per_ms);
+                }
+                // The child wrote into the shared regions: poison them whole before the next case.
+                self.used = .{ region_size, region_size, region_size };
+                if (len_ptr.* == 0) return start;
+                return shared[8..][0..len_ptr.*];
+            }
+
+            fn shrinkIn(self: *Runner, shared: []u8, case_no: u64) void {
+                const len_ptr: *u64 = @ptrCast(@alignCast(shared[0..8]));
+                var best: []const u8 = std.heap.page_allocator.dupe(u8, shared[8..][0..len_ptr.*]) catch return;
+                _ = self.check(.{ .mode = .replay, .bytes = best, .alloc = undefined }, case_no) catch {};
                 var best_size = self.used[0];
                 var tries: usize = 0;
-                // Shrinking gets a fixed time budget; what it reached by then is reported.
                 const deadline = nowNs() + std.time.ns_per_s;
                 var improved = true;
                 while (improved and tries < 4000) {
@@ -638,6 +831,10 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                                     best = cand;
                                     best_size = self.used[0];
                                     improved = true;
+                                    // Zero length while copying: a child stopped mid-copy leaves no torn case.
+                                    len_ptr.* = 0;
+                                    @memcpy(shared[8..][0..best.len], best);
+                                    len_ptr.* = best.len;
                                     break;
                                 } else std.heap.page_allocator.free(cand);
                             }
@@ -645,16 +842,6 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                         if (chunk == 1) break;
                     }
                 }
-                // Decode the shrunk case for the record, then print both outputs.
-                const s = Src{ .mode = .replay, .bytes = best, .alloc = undefined };
-                const cb = self.build(0, s) catch return;
-                const rb = self.call(self.baseline, cb, 1);
-                const cv = self.build(1, s) catch return;
-                const rv = self.call(self.variant, cv, 2);
-                emit("{{\"t\":\"counterexample\",\"phase\":\"{s}\",\"case\":{d},\"bytes\":\"{x}\",\"input\":\"{f}\",\"baseline\":\"{f}\",\"variant\":\"{f}\"}}", .{
-                    phase,                     case_no, best,
-                    fmtAny(.{ cb.input, cb.state }), fmtAny(.{ rb.out, rb.input, rb.state }), fmtAny(.{ rv.out, rv.input, rv.state }),
-                });
             }
         };
 
@@ -749,6 +936,10 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             return z ^ (z >> 31);
         }
 
+        /// A random phase draws at most this many cases per case asked for: a baseline that
+        /// panics on most inputs ends the phase short (an inconclusive test), not endless.
+        const attempts_per_case: u64 = 4;
+
         pub fn main(baseline: Proc, variants: []const Variant, hooks: Hooks, policy: FloatPolicy) void {
             const alloc = std.heap.page_allocator;
             const args = parseArgs(alloc) catch {
@@ -759,40 +950,95 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 emit("{{\"t\":\"error\",\"msg\":\"no variant {d}\"}}", .{args.variant});
                 std.posix.exit(2);
             }
-            const mem = alloc.alloc(u8, 3 * region_size) catch std.posix.exit(2);
+            const testing = !std.mem.eql(u8, args.mode, "bench") and !std.mem.eql(u8, args.mode, "calls");
+            // The harness's lines keep the original stdout; what procs print goes elsewhere.
+            proto_fd = std.posix.dup(1) catch 1;
+            if (testing) printed.open() else silence();
+            // Regions and counters shared with the supervising parent (no copy-on-write on fork).
+            const mem = sharedAlloc(3 * region_size) orelse std.posix.exit(2);
             @memset(mem, 0xAA);
+            if (sharedAlloc(@sizeOf(Where))) |w| {
+                const shared: *Where = @ptrCast(@alignCast(w.ptr));
+                shared.* = .{};
+                where = shared;
+            }
             var r = Runner{ .baseline = baseline, .variant = variants[args.variant].proc, .hooks = hooks, .policy = policy, .mem = mem, .rerun = args.rerun };
             const corpus: []const []const u8 = if (args.replay) |p| readCorpus(alloc, p) catch &.{} else &.{};
-            if (std.mem.eql(u8, args.mode, "bench")) return bench(&r, args, corpus);
-            if (std.mem.eql(u8, args.mode, "calls")) return calls(&r, args);
+            if (!testing) {
+                if (std.mem.eql(u8, args.mode, "bench")) return bench(&r, args, corpus);
+                return calls(&r, args);
+            }
 
-            _ = std.Thread.spawn(.{}, watchdog, .{args.case_ms * std.time.ns_per_ms}) catch {};
+            const space = comptime spaceBits(Case);
+            const exhaustive = comptime space != null and space.? <= 20;
+            emit("{{\"t\":\"start\",\"variant\":\"{s}\",\"space_bits\":{?d},\"exhaustive\":{},\"edge_cases\":{d},\"corpus\":{d},\"text_capture\":{}}}", .{
+                variants[args.variant].tag, space, exhaustive, edgeCount(), corpus.len, printed.fd >= 0,
+            });
+            const t0 = nowNs();
+            var from = [2]u64{ args.resume_phase, args.resume_case };
+            // The supervisor: cases run in a child process. When the baseline panics, hangs or
+            // crashes on a case, that input is outside its domain: it is counted and a new child
+            // goes on from the next case. When the variant does, the test stops there (rejected).
+            while (true) {
+                const pid: std.posix.pid_t = if (builtin.os.tag == .linux) std.posix.fork() catch 0 else 0;
+                if (pid == 0) {
+                    _ = std.Thread.spawn(.{}, watchdog, .{args.case_ms * std.time.ns_per_ms}) catch {};
+                    runCases(&r, args, corpus, from);
+                    if (builtin.os.tag == .linux) std.posix.exit(0);
+                    break;
+                }
+                const status = std.posix.waitpid(pid, 0).status;
+                const exited = std.posix.W.IFEXITED(status);
+                const code: u8 = if (exited) std.posix.W.EXITSTATUS(status) else 5;
+                if (exited and code == 0) break;
+                const side = where.side.load(.seq_cst);
+                const phase = where.phase.load(.seq_cst);
+                const case = where.case.load(.seq_cst);
+                if (code != 3 and code != 4 and (side != 1 or where.out_of_domain < ood_shown)) {
+                    const sig: u32 = if (exited) 0 else std.posix.W.TERMSIG(status);
+                    emit("{{\"t\":\"crash\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"exit\":{d},\"signal\":{d},\"done\":[{d},{d},{d},{d}]}}", .{
+                        phase_names[phase], case, side_names[side], if (exited) code else 0, sig,
+                        where.done[0], where.done[1], where.done[2], where.done[3],
+                    });
+                }
+                if (side != 1) std.posix.exit(code);
+                where.out_of_domain += 1;
+                from = .{ phase, case + 1 };
+            }
+            const short = !exhaustive and where.done[2] < args.cases;
+            emit("{{\"t\":\"done\",\"done\":[{d},{d},{d},{d}],\"failures\":{d},\"out_of_domain\":{d},\"attempts\":{d},\"short\":{},\"printed\":{},\"max_ulp\":{d},\"max_abs\":{e},\"argmax\":{?d},\"ns\":{d}}}", .{
+                where.done[0],         where.done[1],   where.done[2],   where.done[3],    where.failures,  where.out_of_domain,
+                where.attempts,        short,           where.printing,  where.stats.max_ulp, where.stats.max_abs, where.stats.argmax,
+                nowNs() - t0,
+            });
+            std.posix.exit(0);
+        }
+
+        /// Replay, then every edge case (or the whole space when it is small), then random cases,
+        /// starting at `from` (phase, case).
+        fn runCases(r: *Runner, args: Args, corpus: []const []const u8, from: [2]u64) void {
             const space = comptime spaceBits(Case);
             const exhaustive = comptime space != null and space.? <= 20;
             const space_cases: u64 = comptime if (exhaustive) @as(u64, 1) << @intCast(space.?) else 0;
-            emit("{{\"t\":\"start\",\"variant\":\"{s}\",\"space_bits\":{?d},\"exhaustive\":{},\"edge_cases\":{d},\"corpus\":{d}}}", .{
-                variants[args.variant].tag, space, exhaustive, edgeCount(), corpus.len,
-            });
-            var failures: u64 = 0;
-            var shown: u64 = 0;
-            const t0 = nowNs();
-            // Replay first, then every edge case (or the whole space when it is small), then random cases.
             const phases = if (exhaustive) [_]u8{ 0, 3 } else [_]u8{ 0, 1, 2 };
-            var resuming = args.resume_phase != 0 or args.resume_case != 0;
             for (phases) |phase| {
-                if (resuming and phase != args.resume_phase) continue;
-                const first: u64 = if (resuming) args.resume_case else 0;
-                resuming = false;
+                if (phase < from[0]) continue;
                 if (phase == 1 and !args.edges) continue;
+                const first: u64 = if (phase == from[0]) from[1] else 0;
+                // Random cases: until `cases` ran in the baseline's domain (or the attempts run out).
                 const total: u64 = switch (phase) {
                     0 => corpus.len,
                     1 => edgeCount(),
-                    2 => args.cases,
+                    2 => args.cases * attempts_per_case,
                     else => space_cases,
                 };
                 where.phase.store(phase, .seq_cst);
                 var i: u64 = first;
                 while (i < total) : (i += 1) {
+                    if (phase == 2) {
+                        if (where.done[2] >= args.cases) break;
+                        where.attempts = i + 1;
+                    }
                     where.case.store(i, .monotonic);
                     const proto: Src = switch (phase) {
                         0 => .{ .mode = .replay, .bytes = corpus[i], .alloc = undefined },
@@ -806,20 +1052,15 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                     };
                     where.done[phase] += 1;
                     if (!ok) {
-                        failures += 1;
-                        if (shown < args.max_failures) {
-                            shown += 1;
+                        where.failures += 1;
+                        if (where.shown < args.max_failures) {
+                            where.shown += 1;
                             r.report(proto, phase_names[phase], i);
                         }
                     }
                     if (i % 65536 == 65535) emit("{{\"t\":\"progress\",\"phase\":\"{s}\",\"done\":{d},\"total\":{d}}}", .{ phase_names[phase], i + 1, total });
                 }
             }
-            const ns = nowNs() - t0;
-            emit("{{\"t\":\"done\",\"done\":[{d},{d},{d},{d}],\"failures\":{d},\"max_ulp\":{d},\"max_abs\":{e},\"argmax\":{?d},\"ns\":{d}}}", .{
-                where.done[0], where.done[1], where.done[2], where.done[3], failures, r.stats.max_ulp, r.stats.max_abs, r.stats.argmax, ns,
-            });
-            std.posix.exit(0);
         }
 
         fn edgeCount() u64 {
@@ -911,7 +1152,7 @@ fn AnyCtx(comptime T: type) type {
             var fw = std.Io.Writer.fixed(&buf);
             fw.print("{any}", .{self.v}) catch {};
             const text = fw.buffered();
-            try w.print("{f}", .{std.zig.fmtString(text)});
+            try w.print("{f}", .{jsonText(text)});
             if (text.len == buf.len) try w.writeAll("...");
         }
     };
