@@ -13,6 +13,7 @@ import {
 } from "quickjs-emscripten";
 import * as api from "../api.js";
 import type { PassRejection } from "../diagnostics.js";
+import { readBinaryObject } from "./binary-object.js";
 
 export interface SandboxLimits {
   /** Wall time for loading the module and running the pass. */
@@ -24,8 +25,11 @@ export interface SandboxLimits {
 export const DEFAULT_LIMITS: SandboxLimits = { timeMs: 2_000, memoryBytes: 128 * 1024 * 1024, stackBytes: 1024 * 1024 };
 
 export type SandboxOutcome =
-  /** `json` is the pass's result; absent when the result is the program it was given, unchanged. */
-  | { ok: true; json?: string; durationMs: number }
+  /**
+   * The pass's result, in QuickJS's binary object format (`binary`, read by binary-object.ts) or,
+   * for what that reader cannot take, as JSON text; neither when it is the program it was given.
+   */
+  | { ok: true; binary?: Uint8Array; json?: string; durationMs: number }
   | { ok: false; kind: PassRejection; reason: string; durationMs: number };
 
 // The helper API (passes/api.ts) rebuilt from its functions' text: it imports nothing, and each
@@ -141,6 +145,7 @@ export function runWith(
       const after = binary(context, out);
       if (before !== undefined && after !== undefined && Buffer.compare(before, after) === 0)
         return { ok: true, durationMs: took() };
+      if (after !== undefined && readable(after)) return { ok: true, binary: after, durationMs: took() };
       const json = call("__koruStringify", out);
       if ("why" in json) return { ok: false, ...classify(json.why, "threw"), durationMs: took() };
       const result = context.getString(json);
@@ -179,6 +184,16 @@ function binary(context: QuickJSContext, value: QuickJSHandle): Buffer | undefin
     return undefined;
   } finally {
     encoded?.dispose();
+  }
+}
+
+/** The bytes hold only what JSON can (checked here, so the compiler's thread can read them). */
+function readable(bytes: Uint8Array): boolean {
+  try {
+    readBinaryObject(bytes, false);
+    return true;
+  } catch {
+    return false;
   }
 }
 
