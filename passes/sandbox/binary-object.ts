@@ -5,8 +5,10 @@
 // Only what JSON can hold is read (objects, arrays, strings, numbers, booleans, null; object
 // fields set to undefined are dropped, array elements that are undefined become null); anything
 // else, a cycle included, is refused, and the sandbox then falls back to JSON text, whose
-// errors say what was wrong. The format belongs to the QuickJS build (`VERSION` below); a test
-// reads every example program back through it.
+// errors say what was wrong (QuickJS itself refuses to write functions, getters and Maps, with
+// the same fallback). One difference remains: a `toJSON` method a class instance inherits is not
+// called; a pass returns plain data. The format belongs to the QuickJS build (`VERSION` below); a
+// test reads every example program back through it.
 
 /** The format's version byte in the QuickJS build we ship (quickjs-emscripten 0.32). */
 const VERSION = 5;
