@@ -1,9 +1,10 @@
 // Agent-written pass overhead on a generated 2,000-line program (bench/koru-program-gen.ts),
 // measured interleaved in one run against parsing the same program (the baseline):
 //   - a no-op pass (`export default (p) => p`): program to JSON, a fresh QuickJS runtime and
-//     context, JSON into and out of the sandbox; the same JSON back keeps the program;
+//     context, JSON.parse inside, the program written in QuickJS's binary format before and
+//     after the pass; the same bytes keep the program;
 //   - a pass that changes the program (renames one event through the helper API): the same,
-//     plus reading the result back against the AST schema and re-checking it.
+//     plus reading the result out of the binary format, the AST schema and the re-check.
 // Target: sandbox start + a no-op pass <= 50 ms beyond parsing, in a warm process (the sandbox
 // worker started). The first pass in a process (worker start, WebAssembly load) is printed apart.
 // Usage: node dist/bench/pass-sandbox.js [rounds=15] [lines=2000]
