@@ -8,6 +8,7 @@ import type { Pass } from "../../compiler/pipeline.js";
 import { Symbols } from "../../compiler/symbols.js";
 import { passError } from "../diagnostics.js";
 import { acceptProgramJson } from "../program-pass.js";
+import { readBinaryObject } from "./binary-object.js";
 import { DEFAULT_LIMITS, type SandboxLimits } from "./quickjs.js";
 import { runInSandbox } from "./sandbox.js";
 
@@ -36,12 +37,14 @@ export function runAgentPass(
       diagnostic: passError(outcome.kind, name, outcome.reason, file),
       durationMs: outcome.durationMs,
     };
-  // The same text back is the same program: nothing to read back, validate or check again
-  // (the program was valid going in, and checking it gives what it gave before the pass).
-  if (outcome.json === input) return { ok: true, program, durationMs: outcome.durationMs };
+  // The same program back (the sandbox found the same bytes, or the same JSON text): nothing to
+  // read back, validate or check again; the program was valid going in, and checking it gives
+  // what it gave before the pass.
+  if (outcome.binary === undefined && (outcome.json === undefined || outcome.json === input))
+    return { ok: true, program, durationMs: outcome.durationMs };
   let value: unknown;
   try {
-    value = JSON.parse(outcome.json);
+    value = outcome.binary !== undefined ? readBinaryObject(outcome.binary) : JSON.parse(outcome.json!);
   } catch {
     return {
       ok: false,

@@ -38,6 +38,19 @@ describe("agent-written passes in the QuickJS sandbox", () => {
     }
   });
 
+  it("knows an unchanged program by its content, and sees a change made in place", async () => {
+    const input = program();
+    const copy = runAgentPass("copy", "export default (p) => JSON.parse(JSON.stringify(p));", input, file, limits);
+    expect(copy.ok && copy.program).toBe(input);
+    const inPlace = runAgentPass("in_place", 'export default (p) => { p.flags.push("seen"); return p; };', input, file);
+    expect(inPlace.ok).toBe(true);
+    if (inPlace.ok) {
+      expect(inPlace.program).not.toBe(input);
+      expect(inPlace.program.flags).toContain("seen");
+    }
+    expect(input.flags).not.toContain("seen");
+  });
+
   it("stops an infinite loop at the time limit", async () => {
     const r = await rejected("export default (p) => { for (;;) {} };", quick);
     expect(r.code).toBe("PASS004");
