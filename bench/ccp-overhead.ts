@@ -9,16 +9,19 @@
 //   transitions (first 1M raw lines, to /dev/null)
 // Upstream's approach (one formatted JSON line per transition on stderr) is reproduced on
 // `tick` and its per-line cost printed beside real upstream's measured 345 ns.
+// nbody (examples/nbody, 1,000,000 steps): the default mode's CPU time against the plain
+// build's (target <= 1.10), sampler included, and with the sampler held off.
 // Usage: node dist/bench/ccp-overhead.js [invocations=50000000] [rounds=3]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildExecutable } from "../compiler/build/zig-build.js";
-import { compileSource } from "../compiler/compile.js";
+import { compileFile, compileSource } from "../compiler/compile.js";
 import type { InvocationProbe } from "../compiler/emit/flow.js";
 import { emitProgram } from "../compiler/emit/program.js";
 import type { CcpMode } from "../compiler/instrument.js";
+import { packageRoot } from "../compiler/modules.js";
 import { Symbols } from "../compiler/symbols.js";
 import { interleaved, timeCommand } from "./timing.js";
 
@@ -135,8 +138,8 @@ async function variant(name: string, text: string, mode?: CcpMode): Promise<stri
  * bash's `times` (getrusage of its children): unlike wall time it does not grow when a
  * loaded machine preempts the program, so figures stay comparable on a shared box.
  */
-function cpuMs(exe: string, env = ""): number {
-  const r = spawnSync("bash", ["-c", `${env} "${exe}" >/dev/null 2>&1; times`], { encoding: "utf8" });
+function cpuMs(exe: string, env = "", args = ""): number {
+  const r = spawnSync("bash", ["-c", `${env} "${exe}" ${args} >/dev/null 2>&1; times`], { encoding: "utf8" });
   const children = r.stdout.trim().split("\n")[1] ?? "";
   const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
     (sum, m) => sum + Number(m[1]) * 60 + Number(m[2]),
@@ -145,9 +148,9 @@ function cpuMs(exe: string, env = ""): number {
   return seconds * 1000;
 }
 const cpu =
-  (exe: string, env = "") =>
+  (exe: string, env = "", args = "") =>
   () =>
-    cpuMs(exe, env);
+    cpuMs(exe, env, args);
 const wall =
   (exe: string, env = "") =>
   () =>
@@ -229,3 +232,26 @@ for (const mode of ["counts", "timing"] as const) {
     `  ${mode}: real upstream / ours = ${(REAL_UPSTREAM_NS / o).toFixed(0)}x, stand-in / ours = ${(upstreamNs / o).toFixed(0)}x`,
   );
 }
+
+// nbody: where the optimizer's view of the recorder's stores matters (docs/run-records.md, "Cost").
+const nbodyFile = join(packageRoot(), "examples", "nbody", "nbody.kz");
+const nbodyExe = async (mode?: CcpMode) => {
+  const c = compileFile(nbodyFile, mode ? { ccp: true, ccpMode: mode } : {});
+  if (!c.ok || !c.zig) throw new Error(c.diagnostics.map((d) => d.message).join("\n"));
+  return build(`nbody-${mode ?? "plain"}`, c.zig, c.runtimeFiles ?? []);
+};
+const nbodyPlain = await nbodyExe();
+const nbodyCounts = await nbodyExe("counts");
+const steps = "1000000";
+const nb = interleaved(
+  {
+    plain: cpu(nbodyPlain, "", steps),
+    counts: cpu(nbodyCounts, "", steps),
+    countsNoSampler: cpu(nbodyCounts, "KORU_CCP_SAMPLE_US=10000000", steps),
+  },
+  Math.max(rounds, 5),
+);
+console.log(
+  `nbody ${steps} steps: plain ${nb.plain.toFixed(1)} ms CPU; counts ${nb.counts.toFixed(1)} ms = ${(nb.counts / nb.plain).toFixed(3)}x ` +
+    `(target <= 1.10, sampler included); counts with the sampler held off ${(nb.countsNoSampler / nb.plain).toFixed(3)}x`,
+);

@@ -68,6 +68,12 @@ export function instrumentationHooks(opts: InstrumentOptions): {
       w.line("pub const panic = __koru_ccp.panic;");
     },
     mainStart: (w) => w.line("__koru_ccp.start(.{});"),
+    // A thread reaches the program's flows through subflow handlers (top-level flows run on
+    // the main thread, which \`start\` enrolls): each enrolls its thread with the recorder
+    // once, so the per-invocation path has no check (zig-runtime/koru_ccp.zig, \`enter\`).
+    handlerStart: (w, sym) => {
+      if (sym.subflow) w.line("__koru_ccp.enter();");
+    },
     mainEnd: (w) => w.line("__koru_ccp.finish();"),
     epilogue: (w) => {
       w.line("");

@@ -22,6 +22,25 @@ pub fn monotonic() u64 {
     return @as(u64, @intCast(ts.sec)) * std.time.ns_per_s + @as(u64, @intCast(ts.nsec));
 }
 
+/// The calling thread's id. Not `volatile` and no memory clobber, unlike `linux.gettid()`:
+/// the optimizer sees that it touches no memory, so a hot path that may call it keeps the
+/// program's data in registers (see koru_ccp.zig's `Slot`).
+pub inline fn gettid() i32 {
+    const nr = @intFromEnum(linux.SYS.gettid);
+    const tid: usize = switch (builtin.cpu.arch) {
+        .x86_64 => asm ("syscall"
+            : [ret] "={rax}" (-> usize),
+            : [number] "{rax}" (nr),
+            : .{ .rcx = true, .r11 = true }),
+        .aarch64 => asm ("svc #0"
+            : [ret] "={x0}" (-> usize),
+            : [number] "{x8}" (nr),
+        ),
+        else => return linux.gettid(),
+    };
+    return @intCast(tid);
+}
+
 /// CPU time of thread `tid` of this process in ns; null once the thread has exited.
 pub fn threadCpu(tid: i32) ?u64 {
     // Linux's per-thread CPU clock id: MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED).

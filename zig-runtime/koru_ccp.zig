@@ -3,9 +3,9 @@
 //! The compiler emits a comptime table of sites (one per invocation site and branch of
 //! the invoked event) and wraps every invocation in `observe(site, handler, input)`.
 //! What an invocation costs depends on the mode, fixed at compile time:
-//! - `counts` (default): an exact counter per edge and the site pushed on a thread-local
-//!   stack; no clock read. Time comes from a sampler thread that reads each program
-//!   thread's CPU clock and its stack of sites (no signals; see docs/run-records.md).
+//! - `counts` (default): an exact counter per edge and the site on the thread's stack of
+//!   sites (a slot of a static pool); no clock read. Time comes from a sampler thread that
+//!   reads each program thread's CPU clock and its stack (no signals; docs/run-records.md).
 //! - `timing`: every invocation timed with the cycle counter (exact totals, min, max).
 //! - `transitions`: `timing` plus raw `transition` lines, the first N or a uniform sample.
 //! At `finish` (or on panic) every thread's aggregates are merged into `edge_stats`
@@ -14,7 +14,8 @@
 //! Output: the fd in KORU_CCP_FD, else the file KORU_CCP_FILE, else stderr (never
 //! stdout). KORU_CCP_MAX_TRANSITIONS caps raw lines (default 1,000,000; 0 = none);
 //! KORU_CCP_SAMPLE=uniform keeps a uniform sample of that many instead of the first ones.
-//! KORU_CCP_SAMPLE_US sets the sampling period (default 50). KORU_PROFILE_FILE receives
+//! KORU_CCP_SAMPLE_US fixes the sampling period (default: 100 µs for 64 samples, then adapted
+//! so the sampler uses about 1% of a core). KORU_PROFILE_FILE receives
 //! a Chrome trace (complete events, real pid and tid).
 const std = @import("std");
 const builtin = @import("builtin");
@@ -49,7 +50,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         const sampled = !timed;
         const raw_lines = config.mode == .transitions;
         const keep_records = raw_lines or config.profile;
-        /// Deeper nesting is counted exactly; samples go to the deepest tracked site.
+        /// Deeper nesting is counted exactly; samples go to the latest site entered that deep.
         const max_depth = 128;
 
         const Agg = struct {
@@ -62,17 +63,10 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
 
         const Record = struct { site: u32, start: u64, ticks: u64 };
 
+        /// A thread of a timed mode (counts mode uses `Slot` and `Tally` instead).
         const Thread = struct {
             // Written by this thread only.
-            counts: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
             aggs: [if (timed) slots else 0]Agg = [_]Agg{.{}} ** (if (timed) slots else 0),
-            /// Sites of the invocations in progress, outermost first (read by the sampler).
-            stack: [if (sampled) max_depth else 0]u32 = undefined,
-            depth: u32 = 0,
-            /// 1 + the site of a chainable invocation that just returned, until the next one
-            /// starts: the continuation's dispatch in between is charged to it (as `timing`
-            /// charges a label loop's dispatch to its next turn).
-            tail: u32 = 0,
             records: [if (keep_records) batch else 0]Record = undefined,
             len: usize = 0,
             /// Raw slots this thread reserved against the global cap.
@@ -91,20 +85,64 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             first: u64 = 0,
             /// Ticks this thread spent handing records over or formatting them.
             flush: u64 = 0,
-            // Written by the sampler thread only: CPU ns per site at samples (self: on top of
-            // the stack; total: anywhere on it), outside any invocation, and clock readings.
-            self_n: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
-            total_n: [if (sampled) slots else 0]u64 = [_]u64{0} ** (if (sampled) slots else 0),
-            outside_n: u64 = 0,
-            samples: u64 = 0,
-            cpu_first: u64 = 0,
-            cpu_last: u64 = 0,
-            alive: bool = true,
             tid: i32 = 0,
             next: ?*Thread = null,
         };
 
         threadlocal var current: ?*Thread = null;
+
+        // Counts mode keeps each thread's state in static arrays indexed by a thread-local
+        // slot number, never behind a pointer. The optimizer then knows that the recorder's
+        // stores cannot touch the program's data and keeps that data in registers across
+        // invocations as in the plain build: with the state behind a heap pointer, nbody's
+        // bodies were stored and reloaded at every step (+50% time). For the same reason the
+        // hot path contains no call the optimizer cannot see through (`enroll` is inline and
+        // reads the thread id with a raw system call that touches no memory).
+
+        /// What a program thread writes, in counts mode (the sampler only reads it).
+        const Slot = struct {
+            /// 2 × the depth of invocations in progress. A chainable invocation (a label loop's
+            /// turn, a continuation's step) leaves it unchanged when it returns: the dispatch
+            /// until the next invocation starts is charged to it, as `timing` charges a label
+            /// loop's dispatch to its next turn. (The low bit, 1 = the same, is kept for readers
+            /// of older layouts: the sampler treats 2d + 1 as depth d + 1.)
+            pos: u32 = 0,
+            /// Sites of the invocations in progress, outermost first; the last entry holds the
+            /// latest one entered deeper than `max_depth`.
+            stack: [max_depth + 1]u32 = [_]u32{0} ** (max_depth + 1),
+            counts: [slots]u64 = [_]u64{0} ** slots,
+        };
+
+        /// What the sampler writes about a program thread, in counts mode.
+        const Tally = struct {
+            /// Written once by the thread when it takes its slot; 0 until then.
+            tid: i32 = 0,
+            /// The sampler has read this thread's CPU clock at least once.
+            seen: bool = false,
+            dead: bool = false,
+            /// CPU ns per site at samples: self (on top of the stack), total (anywhere on it).
+            self_n: [slots]u64 = [_]u64{0} ** slots,
+            total_n: [slots]u64 = [_]u64{0} ** slots,
+            outside_n: u64 = 0,
+            samples: u64 = 0,
+            /// CPU ns charged at samples (at most two periods per sample).
+            charged: u64 = 0,
+            cpu_first: u64 = 0,
+            cpu_last: u64 = 0,
+        };
+
+        /// Threads that can each have a slot of their own (64 MiB of address space at most,
+        /// zero pages until a thread uses them); slot 0 is shared by any threads beyond.
+        const pool_len: u32 = if (sampled) @max(64, @min(4096, (64 << 20) / (@sizeOf(Slot) + @sizeOf(Tally)))) else 1;
+        var pool: [pool_len]Slot align(64) = [_]Slot{.{}} ** pool_len;
+        var tallies: [pool_len]Tally = [_]Tally{.{}} ** pool_len;
+        /// The next free slot (slot 0 is the shared one).
+        var enrolled: u32 = 1;
+        threadlocal var slot_of: u32 = 0;
+        /// Invocations in progress on this thread (`Slot.pos` publishes it to the sampler).
+        threadlocal var open_depth: u32 = 0;
+        /// This thread found the pool full: it counts in slot 0.
+        threadlocal var unslotted: bool = false;
         var threads: ?*Thread = null;
         var threads_lock: std.Thread.Mutex = .{};
         var write_lock: std.Thread.Mutex = .{};
@@ -129,7 +167,17 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         var sampler: ?std.Thread = null;
         var sampler_stop = std.atomic.Value(bool).init(false);
         var sampler_cpu: u64 = 0;
-        var period_ns: u64 = 50_000;
+        /// The sampling period now. It starts at `base_period_ns` for `warmup_samples` wakes,
+        /// then adapts to what a wake costs the sampler (its own CPU time per wake, measured):
+        /// `budget` × that cost, so the sampler uses about 1/`budget` of a core whatever the
+        /// machine (a wake costs ~20 µs of CPU on a small VM, a few µs on bare metal).
+        var period_ns: u64 = 100_000;
+        var base_period_ns: u64 = 100_000;
+        const max_period_ns: u64 = 20_000_000;
+        const warmup_samples = 64;
+        const budget = 100;
+        /// KORU_CCP_SAMPLE_US fixes the period instead.
+        var adaptive = true;
         var mark: [slots]u64 = [_]u64{0} ** slots;
         var generation: u64 = 0;
 
@@ -172,8 +220,10 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             if (std.posix.getenv("KORU_CCP_MAX_TRANSITIONS")) |v| cap = std.fmt.parseInt(usize, v, 10) catch cap;
             if (std.posix.getenv("KORU_CCP_SAMPLE")) |v| uniform = std.mem.eql(u8, v, "uniform");
             if (std.posix.getenv("KORU_CCP_SAMPLE_US")) |v| {
-                const us = std.fmt.parseInt(u64, v, 10) catch 50;
+                const us = std.fmt.parseInt(u64, v, 10) catch 100;
                 period_ns = @max(10, us) * 1000;
+                base_period_ns = period_ns;
+                adaptive = false;
             }
             takeKey();
             if (std.posix.getenv("KORU_CCP_FD")) |v| {
@@ -197,9 +247,15 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             mono0 = clock.monotonic();
             tick0 = clock.ticks();
             cpu0 = clock.processCpu() orelse 0;
-            if (sampled) sampler = std.Thread.spawn(.{}, samplerLoop, .{}) catch null;
-            // Registered after the spawn, so starting the recorder is not charged to the program.
-            _ = state();
+            if (sampled) {
+                sampler = std.Thread.spawn(.{}, samplerLoop, .{}) catch null;
+                // Enrolled after the spawn, so starting the recorder is not charged to the program.
+                const i = enroll();
+                const cpu = clock.threadCpu(std.os.linux.gettid()) orelse 0;
+                tallies[i].cpu_first = cpu;
+                tallies[i].cpu_last = cpu;
+                @atomicStore(bool, &tallies[i].seen, true, .release);
+            } else _ = state();
         }
 
         /// Read the run key and blank it in the environment, so the program cannot echo it.
@@ -230,18 +286,50 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             return record(site, handler, input, chained);
         }
 
-        /// Default mode: an exact count, and the site on the stack the sampler reads.
+        /// Default mode: an exact count, and the site on the stack the sampler reads. Monotonic
+        /// stores (plain `mov`s): a stronger order would make the optimizer assume they may
+        /// publish the program's data, and store that data to memory at every invocation.
+        /// No check that this thread has a slot: it took one when it entered the flow (`enter`);
+        /// a thread that did not counts in slot 0.
         inline fn counted(comptime site: u32, comptime handler: anytype, input: InputOf(handler), comptime chainable: bool) ReturnOf(handler) {
-            const t = state();
-            const d = t.depth;
-            if (d < max_depth) @atomicStore(u32, &t.stack[d], site, .monotonic);
-            @atomicStore(u32, &t.tail, 0, .monotonic);
-            @atomicStore(u32, &t.depth, d + 1, .release);
+            // A monotonic load: the optimizer does not hoist it, so the slot's address is not
+            // loop-invariant for it and the stores below cannot be moved out of a loop.
+            const s = &pool[@atomicLoad(u32, &slot_of, .monotonic)];
+            // The depth is read from a plain thread-local, not from `pos`: the optimizer keeps
+            // it in a register, and a loop's turns do not wait on reloading their own stores.
+            const d = open_depth;
+            // Branch-free: a conditional store here alone cost nbody 30%.
+            @atomicStore(u32, &s.stack[@min(d, max_depth)], site, .unordered);
+            @atomicStore(u32, &s.pos, (d + 1) << 1, .unordered);
+            open_depth = d + 1;
             const result = handler(input);
-            @atomicStore(u32, &t.depth, d, .release);
-            @atomicStore(u32, &t.tail, if (chainable) site + 1 else 0, .monotonic);
-            t.counts[site + branchIndex(result)] += 1;
+            open_depth = d;
+            // A chainable invocation leaves `pos` as it was inside it: until the next one
+            // starts, the dispatch in between is charged to it (one store less per turn).
+            if (!chainable) @atomicStore(u32, &s.pos, d << 1, .unordered);
+            s.counts[site + branchIndex(result)] += 1;
             return result;
+        }
+
+        /// At the start of every flow the compiler emits (a subflow's handler): the thread takes
+        /// a slot of the pool if it has none. Here and not in `counted`: a store to `slot_of`
+        /// inside a loop makes the slot's address change from turn to turn for the optimizer,
+        /// which then reloads and stores the program's data at every turn (nbody: +30%).
+        pub inline fn enter() void {
+            if (sampled and slot_of == 0) _ = enroll();
+        }
+
+        /// Give this thread a slot of the pool.
+        inline fn enroll() u32 {
+            if (unslotted) return 0;
+            const i = @atomicRmw(u32, &enrolled, .Add, 1, .monotonic);
+            if (i >= pool_len) {
+                unslotted = true;
+                return 0;
+            }
+            @atomicStore(i32, &tallies[i].tid, clock.gettid(), .monotonic);
+            slot_of = i;
+            return i;
         }
 
         inline fn record(comptime site: u32, comptime handler: anytype, input: InputOf(handler), chained: bool) ReturnOf(handler) {
@@ -354,10 +442,6 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             t.tid = std.os.linux.gettid();
             t.last = clock.ticks();
             t.first = t.last;
-            if (sampled) {
-                t.cpu_first = clock.threadCpu(t.tid) orelse 0;
-                t.cpu_last = t.cpu_first;
-            }
             current = t;
             // After fork() the child records nothing shared: the lock may be held by a thread
             // that does not exist in the child.
@@ -375,66 +459,81 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         }
 
         fn samplerLoop() void {
+            const me = std.os.linux.gettid();
+            // Wake when asked, not up to 50 µs later (Linux's default timer slack).
+            _ = std.os.linux.prctl(@intFromEnum(std.os.linux.PR.SET_TIMERSLACK), 1000, 0, 0, 0);
+            const cpu_start = clock.threadCpu(me) orelse 0;
+            var wakes: u64 = 0;
             // No sample at the end: it would always land in `finish`, outside every event.
             while (!sampler_stop.load(.acquire)) {
-                std.posix.nanosleep(period_ns / std.time.ns_per_s, period_ns % std.time.ns_per_s);
+                const p = @atomicLoad(u64, &period_ns, .monotonic);
+                std.posix.nanosleep(p / std.time.ns_per_s, p % std.time.ns_per_s);
                 sampleAll();
+                wakes += 1;
+                if (adaptive and wakes >= warmup_samples and wakes % 16 == 0) {
+                    const each = ((clock.threadCpu(me) orelse cpu_start) -| cpu_start) / wakes;
+                    const next = std.math.clamp(each * budget, base_period_ns, @max(base_period_ns, max_period_ns));
+                    @atomicStore(u64, &period_ns, next, .monotonic);
+                }
             }
-            sampler_cpu = clock.threadCpu(std.os.linux.gettid()) orelse 0;
+            sampler_cpu = clock.threadCpu(me) orelse 0;
         }
 
-        /// One sample of every thread that used CPU since its last sample: the CPU time it used
-        /// since then is charged to the site it is in now (a thread that did not run, blocked
-        /// or not scheduled, is not sampled).
+        /// One sample of every program thread that used CPU since its last sample: the CPU time
+        /// it used since then is charged to the site it is in now (a thread that did not run,
+        /// blocked or not scheduled, is not sampled). Lock-free: the pool is static, a thread's
+        /// `tid` is set once, and only this thread writes the tallies until `finish`.
         fn sampleAll() void {
             // Once the program has ended, a sample would only see `finish`.
             if (sampler_stop.load(.acquire)) return;
-            threads_lock.lock();
-            defer threads_lock.unlock();
-            var it = threads;
-            while (it) |t| : (it = t.next) {
-                if (!t.alive) continue;
-                const cpu = clock.threadCpu(t.tid) orelse {
-                    t.alive = false; // exited: its time up to the last sample is kept
+            const n = @min(@atomicLoad(u32, &enrolled, .monotonic), pool_len);
+            for (1..n) |i| {
+                const t = &tallies[i];
+                if (t.dead) continue;
+                const tid = @atomicLoad(i32, &t.tid, .monotonic);
+                if (tid == 0) continue; // enrolling right now
+                const cpu = clock.threadCpu(tid) orelse {
+                    t.dead = true; // exited: its time up to the last sample is kept
                     continue;
                 };
-                if (cpu <= t.cpu_last) continue;
-                const w = cpu - t.cpu_last;
-                t.cpu_last = cpu;
-                t.samples += 1;
-                const d = @min(@atomicLoad(u32, &t.depth, .acquire), max_depth);
-                const tail = @atomicLoad(u32, &t.tail, .monotonic);
-                if (tail != 0 and tail <= site_count) {
-                    // Between a chainable invocation and the next: the dispatch is its time.
-                    const s = tail - 1;
-                    t.self_n[s] += w;
-                    generation += 1;
-                    mark[s] = generation;
-                    t.total_n[s] += w;
-                    for (t.stack[0..d]) |*slot| {
-                        const o = @atomicLoad(u32, slot, .monotonic);
-                        if (o >= site_count or mark[o] == generation) continue;
-                        mark[o] = generation;
-                        t.total_n[o] += w;
-                    }
+                if (!@atomicLoad(bool, &t.seen, .acquire)) {
+                    // First sight: the baseline. The time before it belongs to no sample.
+                    t.cpu_first = cpu;
+                    t.cpu_last = cpu;
+                    @atomicStore(bool, &t.seen, true, .release);
                     continue;
                 }
+                if (cpu <= t.cpu_last) continue;
+                // One sample stands for at most two periods of CPU time: when the sampler was
+                // kept off the CPU (a loaded machine), the thread's time since its previous
+                // sample is not all where it is now. The rest is spread like the time after the
+                // last sample (`finish`).
+                const w = @min(cpu - t.cpu_last, 2 * @atomicLoad(u64, &period_ns, .monotonic));
+                t.cpu_last = cpu;
+                t.charged += w;
+                t.samples += 1;
+                const s = &pool[i];
+                const pos = @atomicLoad(u32, &s.pos, .monotonic);
+                // Between a chainable invocation and the next: the dispatch is its time, and
+                // that invocation is still on top of the stack (one above the depth).
+                const depth: u32 = (pos >> 1) + (pos & 1);
+                const d = @min(depth, max_depth + 1);
                 if (d == 0) {
                     t.outside_n += w;
                     continue;
                 }
-                const top = @atomicLoad(u32, &t.stack[d - 1], .monotonic);
+                const top = @atomicLoad(u32, &s.stack[d - 1], .monotonic);
                 if (top >= site_count) {
                     t.outside_n += w;
                     continue;
                 }
                 t.self_n[top] += w;
                 generation += 1;
-                for (t.stack[0..d]) |*slot| {
-                    const s = @atomicLoad(u32, slot, .monotonic);
-                    if (s >= site_count or mark[s] == generation) continue;
-                    mark[s] = generation; // a recursive site counts once per sample
-                    t.total_n[s] += w;
+                for (s.stack[0..d]) |*slot| {
+                    const o = @atomicLoad(u32, slot, .monotonic);
+                    if (o >= site_count or mark[o] == generation) continue;
+                    mark[o] = generation; // a recursive site counts once per sample
+                    t.total_n[o] += w;
                 }
             }
         }
@@ -631,31 +730,37 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                 flush += t.flush;
                 // A thread's span: from its first invocation to its last (to now for this one).
                 spans += (if (t == me) now else t.last) -% t.first;
-                if (sampled) {
-                    // The CPU time after this thread's last sample is spread like the rest.
-                    const end = if (t.alive) clock.threadCpu(t.tid) orelse t.cpu_last else t.cpu_last;
-                    const cpu = end -| t.cpu_first;
-                    sampled_cpu += cpu;
-                    samples += t.samples;
-                    const seen = t.cpu_last -| t.cpu_first;
-                    const each: f64 = if (seen > 0) @as(f64, @floatFromInt(cpu)) / @as(f64, @floatFromInt(seen)) else 0;
-                    for (0..site_count) |i| {
-                        total[i].count += t.counts[i];
-                        self_w[i] += @as(f64, @floatFromInt(t.self_n[i])) * each;
-                        total_w[i] += @as(f64, @floatFromInt(t.total_n[i])) * each;
-                    }
-                } else {
-                    for (t.aggs, 0..) |a, i| {
-                        if (a.count == 0) continue;
-                        total[i].count += a.count;
-                        total[i].total += a.total;
-                        total[i].self += a.self;
-                        total[i].min = @min(total[i].min, a.min);
-                        total[i].max = @max(total[i].max, a.max);
-                    }
+                for (t.aggs, 0..) |a, i| {
+                    if (a.count == 0) continue;
+                    total[i].count += a.count;
+                    total[i].total += a.total;
+                    total[i].self += a.self;
+                    total[i].min = @min(total[i].min, a.min);
+                    total[i].max = @max(total[i].max, a.max);
                 }
             }
             threads_lock.unlock();
+            if (sampled) {
+                // Slot 0 holds the counts of threads beyond the pool (none usually).
+                const n = @min(@atomicLoad(u32, &enrolled, .monotonic), pool_len);
+                thread_count = n - 1;
+                for (0..n) |k| {
+                    const t = &tallies[k];
+                    for (0..site_count) |i| total[i].count += pool[k].counts[i];
+                    if (k == 0 or !t.seen) continue;
+                    // The CPU time after this thread's last sample is spread like the rest.
+                    const end = if (!t.dead) clock.threadCpu(t.tid) orelse t.cpu_last else t.cpu_last;
+                    const cpu = end -| t.cpu_first;
+                    sampled_cpu += cpu;
+                    samples += t.samples;
+                    const seen = t.charged;
+                    const each: f64 = if (seen > 0) @as(f64, @floatFromInt(cpu)) / @as(f64, @floatFromInt(seen)) else 0;
+                    for (0..site_count) |i| {
+                        self_w[i] += @as(f64, @floatFromInt(t.self_n[i])) * each;
+                        total_w[i] += @as(f64, @floatFromInt(t.total_n[i])) * each;
+                    }
+                }
+            }
             var invocations: u64 = 0;
             var buf: [2048]u8 = undefined;
             for (total, 0..) |a, i| {
