@@ -7,63 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileSource } from "../compiler/compile.js";
+import { koruProgram } from "./koru-program-gen.js";
 import { median } from "./timing.js";
 
 const rounds = Number(process.argv[2] ?? 5);
 const SIZES = [2_000, 20_000, 200_000];
 
-/** One self-contained block of ~40 lines: events, procs, an implementation, a label loop. */
-function unit(i: number): string {
-  return `// ---- unit ${i}
-~event step_${i} { value: i32, limit: i32 }
-| next i32
-| done i32
-
-~proc step_${i} {
-    if (value >= limit) return .{ .done = value };
-    return .{ .next = value + 1 };
-}
-
-~event check_${i} { value: i32 }
-| small i32
-| large { value: i32, excess: i32 }
-
-~proc check_${i} {
-    if (value < 2) return .{ .small = value };
-    return .{ .large = .{ .value = value, .excess = value - 2 } };
-}
-
-~event scale_${i} { value: i32, factor: i32 }
-| scaled i32
-
-~scale_${i} = scaled value * factor
-
-~event report_${i} { total: i32 }
-
-~proc report_${i} {
-    _ = total;
-}
-
-~#loop_${i} step_${i}(value: 0, limit: 3)
-| next n |> check_${i}(value: n)
-    | small s |> @loop_${i}(value: s, limit: 3)
-    | large l |> scale_${i}(value: l.excess, factor: ${i % 7})
-        | scaled x |> report_${i}(total: x + l.value) |> @loop_${i}(value: l.value, limit: 3)
-| done d |> std.io:print.ln("unit ${i} done at {{ d:d }}")
-
-`;
-}
-
-function program(lines: number): { text: string; lines: number } {
-  const parts = ['~import "$std/io"\n\n'];
-  let count = 2;
-  for (let i = 0; count < lines; i++) {
-    const u = unit(i);
-    parts.push(u);
-    count += u.split("\n").length - 1;
-  }
-  return { text: parts.join(""), lines: count };
-}
+/** The shared generated program, without trailing comments (as this benchmark always measured). */
+const program = (lines: number) => koruProgram(lines, { comments: false });
 
 const dir = mkdtempSync(join(tmpdir(), "koru-bench-frontend-"));
 try {

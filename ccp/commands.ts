@@ -12,6 +12,13 @@ function command<const N extends string, S extends z.ZodRawShape>(cmd: N, descri
 
 const MinShare = z.number().min(0).max(1).optional().describe("Report events with at least this share (default 0.02).");
 const Limit = z.number().int().positive().optional().describe("Report at most this many hotspots.");
+const Pgo = z
+  .string()
+  .min(1)
+  .optional()
+  .describe(
+    "A run id of this workspace: the `pgo` pass lays out switches by that run's edge counts (PASS009 if unusable).",
+  );
 
 // ── upstream commands ────────────────────────────────────────────────────────────────────
 
@@ -32,6 +39,7 @@ export const CompileCommand = command(
     optimize: Optimize.optional(),
     output: z.string().optional().describe("Path of the binary to build."),
     check_only: z.boolean().optional().describe("Stop after the checks; build nothing."),
+    pgo: Pgo,
   },
 );
 
@@ -116,13 +124,14 @@ export const RunCommand = command(
       .optional()
       .describe("transitions mode: the first max_transitions (default) or a uniform sample of them over the run."),
     capture: Capture,
+    pgo: Pgo,
   },
 );
 
 export const AnalyzeCommand = command(
   "analyze",
   "Build instrumented, run a workload, report hotspots. Streams `progress`, `hotspot_detected`; ends with `analyze_done`.",
-  { ...ProgramRunFields, min_share: MinShare, limit: Limit, mode: Mode, capture: Capture },
+  { ...ProgramRunFields, min_share: MinShare, limit: Limit, mode: Mode, capture: Capture, pgo: Pgo },
 );
 
 export const HotspotsCommand = command(
@@ -214,6 +223,16 @@ export const RevertVariantCommand = command(
 );
 
 /** Every command schema, by `cmd`. */
+export const RemoveVariantCommand = command(
+  "remove_variant",
+  "Take a variant out of its sidecar (the baseline is never touched); a selected variant is unselected first. Answer: `variant_removed`.",
+  {
+    event: EventName,
+    tag: z.string().min(1),
+    entry: z.string().min(1).optional(),
+  },
+);
+
 export const COMMAND_SCHEMAS = [
   ParseCommand,
   CompileCommand,
@@ -236,6 +255,7 @@ export const COMMAND_SCHEMAS = [
   BenchVariantCommand,
   ReviewVariantCommand,
   RevertVariantCommand,
+  RemoveVariantCommand,
 ] as const;
 
 export const Command = z.discriminatedUnion("cmd", COMMAND_SCHEMAS).meta({

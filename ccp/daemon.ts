@@ -7,7 +7,6 @@ import type { Readable, Writable } from "node:stream";
 import { COMPILER_ID } from "../compiler/index.js";
 import { commandFromLine, readyMessage } from "./answers.js";
 import type { Command } from "./commands.js";
-import type { Id } from "./fields.js";
 import { readJsonl } from "./jsonl.js";
 import { Lifecycle } from "./lifecycle.js";
 import { errorMessage } from "./messages.js";
@@ -73,7 +72,7 @@ export async function serve(
     })();
   };
   const cancel = (command: Extract<Command, { cmd: "cancel" }>) => {
-    const matches = (job: Job) => job.command.id !== undefined && sameId(job.command.id, command.target);
+    const matches = (job: Job) => job.command.id !== undefined && ids.same(job.command.id, command.target);
     let state: "running" | "queued" | "unknown" = "unknown";
     if (running && matches(running)) {
       state = "running";
@@ -89,6 +88,7 @@ export async function serve(
     }
     send({ type: "cancelled", ...(command.id !== undefined ? { id: command.id } : {}), target: command.target, state });
     ids.release(command.id);
+    ids.release(command.target);
   };
 
   try {
@@ -107,7 +107,8 @@ export async function serve(
       const id = ids.idFor(answer.command.id, text);
       const command = { ...answer.command, ...(id !== undefined ? { id } : {}) } as Command;
       if (command.cmd === "cancel") {
-        cancel(command);
+        // A target above 2^53 is matched (and echoed) by its exact text, as ids are.
+        cancel({ ...command, target: ids.idFor(command.target, text, "target") ?? command.target });
         continue;
       }
       queue.push({ command, controller: new AbortController() });
@@ -127,11 +128,6 @@ export async function serve(
   await life.drained();
   life.finish();
   return 0;
-}
-
-/** Ids match when they are the same string, or numbers with the same value. */
-function sameId(a: Id, b: Id): boolean {
-  return a === b;
 }
 
 export function runDaemon(input: Readable, output: Writable, log: Writable): Promise<number> {

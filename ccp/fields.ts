@@ -14,7 +14,12 @@ export const EventName = z
   .meta({ id: "EventName", description: 'Module-qualified event name, e.g. "input:count" or "std.io:print.ln".' });
 
 /** Opaque, JSON-serializable AST (see `compiler/ast.ts`); every node has a span. */
-export const Ast = z.unknown().meta({ id: "Ast", description: "The AST as printed by `koruc --ast-json`." });
+export const Ast = z.unknown().meta({
+  id: "Ast",
+  description:
+    "The AST JSON, as printed by `koruc --ast-json`: {entry, modules, flags}; every module {name, file, items}; " +
+    'every span a tuple [line, col] or [line, col, endLine, endCol] (plus a file when not the module\'s). See "The AST JSON" in docs/ccp.md.',
+});
 
 export const Level = z.enum(["error", "warning", "note"]).meta({ id: "Level" });
 

@@ -169,9 +169,11 @@ export const VariantTestedMessage = message("variant_tested", "Answer to `test_v
   evidence: z.string().optional().describe("Path of the evidence record."),
   message: z.string().optional().describe("Why it failed, e.g. the first counterexample."),
   verdict: z
-    .enum(["accepted", "rejected", "suspect", "passed_tests"])
+    .enum(["accepted", "rejected", "suspect", "passed_tests", "inconclusive"])
     .optional()
-    .describe("accepted: passes and is faster; passed_tests: not benchmarked."),
+    .describe(
+      "accepted: passes and is faster; passed_tests: not benchmarked; inconclusive: the baseline panicked on too many inputs to decide.",
+    ),
 });
 
 export const VariantBenchedMessage = message(
@@ -191,7 +193,7 @@ export const VariantBenchedMessage = message(
 export const VariantReviewMessage = message("variant_review", "Answer to `review_variant`.", {
   event: EventName,
   tag: z.string(),
-  verdict: z.enum(["accepted", "rejected", "suspect", "passed_tests"]),
+  verdict: z.enum(["accepted", "rejected", "suspect", "passed_tests", "inconclusive"]),
   markdown: z.string().describe("Both sources side by side, the verdict and why."),
 });
 
@@ -199,6 +201,13 @@ export const VariantSelectedMessage = message("variant_selected", "Answer to `se
   event: EventName,
   tag: z.string().nullable().describe("null: the baseline is selected."),
   previous: z.string().nullable().optional(),
+});
+
+export const VariantRemovedMessage = message("variant_removed", "Answer to `remove_variant`.", {
+  event: EventName,
+  tag: z.string(),
+  file: z.string().describe("The sidecar it was removed from."),
+  unselected: z.boolean().describe("It was selected: the build calls the baseline again."),
 });
 
 export const MESSAGE_SCHEMAS = [
@@ -234,6 +243,7 @@ export const MESSAGE_SCHEMAS = [
   VariantBenchedMessage,
   VariantReviewMessage,
   VariantSelectedMessage,
+  VariantRemovedMessage,
 ] as const;
 
 export const Message = z.discriminatedUnion("type", MESSAGE_SCHEMAS).meta({

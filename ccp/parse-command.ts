@@ -209,14 +209,14 @@ export function recoverId(text: string): Id | undefined {
  * The raw JSON text of a top-level numeric `id` (`18446744073709551617`), so it can be echoed
  * exactly: a JS number keeps only 53 bits, and two large ids would otherwise be echoed alike.
  */
-export function rawNumericId(text: string): string | undefined {
-  const at = idValueStart(text);
+export function rawNumericId(text: string, field = "id"): string | undefined {
+  const at = idValueStart(text, field);
   if (at === undefined) return undefined;
   return /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(at, at + 400))?.[0];
 }
 
-/** Index of the value of a top-level `"id":` key, scanning tokens and tracking nesting. */
-function idValueStart(text: string): number | undefined {
+/** Index of the value of a top-level `"id":` (or `field`) key, scanning tokens and tracking nesting. */
+function idValueStart(text: string, field = "id"): number | undefined {
   let depth = 0;
   let i = 0;
   const n = text.length;
@@ -234,7 +234,7 @@ function idValueStart(text: string): number | undefined {
           } catch {
             key = undefined;
           }
-          if (key === "id") return skipSpace(text, j + 1);
+          if (key === field) return skipSpace(text, j + 1);
         }
       }
       i = end;

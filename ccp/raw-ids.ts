@@ -11,10 +11,13 @@ export class RawIds {
   private next = 0;
   private readonly pattern = new RegExp(`"\\\\u0001id:${this.nonce}:(\\d+)\\\\u0001"`, "g");
 
-  /** The id to use for a command read from `text`: a placeholder when the number is not exact. */
-  idFor(id: Id | undefined, text: string): Id | undefined {
+  /**
+   * The id to use for a command read from `text`: a placeholder when the number is not exact.
+   * `field` names another id-valued field of the command (`cancel`'s `target`).
+   */
+  idFor(id: Id | undefined, text: string, field = "id"): Id | undefined {
     if (typeof id !== "number") return id;
-    const raw = rawNumericId(text);
+    const raw = rawNumericId(text, field);
     if (raw === undefined || JSON.stringify(id) === raw) return id;
     const key = String(this.next++);
     this.raw.set(key, raw);
@@ -27,9 +30,27 @@ export class RawIds {
       this.raw.delete(id.slice(id.lastIndexOf(":") + 1, -1));
   }
 
+  /** Whether two ids (placeholders included) name the same id: equal strings, or equal numbers. */
+  same(a: Id, b: Id): boolean {
+    return this.key(a) === this.key(b);
+  }
+
+  private key(id: Id): string {
+    if (typeof id === "number") return `n:${numberKey(JSON.stringify(id))}`;
+    const raw = id.startsWith(`\u0001id:${this.nonce}:`)
+      ? this.raw.get(id.slice(id.lastIndexOf(":") + 1, -1))
+      : undefined;
+    return raw !== undefined ? `n:${numberKey(raw)}` : `s:${id}`;
+  }
+
   /** A JSONL line with every placeholder replaced by the id's raw text. */
   restore(line: string): string {
     if (this.raw.size === 0 || !line.includes(this.nonce)) return line;
     return line.replace(this.pattern, (whole, key: string) => this.raw.get(key) ?? whole);
   }
+}
+
+/** One text per numeric value: whole numbers exactly (any size), others as JS prints them. */
+function numberKey(raw: string): string {
+  return /^-?\d+$/.test(raw) ? BigInt(raw).toString() : String(Number(raw));
 }

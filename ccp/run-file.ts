@@ -18,6 +18,8 @@ export interface RunFileOptions {
   ccp?: CcpSpec | undefined;
   /** `--capture <event>`: record a sample of the event's inputs (.koru/captures/). */
   capture?: string | undefined;
+  /** `--pgo <run-id>`: lay out the build by that run's edge counts. */
+  pgo?: string | undefined;
   out?: Writable;
 }
 
@@ -47,6 +49,7 @@ export async function runFileWithCcp(file: string, opts: RunFileOptions): Promis
         ccp: opts.ccp ?? { mode: "counts" },
         profile: !!opts.profile,
         ...(opts.capture ? { capture: { event: opts.capture } } : {}),
+        ...(opts.pgo !== undefined ? { pgo: opts.pgo } : {}),
         ...(opts.hotspots ? { analyze: {} } : {}),
       },
       send,

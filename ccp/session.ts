@@ -28,6 +28,7 @@ import {
   type RunContext,
   type RunInput,
   runInstrumented,
+  workspacePipeline,
 } from "./operations/index.js";
 import { handleVariantCommand, VariantCommandError } from "./variant-commands.js";
 
@@ -48,6 +49,8 @@ export interface RunRequest {
   profile: boolean;
   /** Record a sample of one event's inputs for the variant harness. */
   capture?: { event: string; max?: number };
+  /** A run id of the workspace whose edge counts lay out the build (the `pgo` pass). */
+  pgo?: string;
   /** Report hotspots after the run. */
   analyze?: { minShare?: number | undefined; limit?: number | undefined };
   id?: string | number;
@@ -189,7 +192,7 @@ export class Session {
         return reply({ type: "flag_set", flag: cmd.flag, value: cmd.value });
       }
       case "list_passes":
-        return reply({ type: "passes", passes: BUILTIN_PASS_NAMES.map((name) => ({ name, builtin: true })) });
+        return reply({ type: "passes", passes: await workspacePipeline(this.root) });
       case "add_pass":
         if (cmd.body !== undefined) return await this.proposePass(cmd, reply);
         throw new OperationError(
@@ -242,7 +245,8 @@ export class Session {
       case "bench_variant":
       case "review_variant":
       case "select_variant":
-      case "revert_variant": {
+      case "revert_variant":
+      case "remove_variant": {
         const entry = cmd.entry ?? this.fixedEntry ?? this.lastEntry;
         if (!entry) throw new OperationError("not_found", "no program yet: give `entry`", "entry");
         const file = pathIn(this.context(reply, undefined), entry, "entry");
@@ -298,6 +302,7 @@ export class Session {
         checkOnly: cmd.check_only ?? false,
         optimize: cmd.optimize ?? "Debug",
         ...(cmd.output !== undefined ? { output: cmd.output } : {}),
+        ...(cmd.pgo !== undefined ? { pgo: cmd.pgo } : {}),
       },
       { ...this.context(reply, cmd.entry, signal), onProgress: undefined },
     );
@@ -334,6 +339,7 @@ export class Session {
       ...(req.transitionCap !== undefined ? { transitionCap: req.transitionCap } : {}),
       ...(req.ccp ? { ccp: req.ccp } : {}),
       ...(req.capture ? { capture: req.capture } : {}),
+      ...(req.pgo !== undefined ? { pgo: req.pgo } : {}),
       ...(req.id !== undefined ? { id: req.id } : {}),
     };
     const ctx: RunContext = {
@@ -408,6 +414,7 @@ function runRequest(cmd: Extract<Command, { cmd: "run" | "analyze" }>): RunReque
     ...(cmd.capture
       ? { capture: { event: cmd.capture.event, ...(cmd.capture.max !== undefined ? { max: cmd.capture.max } : {}) } }
       : {}),
+    ...(cmd.pgo !== undefined ? { pgo: cmd.pgo } : {}),
     ...(cmd.cmd === "analyze" ? { analyze: { minShare: cmd.min_share, limit: cmd.limit } } : {}),
     ...(cmd.id !== undefined ? { id: cmd.id } : {}),
   };

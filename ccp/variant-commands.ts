@@ -1,6 +1,6 @@
 // CCP commands over the variant operations (variants/index.ts): add_variant, list_variants,
 // test_variant (progress streamed), bench_variant, review_variant, select_variant,
-// revert_variant. Loaded on first use, like the CLI loads its subcommands.
+// revert_variant, remove_variant. Loaded on first use, like the CLI loads its subcommands.
 import type { Diagnostic } from "../compiler/index.js";
 import type { Command } from "./commands.js";
 import { diagnosticMessage } from "./messages.js";
@@ -19,7 +19,8 @@ export type VariantCommand = Extract<
       | "bench_variant"
       | "review_variant"
       | "select_variant"
-      | "revert_variant";
+      | "revert_variant"
+      | "remove_variant";
   }
 >;
 
@@ -31,6 +32,7 @@ export const VARIANT_COMMANDS = new Set([
   "review_variant",
   "select_variant",
   "revert_variant",
+  "remove_variant",
 ]);
 
 /** A failed operation: its diagnostics, then a typed error for the command. */
@@ -136,6 +138,17 @@ export async function handleVariantCommand(
         tag: r.evidence.tag,
         verdict: r.evidence.verdict,
         markdown: r.markdown,
+      });
+    }
+    case "remove_variant": {
+      const r = await v.removeVariant({ ...common, event: cmd.event, tag: cmd.tag });
+      if (!r.ok) return fail(r.diagnostics);
+      return reply({
+        type: "variant_removed",
+        event: protocolName(r.event, entry),
+        tag: r.tag,
+        file: r.sidecar,
+        unselected: r.unselected,
       });
     }
     case "select_variant":

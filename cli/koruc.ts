@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // koruc: the command line. Diagnostics go to stderr; in CCP modes stdout carries only
 // protocol lines.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import type { Diagnostic } from "../compiler/diagnostics.js";
 import { parseCcpSpec } from "../compiler/instrument.js";
 import type { CompileResult, PassInsertion } from "../compiler/pipeline.js";
 import { VERSION } from "../compiler/version.js";
@@ -162,24 +161,13 @@ async function main(argv: string[]): Promise<number> {
     const { acceptCommands } = await import("../ccp/accept-commands.js");
     return acceptCommands(a.file, process.stdin, process.stdout);
   }
-  // Instrumented runs go through a CCP session, which takes no profile (yet).
-  if (a.pgo !== undefined && a.ccp) return usage("--pgo cannot be combined with --ccp");
   if (a.ccp && !a.command && !a.astJson) {
     if (!a.file) {
       await offerPassProposals();
       const { runDaemon } = await import("../ccp/daemon.js");
       return runDaemon(process.stdin, process.stdout, process.stderr);
     }
-    const { runFileWithCcp } = await import("../ccp/run-file.js");
-    return runFileWithCcp(a.file, {
-      flags: a.flags,
-      optimize: a.optimize,
-      args: a.programArgs,
-      hotspots: true,
-      profile: a.profile,
-      ccp: a.ccpSpec,
-      capture: a.capture,
-    });
+    return runWithCcp(a, true);
   }
   if (!a.file) return usage(a.command ? `'${a.command}' needs a .kz file` : "no input file");
   if (a.astJson) return astJson(a);
@@ -189,22 +177,25 @@ async function main(argv: string[]): Promise<number> {
     case "emit":
       return emit(a);
     case "run":
-      if (a.ccp) {
-        const { runFileWithCcp } = await import("../ccp/run-file.js");
-        return runFileWithCcp(a.file, {
-          flags: a.flags,
-          optimize: a.optimize,
-          args: a.programArgs,
-          hotspots: false,
-          profile: a.profile,
-          ccp: a.ccpSpec,
-          capture: a.capture,
-        });
-      }
-      return build(a, true);
+      return a.ccp ? runWithCcp(a, false) : build(a, true);
     default:
       return build(a, false);
   }
+}
+
+/** `koruc run --ccp app.kz` (JSONL on stdout) and `koruc --ccp app.kz` (with hotspots): a CCP session's run. */
+async function runWithCcp(a: Args, hotspots: boolean): Promise<number> {
+  const { runFileWithCcp } = await import("../ccp/run-file.js");
+  return runFileWithCcp(a.file!, {
+    flags: a.flags,
+    optimize: a.optimize,
+    args: a.programArgs,
+    hotspots,
+    profile: a.profile,
+    ccp: a.ccpSpec,
+    capture: a.capture,
+    pgo: a.pgo,
+  });
 }
 
 function usage(message: string): number {
@@ -242,26 +233,6 @@ async function captureInsertions(a: Args, captured: { canonical?: string }): Pro
   ];
 }
 
-async function compileWith(a: Args, checkOnly = false): Promise<CompileResult> {
-  const { compileFile } = await import("../compiler/compile.js");
-  const passes = await workspacePasses(a.file!);
-  passes.insert.push(...(await captureInsertions(a, {})));
-  if (a.pgo !== undefined) {
-    const { pgoInsertion } = await import("../passes/pgo/index.js");
-    passes.insert.push(pgoInsertion(a.pgo));
-  }
-  const result = compileFile(a.file!, {
-    flags: a.flags,
-    ccp: a.ccp,
-    ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),
-    profile: a.profile,
-    checkOnly,
-    insert: passes.insert,
-  });
-  if (passes.diagnostics.length === 0) return result;
-  return { ...result, ok: false, diagnostics: [...passes.diagnostics, ...result.diagnostics], zig: undefined };
-}
-
 /** CCP `add_pass` with a body proposes an agent-written pass through passes/ (loaded on first use). */
 async function offerPassProposals(): Promise<void> {
   const { registerPassProposals } = await import("../ccp/session.js");
@@ -275,122 +246,189 @@ async function offerPassProposals(): Promise<void> {
   });
 }
 
-/** The workspace's applied passes (koru.passes.json); passes/ is loaded only when there are some. */
-async function workspacePasses(file: string): Promise<{ insert: PassInsertion[]; diagnostics: Diagnostic[] }> {
-  const { findWorkspace } = await import("../compiler/workspace.js");
-  const root = findWorkspace(file);
-  if (!existsSync(join(root, "koru.passes.json"))) return { insert: [], diagnostics: [] };
-  const { workspacePassInsertions } = await import("../passes/workspace/operations.js");
-  return workspacePassInsertions(root);
-}
+type Ops = typeof import("../ccp/operations/index.js");
 
-async function astJson(a: Args): Promise<number> {
-  const { parseOnly } = await import("../compiler/compile.js");
-  const { render } = await import("../compiler/diagnostics.js");
-  const result = parseOnly(a.file!, { flags: a.flags });
-  if (result.program) {
-    const { programJson } = await import("../compiler/ast-json.js");
-    process.stdout.write(`${JSON.stringify(programJson(result.program), null, 2)}\n`);
-  }
-  printDiagnostics(result, render);
-  return result.ok ? 0 : 1;
-}
-
-async function check(a: Args): Promise<number> {
-  const { render } = await import("../compiler/diagnostics.js");
-  const result = await compileWith(a, true);
-  printDiagnostics(result, render);
-  return result.ok ? 0 : 1;
-}
-
-async function emit(a: Args): Promise<number> {
-  const { render } = await import("../compiler/diagnostics.js");
-  const result = await compileWith(a);
-  printDiagnostics(result, render);
-  if (result.zig) process.stdout.write(result.zig);
-  return result.ok ? 0 : 1;
-}
-
-async function build(a: Args, thenRun: boolean): Promise<number> {
-  const [{ render }, { findWorkspace, koruDir }, ops] = await Promise.all([
-    import("../compiler/diagnostics.js"),
+/**
+ * The operations layer for `a.file`'s workspace (the folder holding koru.json, else the file's
+ * folder): every command below is a thin adapter over it, printing what it returns. An
+ * operation's refusal (a path outside the workspace, say) is a message and exit 1.
+ */
+async function withOperations(
+  a: Args,
+  work: (ops: Ops, file: string, root: string, signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const [{ findWorkspace }, ops] = await Promise.all([
     import("../compiler/workspace.js"),
     import("../ccp/operations/index.js"),
   ]);
-  // The file is named relative to the current folder; the workspace bounds what -o may name.
+  // The file is named relative to the current folder; the workspace bounds what it may name.
   const file = resolve(a.file!);
-  const root = findWorkspace(file);
-  const passes = await workspacePasses(file);
-  if (passes.diagnostics.length > 0) {
-    printDiagnostics({ diagnostics: passes.diagnostics, sources: new Map() }, render);
-    return 1;
-  }
-  const captured: { canonical?: string } = {};
-  passes.insert.push(...(await captureInsertions(a, captured)));
-  const input = {
-    entry: file,
-    insert: passes.insert,
-    flags: a.flags,
-    ccp: a.ccp,
-    ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),
-    profile: a.profile,
-    ...(a.pgo !== undefined ? { pgo: a.pgo } : {}),
-    optimize: (a.optimize ?? "Debug") as "Debug",
-    ...(a.output !== undefined && !thenRun ? { output: resolve(a.output) } : {}),
+  // Ctrl-C, SIGTERM or SIGHUP cancel the operation, so a build stops cleanly (zig's group
+  // killed, its temporary binary removed) before koruc ends by that signal.
+  const stop = new AbortController();
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    caught ??= sig;
+    diedOf ??= sig;
+    stop.abort();
   };
-  let built: Awaited<ReturnType<typeof ops.build>>;
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
   try {
-    built = thenRun ? await ops.compile(input, { root }) : await ops.build(input, { root });
+    const code = await work(ops, file, findWorkspace(file), stop.signal);
+    return caught ? 128 + (osConstants.signals[caught] ?? 1) : code;
   } catch (e) {
     if (!(e instanceof ops.OperationError)) throw e;
+    if (caught) return 128 + (osConstants.signals[caught] ?? 1);
     process.stderr.write(`koruc: ${e.message}\n`);
     return 1;
+  } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
-  printDiagnostics(asTyped(built), render);
-  if (!built.ok || !built.exePath) return 1;
-  if (thenRun) {
-    if (captured.canonical !== undefined) {
-      const { capturePath } = await import("../compiler/capture.js");
-      const out = capturePath(root, captured.canonical);
-      mkdirSync(dirname(out), { recursive: true });
-      const code = await runBinary(built.exePath, a.programArgs, { KORU_CAPTURE_FILE: out });
-      process.stderr.write(`koruc: inputs of '${captured.canonical}' captured in ${out}\n`);
+}
+
+const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+/** The signal that stopped the command: once cleaned up, koruc ends by it, as a shell expects. */
+let diedOf: NodeJS.Signals | undefined;
+
+function astJson(a: Args): Promise<number> {
+  return withOperations(a, async (ops, file, root, signal) => {
+    const { render } = await import("../compiler/diagnostics.js");
+    const r = ops.astJson({ file, flags: a.flags }, { root, signal });
+    if (r.ast) process.stdout.write(`${JSON.stringify(withTypedFiles(r.ast, shownAs(a.file!)), null, 2)}\n`);
+    printDiagnostics(asTyped(r, shownAs(a.file!)), render);
+    return r.ok ? 0 : 1;
+  });
+}
+
+function check(a: Args): Promise<number> {
+  return withOperations(a, async (ops, file, root, signal) => {
+    const { render } = await import("../compiler/diagnostics.js");
+    const r = await ops.compile({ entry: file, flags: a.flags, checkOnly: true }, { root, signal });
+    printDiagnostics(asTyped(r, shownAs(a.file!)), render);
+    return r.ok ? 0 : 1;
+  });
+}
+
+function emit(a: Args): Promise<number> {
+  return withOperations(a, async (ops, file, root, signal) => {
+    const { render } = await import("../compiler/diagnostics.js");
+    const r = await ops.compile(
+      {
+        entry: file,
+        build: false,
+        flags: a.flags,
+        ccp: a.ccp,
+        ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),
+        profile: a.profile,
+        insert: await captureInsertions(a, {}),
+        ...(a.pgo !== undefined ? { pgo: a.pgo } : {}),
+      },
+      { root, signal },
+    );
+    const shown = shownAs(a.file!);
+    printDiagnostics(asTyped(r, shown), render);
+    // The header names the entry; as typed, like every other file the user sees.
+    const header = /^(\/\/ Generated by koruc from )(.*?)(\. Do not edit)/;
+    if (r.ok && r.zig) process.stdout.write(r.zig.replace(header, (_, a, f, b) => `${a}${shown(f)}${b}`));
+    return r.ok ? 0 : 1;
+  });
+}
+
+function build(a: Args, thenRun: boolean): Promise<number> {
+  return withOperations(a, async (ops, file, root, signal) => {
+    const [{ render }, { koruDir }] = await Promise.all([
+      import("../compiler/diagnostics.js"),
+      import("../compiler/workspace.js"),
+    ]);
+    const captured: { canonical?: string } = {};
+    const input = {
+      entry: file,
+      insert: await captureInsertions(a, captured),
+      flags: a.flags,
+      ccp: a.ccp,
+      ...(a.ccpSpec ? { ccpMode: a.ccpSpec.mode } : {}),
+      profile: a.profile,
+      ...(a.pgo !== undefined ? { pgo: a.pgo } : {}),
+      optimize: (a.optimize ?? "Debug") as "Debug",
+      ...(a.output !== undefined && !thenRun ? { output: resolve(a.output) } : {}),
+    };
+    const built = thenRun ? await ops.compile(input, { root, signal }) : await ops.build(input, { root, signal });
+    printDiagnostics(asTyped(built, shownAs(a.file!)), render);
+    if (!built.ok || !built.exePath) return 1;
+    if (thenRun) {
+      if (captured.canonical !== undefined) {
+        const { capturePath } = await import("../compiler/capture.js");
+        const out = capturePath(root, captured.canonical);
+        mkdirSync(dirname(out), { recursive: true });
+        const code = await runBinary(built.exePath, a.programArgs, signal, { KORU_CAPTURE_FILE: out });
+        process.stderr.write(`koruc: inputs of '${captured.canonical}' captured in ${out}\n`);
+        return code;
+      }
+      if (!a.profile) return runBinary(built.exePath, a.programArgs, signal);
+      const name = ops.exeName(file);
+      const trace = join(koruDir(root, "profiles"), `${name}-${Date.now()}.json`);
+      mkdirSync(dirname(trace), { recursive: true });
+      const code = await runBinary(built.exePath, a.programArgs, signal, { KORU_PROFILE_FILE: trace });
+      process.stderr.write(
+        `koruc: profile written to ${trace} (open it in https://ui.perfetto.dev or chrome://tracing)\n`,
+      );
       return code;
     }
-    if (!a.profile) return runBinary(built.exePath, a.programArgs);
-    const name = ops.exeName(file);
-    const trace = join(koruDir(root, "profiles"), `${name}-${Date.now()}.json`);
-    mkdirSync(dirname(trace), { recursive: true });
-    const code = await runBinary(built.exePath, a.programArgs, { KORU_PROFILE_FILE: trace });
-    process.stderr.write(
-      `koruc: profile written to ${trace} (open it in https://ui.perfetto.dev or chrome://tracing)\n`,
-    );
-    return code;
-  }
-  process.stdout.write(`${built.output}\n`);
-  return 0;
+    process.stdout.write(`${built.output}\n`);
+    return 0;
+  });
 }
 
 /**
- * Diagnostics name files as the user typed them: the operations work on real paths, so files
- * under the current folder are shown relative to it again.
+ * Sources as the user named them: the operations work on real paths, so a .kz file beside the
+ * entry (or below its folder) is shown from the folder the user typed; other files (std
+ * modules, koru.json) keep their absolute paths, as the compiler names them.
  */
-function asTyped(r: Pick<CompileResult, "diagnostics" | "sources">): Pick<CompileResult, "diagnostics" | "sources"> {
-  const cwd = process.cwd();
-  const shown = (file: string) => {
-    const rel = relative(cwd, file);
-    return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+function shownAs(typed: string): (file: string) => string {
+  if (isAbsolute(typed)) return (file) => file;
+  let realDir = dirname(resolve(typed));
+  try {
+    realDir = dirname(realpathSync(resolve(typed)));
+  } catch {
+    // Not there: the operation reports it; show its path from the folder typed.
+  }
+  return (file) => {
+    const rel = relative(realDir, file);
+    const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+    return inside && file.endsWith(".kz") ? join(dirname(typed), rel) : file;
   };
+}
+
+function asTyped(
+  r: Pick<CompileResult, "diagnostics" | "sources">,
+  shown: (file: string) => string,
+): Pick<CompileResult, "diagnostics" | "sources"> {
   return {
     diagnostics: r.diagnostics.map((d) => ({ ...d, file: shown(d.file) })),
     sources: new Map([...r.sources].map(([file, text]) => [shown(file), text])),
   };
 }
 
+/** The AST JSON with every `file` field shown as the user named it. */
+function withTypedFiles(value: unknown, shown: (file: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => withTypedFiles(v, shown));
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === "file" && typeof v === "string" ? shown(v) : withTypedFiles(v, shown);
+  }
+  return out;
+}
+
 /** Run a binary with our stdio; its exit code becomes ours (128+n for signal n). */
-async function runBinary(exe: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+async function runBinary(
+  exe: string,
+  args: string[],
+  signal: AbortSignal,
+  env: NodeJS.ProcessEnv = {},
+): Promise<number> {
   const { runProcess } = await import("../compiler/toolchain/process.js");
-  const r = await runProcess(exe, args, { env, stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+  const r = await runProcess(exe, args, { env, stdin: "inherit", stdout: "inherit", stderr: "inherit", signal });
   if (r.spawnError !== undefined) {
     process.stderr.write(`koruc: cannot run ${exe}: ${r.spawnError}\n`);
     return 1;
@@ -402,6 +440,10 @@ async function runBinary(exe: string, args: string[], env: NodeJS.ProcessEnv = {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (diedOf) {
+      process.removeAllListeners(diedOf);
+      process.kill(process.pid, diedOf);
+    }
   },
   (e: unknown) => {
     process.stderr.write(`koruc: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

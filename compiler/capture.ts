@@ -5,9 +5,9 @@
 import type { Module } from "./ast.js";
 import { error } from "./diagnostics.js";
 import { namespaceOf } from "./emit/program.js";
+import { caseState } from "./module-state.js";
 import type { Pass, PassInsertion } from "./pipeline.js";
 import { symbolsOf } from "./pipeline.js";
-import { depthDelta } from "./scan.js";
 import type { EventSymbol, Symbols } from "./symbols.js";
 import { koruDir } from "./workspace.js";
 
@@ -33,30 +33,12 @@ export function capturePath(workspace: string, canonical: string): string {
   return koruDir(workspace, "captures", `${canonical.replace(/[^A-Za-z0-9_.-]+/g, "_")}.bin`);
 }
 
-/** Names of `var` declarations at the top level of a module's host code. */
-function moduleVars(mod: Module): string[] {
-  const names: string[] = [];
-  let depth = 0;
-  for (const item of mod.items) {
-    if (item.kind !== "host") continue;
-    const m = depth === 0 ? /^\s*(?:pub\s+)?var\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(item.text) : null;
-    if (m) names.push(m[1]);
-    depth += depthDelta(item.text);
-  }
-  return names;
-}
-
-function mentions(body: string, name: string): boolean {
-  return new RegExp(`(?<![A-Za-z0-9_.@"])${name}(?![A-Za-z0-9_])`).test(body);
-}
-
-/**
- * The module variables that are part of the event's case: those its baseline or any variant
- * mentions, in declaration order (the same rule as the harness's `State`).
- */
+/** The module variables recorded with each input: the harness's case state (module-state.ts). */
 export function captureState(sym: EventSymbol): string[] {
-  const procs = [sym.proc, ...sym.variants.values()].filter((p) => p !== undefined);
-  return moduleVars(sym.module).filter((v) => procs.some((p) => mentions(p.body, v)));
+  return caseState(
+    sym.module,
+    [sym.proc, ...sym.variants.values()].filter((p) => p !== undefined),
+  );
 }
 
 export function captureEvent(symbols: Symbols, entry: Module, event: string): EventSymbol | undefined {

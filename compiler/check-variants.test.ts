@@ -67,7 +67,7 @@ describe("variant checks", () => {
     const side = file.replace(/app\.kz$/, "app.variants.kz");
     const got = codes(file);
     expect(got).toEqual([
-      expect.objectContaining({ code: "KORU070", file: side, line: 1 }),
+      expect.objectContaining({ code: "KORU120", file: side, line: 1 }),
       expect.objectContaining({ code: "KORU071", file: side, line: 3 }),
       expect.objectContaining({ code: "KORU072", file: side, line: 4 }),
       expect.objectContaining({ code: "KORU073", file: side, line: 5 }),

@@ -15,7 +15,7 @@ export function checkVariants(program: Program, symbols: Symbols): Diagnostic[] 
       const sym = symbols.lookup(item.target, mod);
       if (!sym) {
         diags.push(
-          error("KORU070", `variant '${item.variant}' of unknown event '${name}'`, item.span, {
+          error("KORU120", `variant '${item.variant}' of unknown event '${name}'`, item.span, {
             hint: "declare the event with ~event first",
           }),
         );

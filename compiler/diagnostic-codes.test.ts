@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DIAGNOSTIC_CODES } from "./diagnostic-codes.js";
+import { DIAGNOSTIC_CODES, UPSTREAM_CODES } from "./diagnostic-codes.js";
 
 const here = new URL(".", import.meta.url).pathname;
 
@@ -27,5 +27,28 @@ describe("the diagnostics catalog", () => {
   });
   it("lists no code the compiler never emits", () => {
     expect(Object.keys(DIAGNOSTIC_CODES).filter((c) => !used.has(c))).toEqual([]);
+  });
+});
+
+describe("codes against upstream's", () => {
+  const entries = Object.entries(DIAGNOSTIC_CODES) as [string, { upstream: boolean }][];
+  it("no code of ours reuses a number upstream gives another meaning", () => {
+    expect(entries.filter(([code, info]) => !info.upstream && code in UPSTREAM_CODES).map(([c]) => c)).toEqual([]);
+  });
+  it("every code marked upstream is one upstream declares", () => {
+    expect(entries.filter(([code, info]) => info.upstream && !(code in UPSTREAM_CODES)).map(([c]) => c)).toEqual([]);
+  });
+});
+
+describe("checks have one home", () => {
+  // The checker owns its codes; the emitter assumes a checked program and reports none of them.
+  const checker = new Set(
+    [...readFileSync(join(here, "check.ts"), "utf8").matchAll(/"(KORU\d{3})"/g)].map((m) => m[1]),
+  );
+  it("the emitter reports no code the checker reports", () => {
+    const emitter = sources(join(here, "emit")).flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/"(KORU\d{3})"/g)].map((m) => `${f.slice(here.length)}: ${m[1]}`),
+    );
+    expect(emitter.filter((e) => checker.has(e.split(": ")[1]!))).toEqual([]);
   });
 });

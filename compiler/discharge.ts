@@ -31,6 +31,7 @@ import type {
   Step,
 } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
+import { inputFieldFor } from "./input-fields.js";
 import { TAP_EVENT } from "./std/taps.js";
 import { type EventSymbol, Symbols } from "./symbols.js";
 
@@ -395,7 +396,7 @@ class Discharger {
   private passArgs(inv: Invocation, sym: EventSymbol | undefined, state: PathState): void {
     if (!sym) return;
     inv.args.forEach((arg, i) => {
-      const field = fieldFor(sym.decl, arg, i);
+      const field = inputFieldFor(sym.decl, arg, i);
       if (field?.phantom === undefined) return;
       const value = arg.value.trim();
       const phantom = parsePhantom(field.phantom);
@@ -652,18 +653,6 @@ function payloadPhantoms(b: BranchDecl): { field?: string; phantom: string; type
 function isIssue(phantom: string): boolean {
   const p = parsePhantom(phantom);
   return p.kind === "states" && p.states.some((s) => s.issues);
-}
-
-/** The input field an argument fills: by name, by the last segment of a field path, by position. */
-function fieldFor(decl: EventDecl, arg: Arg, index: number): Field | undefined {
-  if (arg.name !== undefined) return decl.input.find((f) => f.name === arg.name);
-  const value = arg.value.trim();
-  if (/^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)+$/.test(value)) {
-    const last = value.slice(value.lastIndexOf(".") + 1);
-    const byName = decl.input.find((f) => f.name === last);
-    if (byName) return byName;
-  }
-  return decl.input[index];
 }
 
 function constructorValues(step: Constructor): string[] {

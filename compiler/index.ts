@@ -2,7 +2,15 @@
 // Everything else in compiler/ is internal and may change shape without notice.
 
 export type * from "./ast.js";
-export { type ProgramJson, programJson } from "./ast-json.js";
+export {
+  type ModuleJson,
+  moduleJson,
+  type ProgramJson,
+  programJson,
+  type SpanJson,
+  spanFromJson,
+  spanJson,
+} from "./ast-json.js";
 export {
   type BuildRequest,
   type BuildResult,
@@ -43,6 +51,7 @@ export { variantIdent } from "./emit/flow.js";
 export type { EmitHooks } from "./emit/program.js";
 export { eventStructName, namespaceOf } from "./emit/program.js";
 export type { ZigWriter } from "./emit/zig-writer.js";
+export { caseState, mentions, moduleVars } from "./module-state.js";
 export { packageRoot, sidecarOf } from "./modules.js";
 export {
   BUILTIN_PASS_NAMES,
@@ -62,7 +71,13 @@ export { depthDelta } from "./scan.js";
 export type { Origin, SourceMap } from "./source-map.js";
 export { type RegisteredScope, readScopes, type ScopeVocabulary, scopeVocabulary } from "./std/runtime.js";
 export { type EventSymbol, isTransform, type Resolution, Symbols } from "./symbols.js";
-export { type AtomicOptions, copyFileAtomic, writeFileAtomic, writeJsonAtomic } from "./toolchain/atomic.js";
+export {
+  type AtomicOptions,
+  copyFileAtomic,
+  removeStaleTemps,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from "./toolchain/atomic.js";
 export {
   clampTimeout,
   killAllProcessGroups,
@@ -87,6 +102,7 @@ export {
   type KoruJson,
   type KoruJsonResult,
   koruDir,
+  kzFiles,
   readKoruJson,
   WorkspaceError,
   type WorkspaceErrorCode,

@@ -14,7 +14,8 @@ export class Lines {
     readonly file: string,
     source: string,
   ) {
-    this.all = source.split(/\r?\n/).map((text, i) => ({ number: i + 1, text }));
+    const texts = source.includes("\r") ? source.split(/\r?\n/) : source.split("\n");
+    this.all = texts.map((text, i) => ({ number: i + 1, text }));
   }
 
   hasNext(): boolean {

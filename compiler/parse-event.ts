@@ -71,7 +71,8 @@ export function splitAnnotations(text: string): string[] {
 /** `name: Type [= default]` entries separated by commas or newlines. */
 export function parseFields(text: string, span: Span, diags: Diagnostic[]): Field[] {
   const fields: Field[] = [];
-  const entries = text.split("\n").flatMap((line) => splitTopLevel(stripComment(line), ","));
+  const entries: { text: string }[] = [];
+  for (const line of text.split("\n")) for (const e of splitTopLevel(stripComment(line), ",")) entries.push(e);
   for (const { text: entry } of entries) {
     if (entry === "") continue;
     const colon = findTopLevel(entry, ":");

@@ -67,7 +67,7 @@ export class FlowParser {
     let full = text;
     if (onlyBlocks && !/\{\s*(\/\/.*)?$/.test(full)) return full;
     // Depth is summed line by line: a `//` comment ends its own line, not the rest of the block.
-    let depth = full.split("\n").reduce((d, l) => d + depthDelta(l), 0);
+    let depth = full.includes("\n") ? full.split("\n").reduce((d, l) => d + depthDelta(l), 0) : depthDelta(full);
     while (depth > 0 && this.lines.hasNext()) {
       const next = this.lines.next()!.text;
       full += `\n${next}`;
@@ -193,7 +193,13 @@ export class FlowParser {
     ) {
       this.diags.push(error("PARSE001", `continuation '| ${headText}' has no body: add '|> step' (or '|> _')`, span));
     }
-    return { ...head, body: { steps, continuations: [], span: bodySpan }, span };
+    const cont: Mutable<Continuation> = { branch: head.branch, catchAll: head.catchAll } as Mutable<Continuation>;
+    if (head.binding !== undefined) cont.binding = head.binding;
+    cont.bindingAnnotations = head.bindingAnnotations;
+    if (head.when !== undefined) cont.when = head.when;
+    cont.body = { steps, continuations: [], span: bodySpan };
+    cont.span = span;
+    return cont;
   }
 
   private parseContinuationHead(
@@ -464,6 +470,7 @@ function findInlineContinuation(text: string): number {
 }
 
 function stripTrailingComment(text: string): string {
+  if (!text.includes("//")) return text.trim();
   const lines = text.split("\n");
   return lines
     .map((l) => {

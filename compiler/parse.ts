@@ -1,11 +1,19 @@
 // Parse one .kz file into items. Lines starting with `~` are Koru; everything else is
 // host Zig passed through. The parser never throws: problems become diagnostics.
-import type { Item, Module, Span } from "./ast.js";
+import type { Item, Module, Mutable, Span } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { Lines } from "./lines.js";
 import { parseEvent, splitAnnotations } from "./parse-event.js";
 import { FlowParser, parseRef } from "./parse-flow.js";
-import { depthDelta, findTopLevel, indentOf, lineExceedingDepth, matchingClose, stripComment } from "./scan.js";
+import {
+  countOpenBrackets,
+  depthDelta,
+  findTopLevel,
+  indentOf,
+  lineExceedingDepth,
+  matchingClose,
+  stripComment,
+} from "./scan.js";
 
 /**
  * Deepest bracket nesting in Koru text (arguments, constructors, shapes). That text reaches
@@ -18,11 +26,24 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** The item with its span's end: the last line the parser consumed for it. */
+/**
+ * Give the item its span's end: the last line the parser consumed for it. The item is fresh
+ * from the parser, so it is completed in place; its span gets a new object because sub-nodes
+ * may share the start span.
+ */
 function withEnd(item: Item, lines: Lines): Item {
   const last = lines.peek(-1);
-  if (!last || last.number < item.span.line) return item;
-  return { ...item, span: { ...item.span, endLine: last.number, endCol: last.text.length + 1 } } as Item;
+  const start = item.span;
+  if (!last || last.number < start.line) return item;
+  const span: Span = {
+    file: start.file,
+    line: start.line,
+    col: start.col,
+    endLine: last.number,
+    endCol: last.text.length + 1,
+  };
+  (item as Mutable<Item>).span = span;
+  return item;
 }
 
 /** Characters Zig refuses anywhere in a source file (controls other than tab, LF, CR). */
@@ -40,8 +61,8 @@ export function parseModule(source: string, file: string, moduleName: string): P
   while (lines.hasNext()) {
     const line = lines.next()!;
     const trimmed = line.text.trim();
-    const span: Span = { file, line: line.number, col: 1 };
     if (trimmed.startsWith("~")) {
+      const span: Span = { file, line: line.number, col: 1 };
       host.afterKoru();
       const first = lines.position - 1;
       const item = parseItem(
@@ -71,11 +92,12 @@ export function parseModule(source: string, file: string, moduleName: string): P
       continue;
     }
     if (trimmed.startsWith("//")) doc.push(trimmed.replace(/^\/\/\s?/, ""));
-    else doc = [];
+    else if (doc.length) doc = [];
+    const n = line.number;
     items.push({
       kind: "host",
       text: line.text,
-      span: { ...span, endLine: line.number, endCol: line.text.length + 1 },
+      span: { file, line: n, col: 1, endLine: n, endCol: line.text.length + 1 },
     });
   }
   return { module: { name: moduleName, file, items }, diagnostics: diags };
@@ -84,6 +106,11 @@ export function parseModule(source: string, file: string, moduleName: string): P
 /** Bracket nesting beyond MAX_BRACKETS in an item's Koru text (proc bodies are Zig, left to Zig). */
 function tooDeep(item: Item, lines: Lines, first: number, diags: Diagnostic[]): boolean {
   if (item.kind === "proc" || item.kind === "host") return false;
+  // Fast path: an item with few brackets in all cannot nest them too deep.
+  let opens = 0;
+  const end = Math.min(lines.position, lines.all.length);
+  for (let k = first; k < end && opens <= MAX_BRACKETS; k++) opens += countOpenBrackets(lines.all[k].text);
+  if (opens <= MAX_BRACKETS) return false;
   const texts = lines.all.slice(first, lines.position).map((l) => l.text);
   const k = lineExceedingDepth(texts, MAX_BRACKETS);
   if (k < 0) return false;

@@ -1,8 +1,6 @@
 // String- and bracket-aware text scanning. Koru is line-oriented: most decisions are
 // made by looking for a character at bracket depth 0, outside string and char literals.
 
-const CLOSE = ")]}";
-
 /**
  * Walk `text`, calling `visit(i, depth)` for every character outside string/char
  * literals. Returning true from `visit` stops the walk. Returns the final depth.
@@ -54,13 +52,23 @@ function skipLiteral(text: string, start: number): number {
   return text.length;
 }
 
+/** Opening brackets in `text`, literals and comments included (an upper bound on nesting). */
+export function countOpenBrackets(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) n++; // ( [ {
+  }
+  return n;
+}
+
 /**
  * The first line (index into `lines`) at which brackets open more than `max` levels deep,
  * counting across lines (comments and literals ignored), or -1.
  */
 export function lineExceedingDepth(lines: readonly string[], max: number): number {
   let opens = 0;
-  for (const l of lines) for (let i = 0; i < l.length; i++) if ("([{".includes(l[i])) opens++;
+  for (const l of lines) opens += countOpenBrackets(l);
   if (opens <= max) return -1;
   let base = 0;
   for (let k = 0; k < lines.length; k++) {
@@ -79,7 +87,19 @@ export function lineExceedingDepth(lines: readonly string[], max: number): numbe
 export function depthDelta(text: string): number {
   // Fast path: most lines have no brackets or literals at all.
   if (!/[(){}[\]"']/.test(text)) return 0;
-  return walk(text, () => false);
+  // The loops here and below are `walk` written out: no callback on the parser's hottest paths.
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) {
+      i = skipLiteral(text, i);
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 47) return depth;
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) depth--;
+  }
+  return depth;
 }
 
 /** Index of `needle` at depth 0, or -1. */
@@ -88,15 +108,19 @@ export function findTopLevel(text: string, needle: string, from = 0): number {
   if (first < 0) return -1;
   // Fast path: nothing before the first occurrence can hide it.
   if (!/[(){}[\]"'/]/.test(text.slice(0, first))) return first;
-  let found = -1;
-  walk(text, (i, depth) => {
-    if (i >= from && depth === 0 && text.startsWith(needle, i)) {
-      found = i;
-      return true;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) {
+      i = skipLiteral(text, i);
+      continue;
     }
-    return false;
-  });
-  return found;
+    if (c === 47 && text.charCodeAt(i + 1) === 47) return -1;
+    if (c === 41 || c === 93 || c === 125) depth--;
+    if (depth === 0 && i >= from && text.startsWith(needle, i)) return i;
+    if (c === 40 || c === 91 || c === 123) depth++;
+  }
+  return -1;
 }
 
 /** Split at `sep` occurring at depth 0; parts are trimmed, empty trailing part dropped. */
@@ -107,13 +131,21 @@ export function splitTopLevel(text: string, sep: string): { text: string; offset
   }
   const parts: { text: string; offset: number }[] = [];
   let start = 0;
-  walk(text, (i, depth) => {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) {
+      i = skipLiteral(text, i);
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 47) break;
+    if (c === 41 || c === 93 || c === 125) depth--;
     if (depth === 0 && text.startsWith(sep, i)) {
       parts.push(piece(text, start, i));
       start = i + sep.length;
     }
-    return false;
-  });
+    if (c === 40 || c === 91 || c === 123) depth++;
+  }
   const commentAt = commentStart(text);
   const last = piece(text, start, commentAt < 0 ? text.length : commentAt);
   if (last.text !== "" || parts.length > 0) parts.push(last);
@@ -147,16 +179,18 @@ export function stripComment(text: string): string {
 
 /** Index of the bracket closing the one at `open`, or -1. */
 export function matchingClose(text: string, open: number): number {
-  let found = -1;
-  const sub = text.slice(open);
-  walk(sub, (i, depth) => {
-    if (depth === 0 && CLOSE.includes(sub[i]) && i > 0) {
-      found = open + i;
-      return true;
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) {
+      i = skipLiteral(text, i);
+      continue;
     }
-    return false;
-  });
-  return found;
+    if (c === 47 && text.charCodeAt(i + 1) === 47) return -1;
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if ((c === 41 || c === 93 || c === 125) && --depth === 0 && i > open) return i;
+  }
+  return -1;
 }
 
 export function indentOf(line: string): number {

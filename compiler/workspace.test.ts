@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { confine, findWorkspace, isInside, readKoruJson, WorkspaceError } from "./workspace.js";
+import { confine, findWorkspace, isInside, kzFiles, readKoruJson, WorkspaceError } from "./workspace.js";
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), "koru-ws-")));
 const root = join(base, "ws");
@@ -34,6 +34,23 @@ describe("findWorkspace", () => {
   });
   it("falls back to the file's own folder", () => {
     expect(findWorkspace(join(outside, "secret.txt"))).toBe(outside);
+  });
+  it("is the one way to find a workspace (no second name for it)", async () => {
+    expect(Object.keys(await import("./workspace.js"))).not.toContain("workspaceOf");
+    expect(Object.keys(await import("./index.js"))).not.toContain("workspaceOf");
+  });
+});
+
+describe("kzFiles", () => {
+  it("walks the .kz sources in order, not build products, dot-folders or symlinks", () => {
+    mkdirSync(join(root, ".koru", "build"), { recursive: true });
+    mkdirSync(join(root, "node_modules", "x"), { recursive: true });
+    writeFileSync(join(root, ".koru", "build", "gen.kz"), "");
+    writeFileSync(join(root, "node_modules", "x", "dep.kz"), "");
+    writeFileSync(join(root, "app.kz"), "");
+    writeFileSync(join(root, "notes.txt"), "");
+    expect(kzFiles(root)).toEqual(["app.kz", "sub/a.kz"]);
+    expect(kzFiles(root, 1)).toEqual(["app.kz"]);
   });
 });
 

@@ -1,7 +1,7 @@
 // The workspace of a .kz file: the nearest folder holding koru.json, else the file's own
 // folder. It is the boundary of everything a command may read or write (`confine`), and
 // build products and run records live under its `.koru/`, never beside sources.
-import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { readSourceFile } from "./source-file.js";
@@ -29,9 +29,6 @@ export function findWorkspace(fileOrDir: string): string {
     if (dirname(dir) === dir) return realOrSelf(start);
   }
 }
-
-/** @deprecated use findWorkspace (kept while callers move). */
-export const workspaceOf = findWorkspace;
 
 export function koruDir(workspace: string, ...parts: string[]): string {
   return join(workspace, ".koru", ...parts);
@@ -194,4 +191,32 @@ function realOrSelf(p: string): string {
   } catch {
     return p;
   }
+}
+
+/** Folders no source walk enters: build products, caches and dependencies (dot-folders too). */
+const NOT_SOURCES = new Set(["node_modules", "dist", "zig-out", "zig-cache"]);
+
+/**
+ * Every .kz file under `root` as a path relative to it, in sorted walk order, at most `max`:
+ * the one walk for "the workspace's sources" (MCP resources, the programs a pass is tried on).
+ */
+export function kzFiles(root: string, max = 2000): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (out.length >= max) return;
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!NOT_SOURCES.has(e.name) && !e.name.startsWith(".")) walk(join(dir, e.name), path);
+      } else if (e.isFile() && e.name.endsWith(".kz")) out.push(path);
+    }
+  };
+  walk(root, "");
+  return out;
 }

@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "../ccp/index.js";
 import { hotspots, type OperationContext, OperationError, type Progress, Session } from "../ccp/index.js";
-import { findWorkspace, parseOnly } from "../compiler/index.js";
+import { findWorkspace, type Program, parseOnly } from "../compiler/index.js";
 import type { Hotspot } from "./schemas.js";
 import type { Services } from "./services.js";
 import { ToolError } from "./tool.js";
@@ -120,6 +120,15 @@ export function parseProgram(entry: string): Parsed {
   parsedCache.set(entry, { parsed, stamps: [...files].map(stamp) });
   if (parsedCache.size > CACHE_ENTRIES) parsedCache.delete(parsedCache.keys().next().value as string);
   return parsed;
+}
+
+/** The entry's parsed program for a tool, or a ToolError that sends the agent to `check`. */
+export function programOf(services: Services, entryArg: string | undefined): { entry: string; program: Program } {
+  const entry = services.entry(entryArg);
+  const parsed = parseProgram(entry);
+  if (!parsed.program)
+    throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
+  return { entry, program: parsed.program };
 }
 
 export { listEvents as describeEvents } from "../ccp/index.js";

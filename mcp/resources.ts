@@ -1,11 +1,11 @@
 // Resources: the workspace's sources, ASTs, runs, variants and evidence, read by URI. Large
 // data (transitions) pages with `?cursor=`; tools point here with resource_link.
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describeScopes, renderVocabulary, type ScopeVocabulary } from "../ccp/index.js";
 import { listRuns, readRunMeta, runDir } from "../ccp/run-records.js";
-import { programJson } from "../compiler/index.js";
+import { kzFiles, programJson } from "../compiler/index.js";
 import { readEvidence } from "../variants/index.js";
 import { findEvent, procText } from "./events.js";
 import { describeEvents, parseProgram, runHotspots } from "./ops.js";
@@ -35,30 +35,6 @@ export interface ResourceDef {
 const JSON_MIME = "application/json";
 const TRANSITIONS_PAGE = 1000;
 const MAX_RESOURCE_BYTES = 4 * 1024 * 1024;
-const SKIP_DIRS = new Set([".koru", ".git", "node_modules", "dist", ".tools", "zig-cache", ".zig-cache"]);
-
-/** Every .kz file under the root (relative paths), skipping build and dependency folders. */
-export function sourceFiles(root: string, max = 2000): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, rel: string) => {
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (out.length >= max) return;
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith("."))
-          walk(join(dir, e.name), rel ? `${rel}/${e.name}` : e.name);
-      } else if (e.isFile() && e.name.endsWith(".kz")) out.push(rel ? `${rel}/${e.name}` : e.name);
-    }
-  };
-  walk(root, "");
-  return out;
-}
-
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
 function param(vars: Record<string, string>, name: string): string {
@@ -113,7 +89,7 @@ export const RESOURCES: ResourceDef[] = [
     uri: "koru://source/{+path}",
     template: true,
     list: (services) =>
-      sourceFiles(services.root).map((p) => ({
+      kzFiles(services.root).map((p) => ({
         uri: `koru://source/${encodeURI(p)}`,
         name: p,
         mimeType: "text/plain",

@@ -135,3 +135,14 @@ export const CaptureResult = z.object({
   file: z.string().describe("The capture file, relative to the workspace."),
   records: z.number().int().describe("Inputs it holds after the run."),
 });
+
+/** `compile`/`run`/`analyze` `pgo`: profile-guided switch layout from an earlier instrumented run. */
+export const Pgo = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe(
+    "A run_id of this workspace (from run or analyze): the pgo pass orders switch arms by that run's edge counts " +
+      "and marks rare branches cold. An unusable run is a PASS009 diagnostic.",
+  );

@@ -32,6 +32,24 @@ export function common(services: Services, ctx: ToolContext, entry?: string) {
   return { file: services.entry(entry), signal: ctx.signal, onProgress: progressOf(ctx) };
 }
 
+type Named = ReturnType<typeof common> & { event: string; tag: string };
+
+/**
+ * A heavy operation on one variant (test, benchmark) as the tools run it: one build at a time,
+ * on `tag` of `event` in `entry`, with the tool's cancellation and progress; a refusal is a
+ * ToolError naming each problem.
+ */
+export async function onVariant<E extends object, T>(
+  ctx: ToolContext,
+  args: { entry?: string | undefined; event: string; tag: string },
+  op: (input: Named & E) => Promise<OpResult<T>>,
+  own: E,
+): Promise<T> {
+  const { services } = ctx;
+  const input = { ...common(services, ctx, args.entry), event: args.event, tag: args.tag, ...own };
+  return unwrap(services, await services.exclusive(ctx.signal, () => op(input)));
+}
+
 export const Tag = z
   .string()
   .min(1)

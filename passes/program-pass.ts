@@ -7,7 +7,7 @@ import { check } from "../compiler/check.js";
 import type { Diagnostic } from "../compiler/diagnostics.js";
 import type { Pass } from "../compiler/pipeline.js";
 import { Symbols } from "../compiler/symbols.js";
-import { validateProgramJson } from "./ast-schema.js";
+import { type SpanForm, validateProgramJson } from "./ast-schema.js";
 import { passError } from "./diagnostics.js";
 
 /** What a transform may return: a program, or a program with diagnostics (warnings, notes). */
@@ -87,7 +87,7 @@ export function acceptProgram(pass: string, value: unknown, file: string): Accep
   }
   if (json === undefined)
     return { ok: false, diagnostic: passError("invalid", pass, "returned nothing (undefined)", file) };
-  return acceptProgramJson(pass, JSON.parse(json), file);
+  return acceptProgramJson(pass, JSON.parse(json), file, "memory");
 }
 
 /** A `Program` (modules include the entry) in the JSON shape (entry once); anything else as is. */
@@ -100,9 +100,12 @@ function asJsonShape(value: unknown): unknown {
   return { ...p, modules };
 }
 
-/** Validate a program in the JSON shape (`programJson`), then run the checks on it. */
-export function acceptProgramJson(pass: string, value: unknown, file: string): Accepted {
-  const valid = validateProgramJson(value);
+/**
+ * Validate a program in the JSON shape (`programJson`; spans as `programJson` writes them, or as
+ * in-memory objects for an in-process pass), then run the checks on it.
+ */
+export function acceptProgramJson(pass: string, value: unknown, file: string, spans: SpanForm = "json"): Accepted {
+  const valid = validateProgramJson(value, spans);
   if (!valid.ok) return { ok: false, diagnostic: passError("invalid", pass, `returned ${valid.reason}`, file) };
   const errors = check(valid.program, new Symbols(valid.program)).filter((d) => d.level === "error");
   if (errors.length > 0) {

@@ -1,6 +1,8 @@
-// Shared by the recorder's end-to-end tests: the tick/spin label loop they instrument, and
-// the parser that checks every stdout line against the CCP schemas.
+// Shared by the CCP end-to-end tests: the tick/spin label loop the recorder's tests instrument,
+// the parser that checks every stdout line against the CCP schemas, and a one-shot daemon.
+import { spawn } from "node:child_process";
 import { Message } from "../ccp/messages.js";
+import { KORUC } from "./helpers.js";
 
 export type Msg = Record<string, unknown> & { type: string };
 
@@ -49,4 +51,24 @@ export function messages(stdout: string): Msg[] {
       if (!parsed.success) throw new Error(`invalid CCP line: ${line}\n${parsed.error.message}`);
       return parsed.data as Msg;
     });
+}
+
+/** A real daemon in `cwd`: send `commands`, close its input, resolve with every message (checked). */
+export function daemon(cwd: string, commands: object[]): Promise<Msg[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [KORUC, "--ccp"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.on("error", reject);
+    child.on("close", () => {
+      try {
+        resolve(messages(out));
+      } catch (e) {
+        reject(e);
+      }
+    });
+    child.stdin.end(commands.map((c) => `${JSON.stringify(c)}\n`).join(""));
+  });
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { runInstrumented } from "../ccp/runner.js";
 import { buildExecutable } from "../compiler/build/zig-build.js";
 import { compileSource } from "../compiler/compile.js";
-import { LOOPS, type Msg, messages } from "./ccp-fixtures.js";
+import { LOOPS, messages } from "./ccp-fixtures.js";
 import { KORUC, workspace } from "./helpers.js";
 
 /** The real koruc, with a time limit: a hang fails the test instead of stalling the suite. */

@@ -136,6 +136,29 @@ describe("daemon control", () => {
     expect(answers[3]).toContain('"id":1.50');
   }, 60_000);
 
+  it("cancel matches a target id above 2^53 by its exact text", async () => {
+    const dir = workspace({ "nap.kz": SLEEPER });
+    const d = new Daemon(dir);
+    d.send('{"cmd":"run","entry":"nap.kz","optimize":"Debug","id":9007199254740993}');
+    d.send('{"cmd":"list_events","entry":"nap.kz","id":9007199254740995}');
+    // 9007199254740992 is what both ids round to as JS numbers: it names neither.
+    d.send('{"cmd":"cancel","id":"c0","target":9007199254740992}');
+    d.send('{"cmd":"cancel","id":"c1","target":9007199254740995}');
+    d.send('{"cmd":"cancel","id":"c2","target":9007199254740993}');
+    await d.until((m) => m.id === "c2");
+    const line = (id: string) => d.lines.find((l) => l.includes(`"id":"${id}"`))!;
+    expect(line("c0")).toMatch(
+      /"target":9007199254740992\b.*"state":"unknown"|"state":"unknown".*"target":9007199254740992\b/,
+    );
+    expect(line("c1")).toMatch(/"target":9007199254740995\b/);
+    expect(line("c1")).toContain('"state":"queued"');
+    expect(line("c2")).toMatch(/"target":9007199254740993\b/);
+    expect(line("c2")).toContain('"state":"running"');
+    await d.close();
+    // The cancelled commands' own answers carry their exact ids.
+    expect(d.lines.some((l) => l.includes('"id":9007199254740995') && l.includes('"code":"cancelled"'))).toBe(true);
+  }, 120_000);
+
   it("max_transitions: 0 is accepted: statistics without raw transitions", async () => {
     const dir = workspace({
       "c.kz": `~event count { n: u32 }

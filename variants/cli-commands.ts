@@ -7,6 +7,7 @@ import {
   listVariants,
   type Progress,
   proposeVariant,
+  removeVariant,
   revertVariant,
   reviewVariant,
   selectVariant,
@@ -23,6 +24,7 @@ Usage:
   koruc variants list <file.kz> [<event>] [--json]
   koruc variants select <file.kz> <event> <tag> [--force]        the build calls the variant
   koruc variants revert <file.kz> <event>                        the build calls the baseline
+  koruc variants remove <file.kz> <event> <tag>                  take the variant out of the sidecar
 
 <event> is the event's name (blur) or canonical name (blur:blur); <tag> is zig(name) or name.
 Exit code: 0 passed or done, 1 rejected or refused (reason on stderr), 2 usage or build error.
@@ -119,7 +121,10 @@ export async function runVariantsCli(argv: string[]): Promise<number> {
         process.stdout.write(
           `${ev.tag} of ${ev.event}: ${ev.verdict}\n${ev.reasons.map((x) => `  ${x}`).join("\n")}\nevidence: ${r.evidencePath}\n`,
         );
-      if (!r.passed) process.stderr.write(`rejected: ${ev.reasons.join("; ")}\n`);
+      if (!r.passed)
+        process.stderr.write(
+          `${ev.verdict === "inconclusive" ? "inconclusive" : "rejected"}: ${ev.reasons.join("; ")}\n`,
+        );
       return r.passed ? 0 : 1;
     }
     case "bench": {
@@ -174,6 +179,17 @@ export async function runVariantsCli(argv: string[]): Promise<number> {
       if (!r.ok) return failed(r.diagnostics);
       process.stdout.write(
         `${r.event} now calls ${r.tag}${r.forced ? " (forced: its evidence does not pass)" : ""}; the baseline stays compiled\n`,
+      );
+      return 0;
+    }
+    case "remove": {
+      if (!need(4, "<file.kz> <event> <tag>")) return 2;
+      const r = await removeVariant({ file, event, tag });
+      if (!r.ok) return failed(r.diagnostics);
+      process.stdout.write(
+        json
+          ? `${JSON.stringify(r)}\n`
+          : `${r.tag} of ${r.event} removed from ${r.sidecar}${r.unselected ? "; the build calls the baseline again" : ""}\n`,
       );
       return 0;
     }

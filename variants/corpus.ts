@@ -64,7 +64,12 @@ export async function writeCorpus(workspace: string, event: string): Promise<Cor
   const recordedFile = recordedInputsPath(workspace, event);
   const recorded = readRecords(recordedFile);
   if (regressions.length + recorded.length === 0) return { regressions: 0, recorded: 0, cleanup: () => {} };
-  const file = koruDir(workspace, "variants", safeName(event), `corpus-${process.pid}-${Date.now()}.bin`);
+  const file = koruDir(
+    workspace,
+    "variants",
+    safeName(event),
+    `corpus-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.bin`,
+  );
   writeAtomic(file, encodeRecords([...regressions, ...recorded]));
   return {
     file,

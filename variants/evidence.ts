@@ -10,7 +10,8 @@ import { writeAtomic } from "./fs.js";
 import type { TierResult } from "./harness/run.js";
 import type { ScanFinding } from "./harness/scan.js";
 
-export type Verdict = "accepted" | "rejected" | "suspect" | "passed_tests";
+/** `inconclusive`: the baseline was outside its domain on too many inputs to decide. */
+export type Verdict = "accepted" | "rejected" | "suspect" | "passed_tests" | "inconclusive";
 
 export interface Evidence {
   version: 1;
@@ -31,6 +32,10 @@ export interface Evidence {
   counterexamples: TierResult["counterexamples"];
   incidents: TierResult["incidents"];
   out_of_domain: number;
+  /** Text printed by the procs was captured and compared on every case. */
+  text_compared?: boolean;
+  /** Cases also run with every allocation failing (procs taking a `std.mem.Allocator`). */
+  alloc_failure_cases?: number;
   max_ulp: number;
   max_abs: number;
   scan: ScanFinding[];
@@ -91,7 +96,7 @@ export function renderReview(ev: Evidence): string {
   out.push("## Tests", "", ...cases.map((c) => `- ${c}`));
   out.push(`- float policy: ${ev.float_policy}; largest difference seen: ${ev.max_ulp} ULP, ${ev.max_abs} absolute`);
   out.push(
-    `- recorded inputs replayed: ${ev.recorded_inputs}; regression cases replayed: ${ev.regression_cases}; inputs outside the baseline's domain: ${ev.out_of_domain}`,
+    `- recorded inputs replayed: ${ev.recorded_inputs}; regression cases replayed: ${ev.regression_cases}; inputs outside the baseline's domain (skipped): ${ev.out_of_domain}; printed text ${ev.text_compared ? "compared" : "not compared"}${ev.alloc_failure_cases ? `; cases also run with every allocation failing: ${ev.alloc_failure_cases}` : ""}`,
   );
   if (ev.state.length) out.push(`- module state compared after every call: ${ev.state.join(", ")}`);
   for (const c of ev.counterexamples.slice(0, 3)) {
@@ -100,9 +105,13 @@ export function renderReview(ev: Evidence): string {
       `Counterexample (${c.tier} ${c.phase} case ${c.case}, shrunk):`,
       "",
       "```",
+      ...(c.allocFails ? ["(with every allocation failing)"] : []),
       `input:    ${c.input}`,
       `baseline: ${c.baseline}`,
       `variant:  ${c.variant}`,
+      ...(c.baselineText !== undefined
+        ? [`baseline printed: ${JSON.stringify(c.baselineText)}`, `variant printed:  ${JSON.stringify(c.variantText)}`]
+        : []),
       "```",
     );
   }

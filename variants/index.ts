@@ -14,6 +14,7 @@ export {
   type Progress,
   type ProposeInput,
   proposeVariant,
+  removeVariant,
   revertVariant,
   reviewVariant,
   type SelectInput,

@@ -88,7 +88,7 @@ export async function proposeVariant(
     };
   const moduleFile = target.sym.module.file;
   const sidecar = sidecarOf(moduleFile);
-  return withLock(sidecar, () => {
+  return withLock(sidecar, async () => {
     const before = existsSync(sidecar) ? readFileSync(sidecar, "utf8") : undefined;
     const head =
       before ??
@@ -101,18 +101,86 @@ export async function proposeVariant(
     const text = `${head}${sep}~proc ${target.sym.decl.path.join(".")}|${tag} {\n${body.join("\n")}\n}\n`;
     const line = text.split("\n").length - body.length - 2;
     writeAtomic(sidecar, text);
-    // The new proc must check; otherwise the sidecar is put back as it was.
+    // The new proc must check and compile (the event's Debug harness, which its smoke test
+    // reuses from the build cache); otherwise the sidecar is put back as it was, so a broken
+    // proposal never breaks later builds of the program or of the event's harness.
+    const putBack = () => {
+      if (before === undefined) rmSync(sidecar, { force: true });
+      else writeAtomic(sidecar, before);
+    };
     const check = loadTarget(input.file, input.event);
     const found = check.ok ? findTag(check, tag) : undefined;
     if (!check.ok || !found?.ok) {
-      if (before === undefined) rmSync(sidecar, { force: true });
-      else writeAtomic(sidecar, before);
+      putBack();
       return {
         ok: false as const,
         diagnostics: !check.ok ? check.diagnostics : found && !found.ok ? found.diagnostics : [],
       };
     }
+    const built = await buildHarness(check, "Debug", input.signal);
+    if (!built.ok && !built.shapeError) {
+      putBack();
+      return { ok: false as const, diagnostics: built.diagnostics };
+    }
     return { ok: true as const, event: target.sym.canonical, tag, sidecar, line };
+  });
+}
+
+// ---------------------------------------------------------------------------------- remove
+
+/**
+ * Take a variant out of its sidecar (the module itself, holding the baseline, is never
+ * edited). A selected variant is unselected first, so the build calls the baseline; its
+ * evidence goes too.
+ */
+export async function removeVariant(
+  input: Common & { event: string; tag: string },
+): Promise<OpResult<{ event: string; tag: string; sidecar: string; unselected: boolean }>> {
+  const target = loadTarget(input.file, input.event);
+  if (!target.ok) return target;
+  const t = findTag(target, input.tag);
+  if (!t.ok) return t;
+  const sidecar = sidecarOf(target.sym.module.file);
+  if (t.proc.span.file !== sidecar)
+    return {
+      ok: false,
+      diagnostics: [
+        usage(
+          "KORU078",
+          `${t.tag} of ${target.sym.canonical} is written in ${t.proc.span.file}, not in its sidecar: tools remove only what they can add`,
+          t.proc.span.file,
+          "delete it by hand",
+        ),
+      ],
+    };
+  const { selection } = readSelection(target.workspace);
+  const chosen = selection.selected[target.sym.canonical];
+  const unselected = chosen !== undefined && canonicalTag(chosen) === canonicalTag(t.tag);
+  // Unselect before the proc disappears: a selection naming a missing variant fails builds.
+  if (unselected) await updateSelection(target.workspace, target.sym.canonical, null, t.tag);
+  return withLock(sidecar, () => {
+    // Read again under the lock: another tool may have written the sidecar since we loaded it.
+    const now = loadTarget(input.file, input.event);
+    const still = now.ok ? findTag(now, t.tag) : undefined;
+    if (!now.ok || !still?.ok)
+      return { ok: true as const, event: target.sym.canonical, tag: t.tag, sidecar, unselected };
+    const text = readFileSync(sidecar, "utf8");
+    const lines = text.split("\n");
+    const first = still.proc.span.line - 1;
+    const procLines = procText(now, still.proc).split("\n").length;
+    // The comment lines directly above the proc belong to it, and one blank line before them.
+    let start = first;
+    while (start > 0 && /^\s*\/\//.test(lines[start - 1]) && !/^\s*\/\/.*\bVariants of\b/.test(lines[start - 1]))
+      start--;
+    if (start > 0 && lines[start - 1].trim() === "") start--;
+    const rest = [...lines.slice(0, start), ...lines.slice(first + procLines)];
+    const remaining = rest.join("\n");
+    // Nothing but comments left: the sidecar goes, as if no variant had ever been proposed.
+    if (remaining.split("\n").every((l) => l.trim() === "" || l.trim().startsWith("//")))
+      rmSync(sidecar, { force: true });
+    else writeAtomic(sidecar, remaining.endsWith("\n") ? remaining : `${remaining}\n`);
+    rmSync(evidencePath(target.workspace, target.sym.canonical, t.tag), { force: true });
+    return { ok: true as const, event: target.sym.canonical, tag: t.tag, sidecar, unselected };
   });
 }
 
@@ -218,10 +286,22 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
     { tier: "gate" as const, seed: gateSeed, cases: Math.max(GATE_MIN_CASES, input.gateCases ?? GATE_MIN_CASES) },
   ];
   let corpus = smokePrep.corpus;
+  // The gate's ReleaseSafe build starts now and runs beside the smoke tier; a smoke tier that
+  // fails cancels it.
+  const gateBuild = new AbortController();
+  const onAbort = () => gateBuild.abort();
+  input.signal?.addEventListener("abort", onAbort, { once: true });
+  const gatePrep = prepare({ ...input, signal: gateBuild.signal }, "ReleaseSafe");
+  const dropGate = async () => {
+    gateBuild.abort();
+    const g = await gatePrep;
+    if (g.ok) g.corpus.cleanup();
+  };
   for (const p of plan) {
     let prep = smokePrep;
     if (p.tier === "gate") {
-      const g = await prepare(input, "ReleaseSafe");
+      const g = await gatePrep;
+      input.signal?.removeEventListener("abort", onAbort);
       if (!g.ok) return g;
       prep = g;
       corpus = g.corpus;
@@ -246,10 +326,16 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
       ...sig(input),
     });
     prep.corpus.cleanup();
-    if (!r.ok) return { ok: false, diagnostics: [usage("KORU080", `variant test stopped: ${r.message}`, target.file)] };
+    if (!r.ok) {
+      if (p.tier === "smoke") await dropGate();
+      return { ok: false, diagnostics: [usage("KORU121", `variant test stopped: ${r.message}`, target.file)] };
+    }
     tiers.push(r.result);
-    // A failing smoke tier already rejects: the gate would only repeat it.
-    if (r.result.failures > 0 || r.result.incidents.length > 0) break;
+    // A failing or inconclusive smoke tier already decides: the gate would only repeat it.
+    if (r.result.failures > 0 || r.result.incidents.length > 0 || r.result.inconclusive) {
+      if (p.tier === "smoke") await dropGate();
+      break;
+    }
   }
   const counterexamples = tiers.flatMap((t) => t.counterexamples);
   if (counterexamples.length) {
@@ -294,7 +380,9 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
     regression_cases: corpus.regressions,
     counterexamples,
     incidents: tiers.flatMap((t) => t.incidents),
-    out_of_domain: tiers.reduce((n, t) => n + t.outOfDomain.length, 0),
+    out_of_domain: tiers.reduce((n, t) => n + t.outOfDomainCount, 0),
+    text_compared: tiers.every((t) => t.textCompared),
+    alloc_failure_cases: tiers.reduce((n, t) => n + t.allocFailureCases, 0),
     max_ulp: Math.max(0, ...tiers.map((t) => t.maxUlp)),
     max_abs: Math.max(0, ...tiers.map((t) => t.maxAbs)),
     scan,
@@ -335,13 +423,28 @@ export function judge(ev: Evidence): void {
   if (failures > 0) {
     rejected = true;
     const c = ev.counterexamples[0];
+    const texts =
+      c?.baselineText !== undefined && c.baselineText !== c.variantText
+        ? `; it prints ${JSON.stringify(c.variantText)}, the baseline ${JSON.stringify(c.baselineText)}`
+        : "";
     reasons.push(
-      `differs from the baseline on ${failures} of ${total} cases${c ? `; smallest found: input ${c.input} gives ${c.variant}, the baseline ${c.baseline}` : ""}`,
+      `differs from the baseline on ${failures} of ${total} cases${c ? `; smallest found: input ${c.input}${c.allocFails ? " with every allocation failing" : ""} gives ${c.variant}, the baseline ${c.baseline}${texts}` : ""}`,
     );
   }
-  if (!rejected) reasons.push(`agrees with the baseline on all ${total} cases (float policy ${ev.float_policy})`);
-  let verdict: Verdict = rejected ? "rejected" : "passed_tests";
-  if (ev.bench && !rejected) {
+  // Too few inputs in the baseline's domain: no claim either way.
+  const short = ev.tiers.filter((t) => t.inconclusive);
+  const inconclusive = !rejected && short.length > 0;
+  for (const t of short) {
+    reasons.push(
+      `inconclusive: the baseline panicked, hung or crashed on ${t.outOfDomainCount} inputs; only ${t.cases.random} of the ${t.tier} tier's random cases ran in its domain after ${t.attempts} attempts`,
+    );
+  }
+  if (!rejected && !inconclusive)
+    reasons.push(
+      `agrees with the baseline on all ${total} cases${ev.out_of_domain ? ` (${ev.out_of_domain} inputs outside the baseline's domain skipped)` : ""} (float policy ${ev.float_policy})`,
+    );
+  let verdict: Verdict = rejected ? "rejected" : inconclusive ? "inconclusive" : "passed_tests";
+  if (ev.bench && !rejected && !inconclusive) {
     const b = ev.bench;
     const ci = `median time ratio ${b.medianRatio.toFixed(3)}, 95% CI [${b.ciLow.toFixed(3)}, ${b.ciHigh.toFixed(3)}]`;
     if (!b.faster) {
@@ -356,7 +459,7 @@ export function judge(ev: Evidence): void {
       verdict = "accepted";
       reasons.push(`faster: ${b.speedup.toFixed(2)}x (${ci})`);
     }
-  } else if (!rejected) reasons.push("not benchmarked yet");
+  } else if (!rejected && !inconclusive) reasons.push("not benchmarked yet");
   ev.verdict = verdict;
   ev.reasons = reasons;
 }
@@ -408,7 +511,7 @@ async function benchWith(
     ...sig(input),
   });
   prep.corpus.cleanup();
-  if (!r.ok) return { ok: false, diagnostics: [usage("KORU081", `benchmark failed: ${r.message}`, prep.target.file)] };
+  if (!r.ok) return { ok: false, diagnostics: [usage("KORU122", `benchmark failed: ${r.message}`, prep.target.file)] };
   return { ok: true, bench: { ...r.result, buildMs: prep.build.ms } };
 }
 
@@ -425,32 +528,9 @@ async function prepare(
   const policy = declaredPolicy(target.baseline, target.sources.get(target.baseline.span.file));
   if (policy.diagnostics.length) return { ok: false as const, diagnostics: policy.diagnostics };
   input.onProgress?.({ stage: "build", message: `building the ${optimize} harness of ${target.sym.canonical}` });
-  const gen = generateHarness(target, policy.policy);
-  if (!gen.compiled.zig || hasErrors(gen.compiled.diagnostics))
-    return { ok: false as const, diagnostics: gen.compiled.diagnostics };
-  const t0 = performance.now();
-  const built = await buildExecutable({
-    zig: gen.compiled.zig,
-    runtimeFiles: [HARNESS_RUNTIME],
-    optimize,
-    workspace: target.workspace,
-    ...(gen.compiled.sourceMap ? { sourceMap: gen.compiled.sourceMap } : {}),
-    name: "harness",
-  });
-  const ms = Math.round(performance.now() - t0);
-  if (!built.ok) {
-    const shape = built.diagnostics
-      .map((d) => /koru-harness: (cannot (?:generate|compare)[^"]*)/.exec(d.message)?.[1])
-      .find(Boolean);
-    if (shape)
-      return {
-        ok: false as const,
-        diagnostics: [
-          usage("KORU079", `the harness ${shape} (an input of '${target.sym.canonical}')`, target.baseline.span.file),
-        ],
-      };
-    return { ok: false as const, diagnostics: built.diagnostics };
-  }
+  const built = await buildHarness(target, optimize, input.signal);
+  if (!built.ok) return { ok: false as const, diagnostics: built.diagnostics };
+  const { gen, ms } = built;
   const proc = t.proc;
   const baselineText = procText(target, target.baseline);
   const variantText = procText(target, proc);
@@ -480,6 +560,45 @@ async function prepare(
   };
 }
 
+/** Generate and build the event's harness (baseline and every variant in one program). */
+async function buildHarness(
+  target: Target,
+  optimize: "ReleaseSafe" | "ReleaseFast" | "Debug",
+  signal?: AbortSignal,
+): Promise<
+  | { ok: true; gen: ReturnType<typeof generateHarness>; exePath: string; cached: boolean; ms: number }
+  | { ok: false; diagnostics: Diagnostic[]; shapeError: boolean }
+> {
+  const policy = declaredPolicy(target.baseline, target.sources.get(target.baseline.span.file));
+  const gen = generateHarness(target, policy.policy);
+  if (!gen.compiled.zig || hasErrors(gen.compiled.diagnostics))
+    return { ok: false, diagnostics: gen.compiled.diagnostics, shapeError: false };
+  const t0 = performance.now();
+  const built = await buildExecutable({
+    zig: gen.compiled.zig,
+    runtimeFiles: [HARNESS_RUNTIME],
+    optimize,
+    workspace: target.workspace,
+    ...(gen.compiled.sourceMap ? { sourceMap: gen.compiled.sourceMap } : {}),
+    name: "harness",
+    ...(signal ? { signal } : {}),
+  });
+  const ms = Math.round(performance.now() - t0);
+  if (built.ok) return { ok: true, gen, exePath: built.exePath, cached: built.cached, ms };
+  const shape = built.diagnostics
+    .map((d) => /koru-harness: (cannot (?:generate|compare)[^"]*)/.exec(d.message)?.[1])
+    .find(Boolean);
+  if (shape)
+    return {
+      ok: false,
+      shapeError: true,
+      diagnostics: [
+        usage("KORU079", `the harness ${shape} (an input of '${target.sym.canonical}')`, target.baseline.span.file),
+      ],
+    };
+  return { ok: false, diagnostics: built.diagnostics, shapeError: false };
+}
+
 function sig(input: Common): { signal?: AbortSignal } {
   return input.signal ? { signal: input.signal } : {};
 }
@@ -499,7 +618,7 @@ export async function reviewVariant(
       ok: false,
       diagnostics: [
         usage(
-          "KORU082",
+          "KORU123",
           `no evidence for ${t.tag} of ${target.sym.canonical}: run 'koruc variants test' first`,
           target.file,
         ),
@@ -556,11 +675,18 @@ export async function revertVariant(
 }
 
 /** Read-modify-write of koru.variants.json under its lock: concurrent selections both land. */
-async function updateSelection(workspace: string, event: string, tag: string | null): Promise<string | null> {
+async function updateSelection(
+  workspace: string,
+  event: string,
+  tag: string | null,
+  /** Only when this variant is the one selected (a remove must not undo a newer selection). */
+  onlyIf?: string,
+): Promise<string | null> {
   const file = selectionPath(workspace);
   return withLock(file, () => {
     const { selection } = readSelection(workspace);
     const previous = selection.selected[event] ?? null;
+    if (onlyIf !== undefined && (previous === null || canonicalTag(previous) !== canonicalTag(onlyIf))) return previous;
     if (tag === null) delete selection.selected[event];
     else selection.selected[event] = tag;
     const sorted = Object.fromEntries(Object.entries(selection.selected).sort(([a], [b]) => a.localeCompare(b)));

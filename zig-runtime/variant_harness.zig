@@ -3,6 +3,7 @@
 // poisoned copies, compares outputs structurally under a float policy, benchmarks both in
 // interleaved pairs. Copied beside the generated harness by koruc; never linked into programs.
 const std = @import("std");
+const builtin = @import("builtin");
 
 pub const FloatPolicy = union(enum) {
     exact,
@@ -28,9 +29,12 @@ pub const Src = struct {
     bits: u64 = 0,
     /// Canonical bytes of every choice made, to store a case (null: not recording).
     tape: ?*std.ArrayList(u8) = null,
+    /// The allocator a proc's `std.mem.Allocator` input gets (null: the case's own fresh,
+    /// poisoned region, like the rest of the case).
+    proc_alloc: ?std.mem.Allocator = null,
     alloc: std.mem.Allocator,
 
-    fn record(self: *Src, b: u8) void {
+    inline fn record(self: *Src, b: u8) void {
         if (self.tape) |t| t.append(std.heap.page_allocator, b) catch {};
     }
 
@@ -186,6 +190,8 @@ fn genLen(src: *Src) usize {
 pub const GenError = error{OutOfMemory};
 
 pub fn gen(comptime T: type, src: *Src) GenError!T {
+    // An allocator is not drawn from bytes: the harness hands one over (see `Src.proc_alloc`).
+    if (T == std.mem.Allocator) return src.proc_alloc orelse src.alloc;
     switch (@typeInfo(T)) {
         .void => return {},
         .bool => {
@@ -268,6 +274,7 @@ pub fn gen(comptime T: type, src: *Src) GenError!T {
 // their first `max_len` elements, as `gen` would read them.
 
 pub fn encode(comptime T: type, v: T, out: *std.ArrayList(u8), alloc: std.mem.Allocator) GenError!void {
+    if (T == std.mem.Allocator) return;
     switch (@typeInfo(T)) {
         .void => {},
         .bool => try out.append(alloc, @as(u8, @intFromBool(v)) << 2),
@@ -413,6 +420,8 @@ fn floatEq(comptime T: type, a: T, b: T, policy: FloatPolicy, stats: *FloatStats
 }
 
 pub fn eql(comptime T: type, a: T, b: T, policy: FloatPolicy, stats: *FloatStats) bool {
+    // The allocators were handed over by the harness; what was allocated is compared as output.
+    if (T == std.mem.Allocator) return true;
     switch (@typeInfo(T)) {
         .void => return true,
         .bool, .int, .@"enum" => return a == b,
@@ -473,12 +482,26 @@ pub fn eql(comptime T: type, a: T, b: T, policy: FloatPolicy, stats: *FloatStats
 
 var out_buf: [1 << 16]u8 = undefined;
 
+/// The harness's own lines go to a copy of the original stdout: fds 1 and 2 are pointed at the
+/// text capture (test) or /dev/null (bench), so nothing a proc prints can forge a harness line.
+var proto_fd: std.posix.fd_t = 1;
+
 pub fn emit(comptime fmt: []const u8, args: anytype) void {
     const line = std.fmt.bufPrint(&out_buf, fmt ++ "\n", args) catch return;
-    std.fs.File.stdout().writeAll(line) catch {};
+    writeAllFd(proto_fd, line);
 }
 
-/// Where the harness is, for the panic handler and the watchdog.
+fn writeAllFd(fd: std.posix.fd_t, bytes: []const u8) void {
+    var i: usize = 0;
+    while (i < bytes.len) {
+        const n = std.posix.write(fd, bytes[i..]) catch return;
+        if (n == 0) return;
+        i += n;
+    }
+}
+
+/// Where the harness is, for the panic handler, the watchdog and the supervisor. It lives in
+/// memory shared with the supervising parent, which survives a case that kills its child.
 pub const Where = struct {
     phase: std.atomic.Value(u8) = .init(0),
     case: std.atomic.Value(u64) = .init(0),
@@ -487,19 +510,47 @@ pub const Where = struct {
     calls: std.atomic.Value(u64) = .init(0),
     in_call: std.atomic.Value(bool) = .init(false),
     done: [4]u64 = .{ 0, 0, 0, 0 },
+    failures: u64 = 0,
+    shown: u64 = 0,
+    /// Inputs on which the baseline panicked, hung or crashed: outside its domain, skipped.
+    out_of_domain: u64 = 0,
+    /// Random cases drawn (in domain or not).
+    attempts: u64 = 0,
+    stats: FloatStats = .{},
+    /// Some proc printed: from then on each call's text is attributed and compared.
+    printing: bool = false,
+    /// The batch of cases not yet checked for printed text (phase, first case, counts before
+    /// it): when text turns up, the batch runs again with each call's text compared.
+    batch_phase: u8 = 0,
+    batch_start: u64 = 0,
+    batch_done: u64 = 0,
+    batch_failures: u64 = 0,
+    batch_alloc: u64 = 0,
+    /// Cases also run with every allocation failing (procs taking an allocator).
+    alloc_failure_cases: u64 = 0,
 };
-pub var where: Where = .{};
+var where_private: Where = .{};
+pub var where: *Where = &where_private;
+/// In the shrinking process: a panic ends shrinking quietly (the case is already reported).
+var quiet_panics = false;
+
+/// Out-of-domain inputs reported one by one; the rest are only counted.
+const ood_shown: u64 = 20;
 
 pub const phase_names = [_][]const u8{ "replay", "edge", "random", "exhaustive" };
 const side_names = [_][]const u8{ "none", "baseline", "variant", "variant_rerun" };
 
 pub fn panicHandler(msg: []const u8, _: ?usize) noreturn {
     @branchHint(.cold);
+    if (quiet_panics) std.posix.exit(4);
     const p = where.phase.load(.seq_cst);
-    emit("{{\"t\":\"panic\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"msg\":\"{f}\",\"done\":[{d},{d},{d},{d}]}}", .{
-        phase_names[p], where.case.load(.seq_cst), side_names[where.side.load(.seq_cst)], std.zig.fmtString(msg),
-        where.done[0], where.done[1], where.done[2], where.done[3],
-    });
+    const side = where.side.load(.seq_cst);
+    if (side != 1 or where.out_of_domain < ood_shown) {
+        emit("{{\"t\":\"panic\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"msg\":\"{f}\",\"done\":[{d},{d},{d},{d}]}}", .{
+            phase_names[p], where.case.load(.seq_cst), side_names[side], jsonText(msg),
+            where.done[0], where.done[1], where.done[2], where.done[3],
+        });
+    }
     std.posix.exit(4);
 }
 
@@ -522,14 +573,142 @@ fn watchdog(limit_ns: i64) void {
         stuck_ns += step;
         if (stuck_ns > limit_ns) {
             const p = where.phase.load(.seq_cst);
-            emit("{{\"t\":\"hang\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"limit_ms\":{d},\"done\":[{d},{d},{d},{d}]}}", .{
-                phase_names[p], where.case.load(.seq_cst), side_names[where.side.load(.seq_cst)], @divTrunc(limit_ns, std.time.ns_per_ms),
-                where.done[0], where.done[1], where.done[2], where.done[3],
-            });
+            const side = where.side.load(.seq_cst);
+            if (side != 1 or where.out_of_domain < ood_shown) {
+                emit("{{\"t\":\"hang\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"limit_ms\":{d},\"done\":[{d},{d},{d},{d}]}}", .{
+                    phase_names[p], where.case.load(.seq_cst), side_names[side], @divTrunc(limit_ns, std.time.ns_per_ms),
+                    where.done[0], where.done[1], where.done[2], where.done[3],
+                });
+            }
             std.posix.exit(3);
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Text the procs print. During a test run fds 1 and 2 both point at one memory file; a case
+// costs one seek when nothing was printed. Once anything is printed, every call's text is
+// cut out by offsets and compared byte for byte.
+
+const Text = struct {
+    fd: std.posix.fd_t = -1,
+
+    fn open(self: *Text) void {
+        if (builtin.os.tag != .linux) return;
+        const fd = std.posix.memfd_create("koru-harness-text", 0) catch return;
+        std.posix.dup2(fd, 1) catch return;
+        std.posix.dup2(fd, 2) catch return;
+        self.fd = fd;
+    }
+
+    fn pos(self: *const Text) u64 {
+        if (self.fd < 0) return 0;
+        return std.posix.lseek_CUR_get(self.fd) catch 0;
+    }
+
+    fn reset(self: *const Text) void {
+        if (self.fd < 0) return;
+        std.posix.ftruncate(self.fd, 0) catch {};
+        std.posix.lseek_SET(self.fd, 0) catch {};
+    }
+
+    fn rangesEqual(self: *const Text, a0: u64, a1: u64, b0: u64, b1: u64) bool {
+        if (a1 - a0 != b1 - b0) return false;
+        var ba: [4096]u8 = undefined;
+        var bb: [4096]u8 = undefined;
+        var off: u64 = 0;
+        while (off < a1 - a0) {
+            const n: usize = @intCast(@min(ba.len, a1 - a0 - off));
+            const ra = std.posix.pread(self.fd, ba[0..n], a0 + off) catch return false;
+            const rb = std.posix.pread(self.fd, bb[0..n], b0 + off) catch return false;
+            if (ra != n or rb != n or !std.mem.eql(u8, ba[0..n], bb[0..n])) return false;
+            off += n;
+        }
+        return true;
+    }
+
+    fn read(self: *const Text, a0: u64, a1: u64, buf: []u8) []const u8 {
+        const n: usize = @intCast(@min(buf.len, a1 - a0));
+        const r = std.posix.pread(self.fd, buf[0..n], a0) catch return buf[0..0];
+        return buf[0..r];
+    }
+};
+var printed: Text = .{};
+
+/// Benchmarks: what procs print goes nowhere (and cannot forge a harness line).
+fn silence() void {
+    const fd = std.posix.open("/dev/null", .{ .ACCMODE = .WRONLY }, 0) catch return;
+    std.posix.dup2(fd, 1) catch {};
+    std.posix.dup2(fd, 2) catch {};
+}
+
+/// Memory shared with child processes (a supervised case or a shrinking run writes it in place).
+fn sharedAlloc(n: usize) ?[]u8 {
+    if (builtin.os.tag != .linux) return std.heap.page_allocator.alloc(u8, n) catch null;
+    return std.posix.mmap(null, n, std.posix.PROT.READ | std.posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0) catch null;
+}
+
+/// Bytes as the inside of a JSON string (control and non-ASCII bytes as \u00XX).
+fn jsonText(bytes: []const u8) std.fmt.Alt([]const u8, jsonTextFormat) {
+    return .{ .data = bytes };
+}
+
+fn jsonTextFormat(bytes: []const u8, w: *std.Io.Writer) std.Io.Writer.Error!void {
+    for (bytes) |b| switch (b) {
+        '"' => try w.writeAll("\\\""),
+        '\\' => try w.writeAll("\\\\"),
+        '\n' => try w.writeAll("\\n"),
+        '\t' => try w.writeAll("\\t"),
+        0x20...0x21, 0x23...0x5B, 0x5D...0x7E => try w.writeByte(b),
+        else => try w.print("\\u{x:0>4}", .{b}),
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// Allocation failure: procs that take a `std.mem.Allocator` also run with one whose every
+// allocation fails; baseline and variant must then answer the same way (the same branch,
+// e.g. an `oom` one). A panic is a panic: out of the baseline's domain, a rejection of the
+// variant.
+
+/// True when a value of T holds a `std.mem.Allocator` (a field, nested or optional).
+pub fn hasAllocator(comptime T: type) bool {
+    comptime {
+        if (T == std.mem.Allocator) return true;
+        return switch (@typeInfo(T)) {
+            .@"struct" => |st| blk: {
+                for (st.fields) |f| if (!f.is_comptime and hasAllocator(f.type)) break :blk true;
+                break :blk false;
+            },
+            .optional => |o| hasAllocator(o.child),
+            .array => |a| hasAllocator(a.child),
+            else => false,
+        };
+    }
+}
+
+fn failAlloc(_: *anyopaque, _: usize, _: std.mem.Alignment, _: usize) ?[*]u8 {
+    return null;
+}
+fn failResize(_: *anyopaque, _: []u8, _: std.mem.Alignment, _: usize, _: usize) bool {
+    return false;
+}
+fn failRemap(_: *anyopaque, _: []u8, _: std.mem.Alignment, _: usize, _: usize) ?[*]u8 {
+    return null;
+}
+fn failFree(_: *anyopaque, _: []u8, _: std.mem.Alignment, _: usize) void {}
+
+var fail_state: u8 = 0;
+pub const failing_allocator: std.mem.Allocator = .{
+    .ptr = &fail_state,
+    .vtable = &.{ .alloc = failAlloc, .resize = failResize, .remap = failRemap, .free = failFree },
+};
+
+/// Benchmarks: a proc's allocations come from here, emptied before every call.
+var call_mem: [16 << 20]u8 = undefined;
+var call_fba = std.heap.FixedBufferAllocator.init(&call_mem);
+
+/// One case in this many also runs with every allocation failing.
+const alloc_failure_every: u64 = 4;
 
 // ---------------------------------------------------------------------------------------
 // The harness proper.
@@ -546,6 +725,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
         const Result = struct { out: Output, input: Input, state: State };
 
         const region_size: usize = 16 << 20;
+        const takes_alloc = hasAllocator(Input);
 
         const Runner = struct {
             baseline: Proc,
@@ -554,7 +734,11 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             policy: FloatPolicy,
             mem: []u8,
             used: [3]usize = .{ 0, 0, 0 },
-            stats: FloatStats = .{},
+            /// Each region's allocator: it outlives `build`, since a proc taking an allocator
+            /// allocates from its case's region during the call.
+            fbas: [3]std.heap.FixedBufferAllocator = undefined,
+            /// Bytes of each region written since it was last poisoned (case and allocations).
+            dirty: [3]usize = .{ 0, 0, 0 },
             rerun: bool,
 
             fn region(self: *Runner, i: usize) []u8 {
@@ -563,14 +747,16 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
 
             /// Build the case into region i from a fresh source (same bytes give the same value).
             fn build(self: *Runner, i: usize, proto: Src) !Case {
-                // Poison what the previous case used, so stale reads show 0xAA.
-                @memset(self.region(i)[0..self.used[i]], 0xAA);
-                var fba = std.heap.FixedBufferAllocator.init(self.region(i));
+                // Poison what the previous case used (its values and what its procs allocated),
+                // so stale reads show 0xAA.
+                @memset(self.region(i)[0..@max(self.dirty[i], self.fbas[i].end_index)], 0xAA);
+                self.dirty[i] = 0;
+                self.fbas[i] = std.heap.FixedBufferAllocator.init(self.region(i));
                 var src = proto;
-                src.alloc = fba.allocator();
+                src.alloc = self.fbas[i].allocator();
                 const input = try gen(Input, &src);
                 const state = try gen(State, &src);
-                self.used[i] = fba.end_index;
+                self.used[i] = self.fbas[i].end_index;
                 return .{ .input = input, .state = state };
             }
 
@@ -584,25 +770,69 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 @memset(std.mem.asBytes(&r.out), 0xAA);
                 r.out = proc(c.input);
                 where.in_call.store(false, .monotonic);
+                where.side.store(0, .monotonic);
                 r.input = c.input;
                 self.hooks.save_state(&r.state);
                 return r;
             }
 
-            /// True when the variant agrees with the baseline on the case.
-            fn check(self: *Runner, proto: Src, case_no: u64) !bool {
-                self.stats.current = case_no;
+            /// True when the variant agrees with the baseline on the case (values and printed text).
+            /// `detect`: look for printed text after this very case (a seek); the case loop
+            /// instead looks once per batch.
+            fn check(self: *Runner, proto: Src, case_no: u64, detect: bool) !bool {
+                where.stats.current = case_no;
+                const attributed = where.printing;
+                var marks = [4]u64{ 0, 0, 0, 0 };
                 const cb = try self.build(0, proto);
                 const rb = self.call(self.baseline, cb, 1);
+                if (attributed) marks[1] = printed.pos();
                 const cv = try self.build(1, proto);
                 const rv = self.call(self.variant, cv, 2);
-                var ok = eql(Result, rb, rv, self.policy, &self.stats);
-                if (ok and self.rerun) {
+                if (attributed) marks[2] = printed.pos();
+                marks[3] = marks[2];
+                var ok = eql(Result, rb, rv, self.policy, &where.stats);
+                const again = ok and self.rerun;
+                if (again) {
                     // Same value at another address: catches pointer-keyed caches and hidden state.
                     const cr = try self.build(2, proto);
                     const rr = self.call(self.variant, cr, 3);
+                    if (attributed) marks[3] = printed.pos();
                     var ignore: FloatStats = .{};
                     ok = eql(Result, rv, rr, .bitwise, &ignore);
+                }
+                if (!attributed) {
+                    if (detect and printed.pos() != 0) {
+                        // The first text any proc printed: attribute it from now on, this case again.
+                        where.printing = true;
+                        printed.reset();
+                        return self.check(proto, case_no, true);
+                    }
+                } else {
+                    ok = ok and printed.rangesEqual(0, marks[1], marks[1], marks[2]) and
+                        (!again or printed.rangesEqual(marks[1], marks[2], marks[2], marks[3]));
+                    printed.reset();
+                }
+                if (comptime takes_alloc) {
+                    if (ok and case_no % alloc_failure_every == 0) ok = try self.checkAllocFailure(proto);
+                }
+                return ok;
+            }
+
+            /// The case again with every allocation failing: both must answer the same.
+            fn checkAllocFailure(self: *Runner, proto: Src) !bool {
+                const attributed = where.printing;
+                var fp = proto;
+                fp.proc_alloc = failing_allocator;
+                const cb = try self.build(0, fp);
+                const rb = self.call(self.baseline, cb, 1);
+                const m1 = printed.pos();
+                const cv = try self.build(1, fp);
+                const rv = self.call(self.variant, cv, 2);
+                where.alloc_failure_cases += 1;
+                var ok = eql(Result, rb, rv, self.policy, &where.stats);
+                if (attributed) {
+                    ok = ok and printed.rangesEqual(0, m1, m1, printed.pos());
+                    printed.reset();
                 }
                 return ok;
             }
@@ -612,11 +842,88 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 var tape: std.ArrayList(u8) = .empty;
                 var rec = proto;
                 rec.tape = &tape;
-                _ = self.check(rec, case_no) catch {};
-                var best = tape.items;
+                _ = self.check(rec, case_no, true) catch {};
+                const best = self.shrink(tape.items, case_no);
+                // Decode the shrunk case for the record, then print both outputs (and texts).
+                const s = Src{ .mode = .replay, .bytes = best, .alloc = undefined };
+                printed.reset();
+                var cb = self.build(0, s) catch return;
+                var rb = self.call(self.baseline, cb, 1);
+                var m1 = printed.pos();
+                var cv = self.build(1, s) catch return;
+                var rv = self.call(self.variant, cv, 2);
+                var m2 = printed.pos();
+                var ignore: FloatStats = .{};
+                var alloc_fails = false;
+                if (comptime takes_alloc) {
+                    if (eql(Result, rb, rv, self.policy, &ignore) and printed.rangesEqual(0, m1, m1, m2)) {
+                        // They differ only when every allocation fails: show that.
+                        alloc_fails = true;
+                        printed.reset();
+                        var fs = s;
+                        fs.proc_alloc = failing_allocator;
+                        cb = self.build(0, fs) catch return;
+                        rb = self.call(self.baseline, cb, 1);
+                        m1 = printed.pos();
+                        cv = self.build(1, fs) catch return;
+                        rv = self.call(self.variant, cv, 2);
+                        m2 = printed.pos();
+                    }
+                }
+                var tb: [2048]u8 = undefined;
+                var tv: [2048]u8 = undefined;
+                const text_b = printed.read(0, m1, &tb);
+                const text_v = printed.read(m1, m2, &tv);
+                printed.reset();
+                emit("{{\"t\":\"counterexample\",\"phase\":\"{s}\",\"case\":{d},\"bytes\":\"{x}\",\"input\":\"{f}\",\"baseline\":\"{f}\",\"variant\":\"{f}\",\"printed\":{},\"baseline_text\":\"{f}\",\"variant_text\":\"{f}\",\"text_bytes\":[{d},{d}],\"alloc_fails\":{}}}", .{
+                    phase,                           case_no,                                 best,
+                    fmtAny(.{ cb.input, cb.state }), fmtAny(.{ rb.out, rb.input, rb.state }), fmtAny(.{ rv.out, rv.input, rv.state }),
+                    where.printing,                  jsonText(text_b),                        jsonText(text_v),
+                    m1,                              m2 - m1,                                 alloc_fails,
+                });
+            }
+
+            /// Shrinking runs in a child process: a smaller candidate outside the baseline's
+            /// domain may panic or hang, which ends shrinking there, not the test. The best case
+            /// so far lives in shared memory.
+            fn shrink(self: *Runner, start: []const u8, case_no: u64) []const u8 {
+                if (builtin.os.tag != .linux or start.len == 0) return start;
+                const shared = std.posix.mmap(null, start.len + 8, std.posix.PROT.READ | std.posix.PROT.WRITE, .{ .TYPE = .SHARED, .ANONYMOUS = true }, -1, 0) catch return start;
+                const len_ptr: *u64 = @ptrCast(@alignCast(shared[0..8]));
+                len_ptr.* = start.len;
+                @memcpy(shared[8..][0..start.len], start);
+                const pid = std.posix.fork() catch return start;
+                if (pid == 0) {
+                    var mine = where.*;
+                    where = &mine;
+                    quiet_panics = true;
+                    self.shrinkIn(shared, case_no);
+                    std.posix.exit(0);
+                }
+                // Shrinking has a time budget; a child still running after it (a hang) is stopped.
+                const deadline = nowNs() + 3 * std.time.ns_per_s / 2;
+                while (true) {
+                    const r = std.posix.waitpid(pid, std.posix.W.NOHANG);
+                    if (r.pid == pid) break;
+                    if (nowNs() > deadline) {
+                        std.posix.kill(pid, std.posix.SIG.KILL) catch {};
+                        _ = std.posix.waitpid(pid, 0);
+                        break;
+                    }
+                    std.Thread.sleep(std.time.ns_per_ms);
+                }
+                // The child wrote into the shared regions: poison them whole before the next case.
+                self.dirty = .{ region_size, region_size, region_size };
+                if (len_ptr.* == 0) return start;
+                return shared[8..][0..len_ptr.*];
+            }
+
+            fn shrinkIn(self: *Runner, shared: []u8, case_no: u64) void {
+                const len_ptr: *u64 = @ptrCast(@alignCast(shared[0..8]));
+                var best: []const u8 = std.heap.page_allocator.dupe(u8, shared[8..][0..len_ptr.*]) catch return;
+                _ = self.check(.{ .mode = .replay, .bytes = best, .alloc = undefined }, case_no, true) catch {};
                 var best_size = self.used[0];
                 var tries: usize = 0;
-                // Shrinking gets a fixed time budget; what it reached by then is reported.
                 const deadline = nowNs() + std.time.ns_per_s;
                 var improved = true;
                 while (improved and tries < 4000) {
@@ -632,12 +939,16 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                                 const cand = mutate(best, start, end, how) orelse continue;
                                 tries += 1;
                                 const s = Src{ .mode = .replay, .bytes = cand, .alloc = undefined };
-                                const fails = !(self.check(s, case_no) catch true);
+                                const fails = !(self.check(s, case_no, true) catch true);
                                 // A smaller byte string must not build a larger value (a length read anew).
                                 if (fails and self.used[0] <= best_size) {
                                     best = cand;
                                     best_size = self.used[0];
                                     improved = true;
+                                    // Zero length while copying: a child stopped mid-copy leaves no torn case.
+                                    len_ptr.* = 0;
+                                    @memcpy(shared[8..][0..best.len], best);
+                                    len_ptr.* = best.len;
                                     break;
                                 } else std.heap.page_allocator.free(cand);
                             }
@@ -645,16 +956,6 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                         if (chunk == 1) break;
                     }
                 }
-                // Decode the shrunk case for the record, then print both outputs.
-                const s = Src{ .mode = .replay, .bytes = best, .alloc = undefined };
-                const cb = self.build(0, s) catch return;
-                const rb = self.call(self.baseline, cb, 1);
-                const cv = self.build(1, s) catch return;
-                const rv = self.call(self.variant, cv, 2);
-                emit("{{\"t\":\"counterexample\",\"phase\":\"{s}\",\"case\":{d},\"bytes\":\"{x}\",\"input\":\"{f}\",\"baseline\":\"{f}\",\"variant\":\"{f}\"}}", .{
-                    phase,                     case_no, best,
-                    fmtAny(.{ cb.input, cb.state }), fmtAny(.{ rb.out, rb.input, rb.state }), fmtAny(.{ rv.out, rv.input, rv.state }),
-                });
             }
         };
 
@@ -749,6 +1050,10 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             return z ^ (z >> 31);
         }
 
+        /// A random phase draws at most this many cases per case asked for: a baseline that
+        /// panics on most inputs ends the phase short (an inconclusive test), not endless.
+        const attempts_per_case: u64 = 4;
+
         pub fn main(baseline: Proc, variants: []const Variant, hooks: Hooks, policy: FloatPolicy) void {
             const alloc = std.heap.page_allocator;
             const args = parseArgs(alloc) catch {
@@ -759,40 +1064,119 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                 emit("{{\"t\":\"error\",\"msg\":\"no variant {d}\"}}", .{args.variant});
                 std.posix.exit(2);
             }
-            const mem = alloc.alloc(u8, 3 * region_size) catch std.posix.exit(2);
+            const testing = !std.mem.eql(u8, args.mode, "bench") and !std.mem.eql(u8, args.mode, "calls");
+            // The harness's lines keep the original stdout; what procs print goes elsewhere.
+            proto_fd = std.posix.dup(1) catch 1;
+            if (testing) printed.open() else silence();
+            // Regions and counters shared with the supervising parent (no copy-on-write on fork).
+            const mem = sharedAlloc(3 * region_size) orelse {
+                emit("{{\"t\":\"error\",\"msg\":\"cannot map the case regions\"}}", .{});
+                std.posix.exit(2);
+            };
             @memset(mem, 0xAA);
+            // The supervisor reads the counts its children leave here: without it there is no run.
+            const w = sharedAlloc(@sizeOf(Where)) orelse {
+                emit("{{\"t\":\"error\",\"msg\":\"cannot map shared memory\"}}", .{});
+                std.posix.exit(2);
+            };
+            const shared: *Where = @ptrCast(@alignCast(w.ptr));
+            shared.* = .{};
+            where = shared;
             var r = Runner{ .baseline = baseline, .variant = variants[args.variant].proc, .hooks = hooks, .policy = policy, .mem = mem, .rerun = args.rerun };
+            for (0..3) |k| r.fbas[k] = std.heap.FixedBufferAllocator.init(r.region(k)[0..0]);
             const corpus: []const []const u8 = if (args.replay) |p| readCorpus(alloc, p) catch &.{} else &.{};
-            if (std.mem.eql(u8, args.mode, "bench")) return bench(&r, args, corpus);
-            if (std.mem.eql(u8, args.mode, "calls")) return calls(&r, args);
+            if (!testing) {
+                if (std.mem.eql(u8, args.mode, "bench")) return bench(&r, args, corpus);
+                return calls(&r, args);
+            }
 
-            _ = std.Thread.spawn(.{}, watchdog, .{args.case_ms * std.time.ns_per_ms}) catch {};
+            const space = comptime spaceBits(Case);
+            const exhaustive = comptime space != null and space.? <= 20;
+            emit("{{\"t\":\"start\",\"variant\":\"{s}\",\"space_bits\":{?d},\"exhaustive\":{},\"edge_cases\":{d},\"corpus\":{d},\"text_capture\":{}}}", .{
+                variants[args.variant].tag, space, exhaustive, edgeCount(), corpus.len, printed.fd >= 0,
+            });
+            const t0 = nowNs();
+            var from = [2]u64{ args.resume_phase, args.resume_case };
+            // The supervisor: cases run in a child process. When the baseline panics, hangs or
+            // crashes on a case, that input is outside its domain: it is counted and a new child
+            // goes on from the next case. When the variant does, the test stops there (rejected).
+            while (true) {
+                const pid: std.posix.pid_t = if (builtin.os.tag == .linux) std.posix.fork() catch 0 else 0;
+                if (pid == 0) {
+                    _ = std.Thread.spawn(.{}, watchdog, .{args.case_ms * std.time.ns_per_ms}) catch {};
+                    runCases(&r, args, corpus, from);
+                    if (builtin.os.tag == .linux) std.posix.exit(0);
+                    break;
+                }
+                const status = std.posix.waitpid(pid, 0).status;
+                const exited = std.posix.W.IFEXITED(status);
+                const code: u8 = if (exited) std.posix.W.EXITSTATUS(status) else 5;
+                if (exited and code == 0) break;
+                const side = where.side.load(.seq_cst);
+                const phase = where.phase.load(.seq_cst);
+                const case = where.case.load(.seq_cst);
+                if (code != 3 and code != 4 and (side != 1 or where.out_of_domain < ood_shown)) {
+                    const sig: u32 = if (exited) 0 else std.posix.W.TERMSIG(status);
+                    emit("{{\"t\":\"crash\",\"phase\":\"{s}\",\"case\":{d},\"side\":\"{s}\",\"exit\":{d},\"signal\":{d},\"done\":[{d},{d},{d},{d}]}}", .{
+                        phase_names[phase], case, side_names[side], if (exited) code else 0, sig,
+                        where.done[0], where.done[1], where.done[2], where.done[3],
+                    });
+                }
+                if (side != 1) std.posix.exit(code);
+                // Text printed in the dead child's unchecked batch: run that batch again with
+                // text compared (the case that died dies again and is counted then).
+                if (textTurnedUp()) {
+                    from = .{ where.batch_phase, where.batch_start };
+                    continue;
+                }
+                where.out_of_domain += 1;
+                // Whatever the dead call printed is not part of the next case's text.
+                printed.reset();
+                from = .{ phase, case + 1 };
+            }
+            const short = !exhaustive and where.done[2] < args.cases;
+            emit("{{\"t\":\"done\",\"done\":[{d},{d},{d},{d}],\"failures\":{d},\"out_of_domain\":{d},\"attempts\":{d},\"short\":{},\"printed\":{},\"alloc_failure_cases\":{d},\"max_ulp\":{d},\"max_abs\":{e},\"argmax\":{?d},\"ns\":{d}}}", .{
+                where.done[0],         where.done[1],   where.done[2],   where.done[3],    where.failures,  where.out_of_domain,
+                where.attempts,        short,           where.printing,  where.alloc_failure_cases, where.stats.max_ulp, where.stats.max_abs, where.stats.argmax,
+                nowNs() - t0,
+            });
+            std.posix.exit(0);
+        }
+
+        /// Replay, then every edge case (or the whole space when it is small), then random cases,
+        /// starting at `from` (phase, case).
+        fn runCases(r: *Runner, args: Args, corpus: []const []const u8, from: [2]u64) void {
             const space = comptime spaceBits(Case);
             const exhaustive = comptime space != null and space.? <= 20;
             const space_cases: u64 = comptime if (exhaustive) @as(u64, 1) << @intCast(space.?) else 0;
-            emit("{{\"t\":\"start\",\"variant\":\"{s}\",\"space_bits\":{?d},\"exhaustive\":{},\"edge_cases\":{d},\"corpus\":{d}}}", .{
-                variants[args.variant].tag, space, exhaustive, edgeCount(), corpus.len,
-            });
-            var failures: u64 = 0;
-            var shown: u64 = 0;
-            const t0 = nowNs();
-            // Replay first, then every edge case (or the whole space when it is small), then random cases.
             const phases = if (exhaustive) [_]u8{ 0, 3 } else [_]u8{ 0, 1, 2 };
-            var resuming = args.resume_phase != 0 or args.resume_case != 0;
             for (phases) |phase| {
-                if (resuming and phase != args.resume_phase) continue;
-                const first: u64 = if (resuming) args.resume_case else 0;
-                resuming = false;
+                if (phase < from[0]) continue;
                 if (phase == 1 and !args.edges) continue;
+                const first: u64 = if (phase == from[0]) from[1] else 0;
+                // Random cases: until `cases` ran in the baseline's domain (or the attempts run out).
                 const total: u64 = switch (phase) {
                     0 => corpus.len,
                     1 => edgeCount(),
-                    2 => args.cases,
+                    2 => args.cases * attempts_per_case,
                     else => space_cases,
                 };
                 where.phase.store(phase, .seq_cst);
                 var i: u64 = first;
-                while (i < total) : (i += 1) {
+                startBatch(phase, i);
+                while (true) {
+                    const end = i >= total or (phase == 2 and where.done[2] >= args.cases);
+                    // Printed text is looked for once per batch of cases (a seek costs as much
+                    // as a case), before a failure is reported and at the end of the phase.
+                    if (end or i - where.batch_start >= text_batch) {
+                        if (textTurnedUp()) {
+                            i = where.batch_start;
+                            continue;
+                        }
+                        startBatch(phase, i);
+                    }
+                    if (end) break;
+                    if (phase == 2) where.attempts = i + 1;
                     where.case.store(i, .monotonic);
                     const proto: Src = switch (phase) {
                         0 => .{ .mode = .replay, .bytes = corpus[i], .alloc = undefined },
@@ -800,26 +1184,51 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
                         2 => .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = undefined },
                         else => .{ .mode = .exhaustive, .bits = i, .alloc = undefined },
                     };
-                    const ok = r.check(proto, i) catch |e| {
+                    const ok = r.check(proto, i, false) catch |e| {
                         emit("{{\"t\":\"skip\",\"phase\":\"{s}\",\"case\":{d},\"why\":\"{s}\"}}", .{ phase_names[phase], i, @errorName(e) });
+                        i += 1;
                         continue;
                     };
                     where.done[phase] += 1;
                     if (!ok) {
-                        failures += 1;
-                        if (shown < args.max_failures) {
-                            shown += 1;
+                        where.failures += 1;
+                        if (textTurnedUp()) {
+                            i = where.batch_start;
+                            continue;
+                        }
+                        if (where.shown < args.max_failures) {
+                            where.shown += 1;
                             r.report(proto, phase_names[phase], i);
+                            // Shrinking may have printed (into the same memory file): not this batch's text.
+                            if (!where.printing) printed.reset();
                         }
                     }
                     if (i % 65536 == 65535) emit("{{\"t\":\"progress\",\"phase\":\"{s}\",\"done\":{d},\"total\":{d}}}", .{ phase_names[phase], i + 1, total });
+                    i += 1;
                 }
             }
-            const ns = nowNs() - t0;
-            emit("{{\"t\":\"done\",\"done\":[{d},{d},{d},{d}],\"failures\":{d},\"max_ulp\":{d},\"max_abs\":{e},\"argmax\":{?d},\"ns\":{d}}}", .{
-                where.done[0], where.done[1], where.done[2], where.done[3], failures, r.stats.max_ulp, r.stats.max_abs, r.stats.argmax, ns,
-            });
-            std.posix.exit(0);
+        }
+
+        const text_batch: u64 = 64;
+
+        fn startBatch(phase: u8, i: u64) void {
+            where.batch_phase = phase;
+            where.batch_start = i;
+            where.batch_done = where.done[phase];
+            where.batch_failures = where.failures;
+            where.batch_alloc = where.alloc_failure_cases;
+        }
+
+        /// True when a proc printed during the current batch (while text was not yet compared):
+        /// text is compared from now on and the batch's counts are rolled back to run it again.
+        fn textTurnedUp() bool {
+            if (where.printing or printed.pos() == 0) return false;
+            where.printing = true;
+            printed.reset();
+            where.done[where.batch_phase] = where.batch_done;
+            where.failures = where.batch_failures;
+            where.alloc_failure_cases = where.batch_alloc;
+            return true;
         }
 
         fn edgeCount() u64 {
@@ -834,9 +1243,9 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             var fba = std.heap.FixedBufferAllocator.init(arena_mem);
             for (cases, 0..) |*c, i| {
                 var src: Src = if (corpus.len > 0)
-                    .{ .mode = .replay, .bytes = corpus[i], .alloc = fba.allocator() }
+                    .{ .mode = .replay, .bytes = corpus[i], .alloc = fba.allocator(), .proc_alloc = call_fba.allocator() }
                 else
-                    .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator() };
+                    .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator(), .proc_alloc = call_fba.allocator() };
                 c.input = gen(Input, &src) catch std.posix.exit(2);
                 c.state = gen(State, &src) catch std.posix.exit(2);
             }
@@ -874,7 +1283,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             const arena_mem = std.heap.page_allocator.alloc(u8, region_size) catch std.posix.exit(2);
             var fba = std.heap.FixedBufferAllocator.init(arena_mem);
             for (cases, 0..) |*c, i| {
-                var src: Src = .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator() };
+                var src: Src = .{ .mode = .random, .rng = std.Random.DefaultPrng.init(caseSeed(args.seed, i)), .alloc = fba.allocator(), .proc_alloc = call_fba.allocator() };
                 c.input = gen(Input, &src) catch std.posix.exit(2);
                 c.state = gen(State, &src) catch std.posix.exit(2);
             }
@@ -889,6 +1298,7 @@ pub fn Harness(comptime Input: type, comptime Output: type, comptime State: type
             for (0..reps) |_| {
                 for (cases) |*c| {
                     hooks.load_state(&c.state);
+                    if (comptime takes_alloc) call_fba.reset();
                     const out = proc(c.input);
                     std.mem.doNotOptimizeAway(&out);
                 }
@@ -911,7 +1321,7 @@ fn AnyCtx(comptime T: type) type {
             var fw = std.Io.Writer.fixed(&buf);
             fw.print("{any}", .{self.v}) catch {};
             const text = fw.buffered();
-            try w.print("{f}", .{std.zig.fmtString(text)});
+            try w.print("{f}", .{jsonText(text)});
             if (text.len == buf.len) try w.writeAll("...");
         }
     };

@@ -11,10 +11,12 @@ import {
   koruDir,
   type Optimize,
   type PassInsertion,
+  removeStaleTemps,
 } from "../../compiler/index.js";
 import type { CcpMode } from "../../compiler/instrument.js";
 import { pgoInsertion } from "../../passes/pgo/index.js";
 import { flagsOf, msSince, type OperationContext, OperationError, pathIn } from "./types.js";
+import { appliedPasses } from "./workspace-passes.js";
 
 export interface CompileInput {
   entry: string;
@@ -33,7 +35,7 @@ export interface CompileInput {
   optimize?: Optimize;
   /** Where to copy the binary (default: it stays in the build cache). */
   output?: string;
-  /** Passes to insert into the pipeline. */
+  /** Passes to insert into the pipeline (after the workspace's applied passes, which every build gets). */
   insert?: readonly PassInsertion[];
   /** A run id of this workspace: lay out switches by its edge counts (the `pgo` pass). */
   pgo?: string;
@@ -78,7 +80,15 @@ export async function compile(input: CompileInput, ctx: OperationContext): Promi
   const file = pathIn(ctx, input.entry, "entry");
   const output = input.output !== undefined ? checkOutput(ctx, input.output) : undefined;
   const build = !input.checkOnly && input.build !== false;
-  const insert = [...(input.insert ?? []), ...(input.pgo !== undefined ? [pgoInsertion(input.pgo, ctx.root)] : [])];
+  const applied = await appliedPasses(ctx.root);
+  if (applied.diagnostics.length > 0) {
+    return { ok: false, diagnostics: applied.diagnostics, sources: new Map(), file, durationMs: msSince(t0) };
+  }
+  const insert = [
+    ...applied.insert,
+    ...(input.insert ?? []),
+    ...(input.pgo !== undefined ? [pgoInsertion(input.pgo, ctx.root)] : []),
+  ];
   ctx.onProgress?.({ stage: "compile", message: `compiling ${input.entry}`, fraction: 0 });
   const result = await compileProgram(file, {
     ...(input.source !== undefined ? { source: input.source } : {}),
@@ -104,6 +114,7 @@ export async function compile(input: CompileInput, ctx: OperationContext): Promi
     );
   }
   mkdirSync(dirname(output), { recursive: true });
+  removeStaleTemps(dirname(output), basename(output));
   copyFileAtomic(result.exePath, output, { mode: 0o755 });
   return { ...out, output, durationMs: msSince(t0) };
 }

@@ -25,3 +25,4 @@ export {
   type Progress,
   pathIn,
 } from "./types.js";
+export { type AppliedPasses, appliedPasses, workspacePipeline } from "./workspace-passes.js";

@@ -44,6 +44,8 @@ export interface RunInput {
    * and `bench` replay them.
    */
   capture?: { event: string; max?: number; maxBytes?: number };
+  /** A run id of this workspace: lay out switches by its edge counts (the `pgo` pass). */
+  pgo?: string;
 }
 
 export interface RunContext extends OperationContext {
@@ -89,6 +91,7 @@ export async function runInstrumented(input: RunInput, ctx: RunContext): Promise
       optimize,
       ...(input.flags ? { flags: input.flags } : {}),
       ...(capture.length ? { insert: capture } : {}),
+      ...(input.pgo !== undefined ? { pgo: input.pgo } : {}),
     },
     { ...ctx, onProgress: (p) => ctx.onProgress?.({ ...p, fraction: p.fraction * 0.5 }) },
   );
@@ -183,6 +186,8 @@ export interface RunPlainInput {
   env?: NodeJS.ProcessEnv;
   profile?: boolean;
   timeoutMs?: number;
+  /** A run id of this workspace: lay out switches by its edge counts (the `pgo` pass). */
+  pgo?: string;
 }
 
 export interface RunPlainOutput {
@@ -200,6 +205,7 @@ export async function runPlain(input: RunPlainInput, ctx: OperationContext): Pro
       optimize: input.optimize ?? "Debug",
       profile: input.profile ?? false,
       ...(input.flags ? { flags: input.flags } : {}),
+      ...(input.pgo !== undefined ? { pgo: input.pgo } : {}),
     },
     ctx,
   );

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { packageRoot } from "../modules.js";
 import { lookup, type SourceMap } from "../source-map.js";
-import { writeFileAtomic } from "../toolchain/atomic.js";
+import { removeStaleTemps, writeFileAtomic } from "../toolchain/atomic.js";
 import { runProcess } from "../toolchain/process.js";
 import { findZig } from "../toolchain/zig.js";
 import { koruDir } from "../workspace.js";
@@ -45,6 +45,8 @@ export async function buildExecutable(req: BuildRequest): Promise<BuildResult> {
   const key = hash.digest("hex").slice(0, 20);
   const dir = koruDir(req.workspace, "build", key);
   const exePath = join(dir, name);
+  // A build killed while linking (koruc itself killed) leaves its temporary binary: remove it now.
+  removeStaleTemps(dir);
   if (existsSync(exePath)) return { ok: true, exePath, dir, cached: true };
 
   // The generated sources stay where Zig compiled them: a panic trace of the binary names

@@ -3,6 +3,7 @@
 import type { Arg, Chain, Constructor, Continuation, Invocation, LabelJump, Module, Span, Step } from "../ast.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { error } from "../diagnostics.js";
+import { inputFieldFor } from "../input-fields.js";
 import type { Origin } from "../source-map.js";
 import type { EventSymbol, Symbols } from "../symbols.js";
 import { findVariant } from "../variant-tags.js";
@@ -282,11 +283,11 @@ export class FlowEmitter {
     return r.ok ? r.symbol.canonical : null;
   }
 
-  /** `.{ .a = 1, .b = x }` for the event's Input, positional args matched by index. */
+  /** `.{ .a = 1, .b = x }` for the event's Input, each argument in the field it fills. */
   inputLiteral(sym: EventSymbol, args: readonly Arg[]): string {
     const parts: string[] = [];
     args.forEach((arg, i) => {
-      const field = this.fieldFor(sym, arg, i);
+      const field = inputFieldFor(sym.decl, arg, i);
       if (!field) {
         parts.push(`.${zigIdent(arg.name ?? `arg${i}`)} = ${toZigValue(arg.value)}`);
         return;
@@ -298,18 +299,6 @@ export class FlowEmitter {
       parts.push(`.${zigIdent(field.name)} = ${value}`);
     });
     return parts.length ? `.{ ${parts.join(", ")} }` : ".{}";
-  }
-
-  private fieldFor(sym: EventSymbol, arg: Arg, index: number) {
-    const fields = sym.decl.input;
-    if (arg.name !== undefined) return fields.find((f) => f.name === arg.name) ?? { name: arg.name, type: "" };
-    // A positional field path `r.data.source` names the field `source` when one exists.
-    const last = arg.value.split(".").pop()!;
-    if (arg.value.includes(".") && /^[A-Za-z_][A-Za-z0-9_.]*$/.test(arg.value)) {
-      const byName = fields.find((f) => f.name === last);
-      if (byName) return byName;
-    }
-    return fields[index] ?? fields.find((f) => f.type === "Expression");
   }
 
   emitSwitch(
@@ -484,18 +473,15 @@ export class FlowEmitter {
 
   private emitJump(jump: LabelJump, scope: Scope): void {
     const label = [...scope.labels].reverse().find((l) => l.name === jump.label);
-    if (!label) {
-      this.diags.push(error("KORU041", `unknown label '@${jump.label}'`, { ...jump.span, col: 0 }));
-      return;
-    }
+    // The checker owns KORU041: the emitter only ever sees checked programs.
+    if (!label) throw new Error(`unchecked program: unknown label '@${jump.label}' at line ${jump.span.line}`);
     const origin = this.origin(jump.span);
     const temps: [string, string][] = [];
     jump.args.forEach((arg, i) => {
-      const field = arg.name ?? label.symbol.decl.input[i]?.name ?? `arg${i}`;
-      const input = label.symbol.decl.input.find((f) => f.name === field);
+      const input = inputFieldFor(label.symbol.decl, arg, i);
       const tmp = this.fresh("next");
       this.w.line(`const ${tmp} = ${toZigValue(arg.value, input?.type)};`, origin);
-      temps.push([field, tmp]);
+      temps.push([input?.name ?? arg.name ?? `arg${i}`, tmp]);
     });
     for (const [field, tmp] of temps) this.w.line(`${label.stateVar}.${zigIdent(field)} = ${tmp};`, origin);
     // The next iteration starts where the last observed invocation ended only if nothing ran since.
@@ -524,14 +510,9 @@ export class FlowEmitter {
       return;
     }
     const target = scope.implementing;
+    // The checker owns KORU021: the emitter only ever sees checked programs.
     if (!target) {
-      this.diags.push(
-        error("KORU021", `branch constructor '${step.branch}' outside an event implementation`, {
-          ...step.span,
-          col: 0,
-        }),
-      );
-      return;
+      throw new Error(`unchecked program: branch constructor '${step.branch}' at line ${step.span.line}`);
     }
     const branch = target.decl.branches.find((b) => b.name === step.branch);
     this.w.line(`return ${constructorValue(step, branch?.payload)};`, origin);

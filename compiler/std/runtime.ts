@@ -81,12 +81,12 @@ export function readScopes(
       const m = arg ? /^"([A-Za-z0-9_.-]+)"$/.exec(arg.value.trim()) : null;
       if (!m) {
         diagnostics.push(
-          error("KORU060", 'std.runtime:register needs a scope name: register(scope: "api") { ... }', at(inv.span)),
+          error("KORU110", 'std.runtime:register needs a scope name: register(scope: "api") { ... }', at(inv.span)),
         );
         continue;
       }
       if (blocks.some((b) => b.name === m[1])) {
-        diagnostics.push(error("KORU061", `scope '${m[1]}' is registered twice`, at(inv.span)));
+        diagnostics.push(error("KORU111", `scope '${m[1]}' is registered twice`, at(inv.span)));
         continue;
       }
       blocks.push({ inv, mod, name: m[1] });
@@ -113,7 +113,7 @@ export function readScopes(
       if (include) {
         const other = scopes.find((s) => s.name === include[1]);
         if (!other) {
-          diagnostics.push(error("KORU062", `unknown scope '${include[1]}' included in scope '${scope.name}'`, span));
+          diagnostics.push(error("KORU112", `unknown scope '${include[1]}' included in scope '${scope.name}'`, span));
           continue;
         }
         fill(other);
@@ -124,7 +124,7 @@ export function readScopes(
       if (!m) {
         diagnostics.push(
           error(
-            "KORU063",
+            "KORU113",
             `invalid register line '${text}': expected 'event', 'event(cost)' or 'event -> alias(cost)'`,
             span,
           ),
@@ -134,13 +134,13 @@ export function readScopes(
       const [, ref, alias, costText] = m;
       const cost = costText === undefined ? 1 : /^\s*\d+\s*$/.test(costText) ? Number(costText) : Number.NaN;
       if (!Number.isSafeInteger(cost)) {
-        diagnostics.push(error("KORU064", `bad cost '${costText}' for '${ref}': a cost is a whole number >= 0`, span));
+        diagnostics.push(error("KORU114", `bad cost '${costText}' for '${ref}': a cost is a whole number >= 0`, span));
         continue;
       }
       const r = symbols.resolve(parseRef(ref, span), scope.module);
       if (!r.ok) {
         diagnostics.push(
-          error("KORU065", `unknown event '${ref}' in scope '${scope.name}'`, span, {
+          error("KORU115", `unknown event '${ref}' in scope '${scope.name}'`, span, {
             hint: "register events the program declares or imports",
           }),
         );
@@ -148,7 +148,7 @@ export function readScopes(
       }
       const problem = unsupportedInput(r.symbol.decl);
       if (problem) {
-        diagnostics.push(error("KORU066", `event '${ref}' cannot be called from a flow: ${problem}`, span));
+        diagnostics.push(error("KORU116", `event '${ref}' cannot be called from a flow: ${problem}`, span));
         continue;
       }
       add(scope, { name: alias ?? ref, symbol: r.symbol, cost, span });
@@ -156,7 +156,7 @@ export function readScopes(
   };
   const add = (scope: RegisteredScope, e: ScopeEntry): void => {
     if (scope.entries.some((x) => x.name === e.name)) {
-      diagnostics.push(error("KORU067", `duplicate name '${e.name}' in scope '${scope.name}'`, e.span));
+      diagnostics.push(error("KORU117", `duplicate name '${e.name}' in scope '${scope.name}'`, e.span));
       return;
     }
     scope.entries.push(e);

@@ -1,7 +1,7 @@
 // Write or copy a file so that a reader sees either the old content or the whole new one,
 // never half of it: write a temporary file beside the target, then rename it into place.
 // The temporary file is removed on every failure, so a refused or failed write leaves nothing.
-import { chmodSync, constants, copyFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, constants, copyFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 export interface AtomicOptions {
@@ -41,4 +41,39 @@ export function copyFileAtomic(src: string, dst: string, opts: AtomicOptions = {
 /** JSON (two-space indented, newline-terminated), written atomically. */
 export function writeJsonAtomic(path: string, value: unknown, opts: AtomicOptions = {}): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, opts);
+}
+
+/**
+ * Temporary files a process left in `dir` when it was killed before it could remove them: ours
+ * (`.<name>.<pid>.<n>.tmp`) and zig build-exe's (`<name>.tmp-<pid>-<time>`, with its `.o`).
+ * Only those of processes no longer alive are removed, so a build running now keeps its own;
+ * with `of`, only the temporary files of that one target (in a folder of the user's).
+ */
+export function removeStaleTemps(dir: string, of?: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = /^\..+\.(\d+)\.\d+\.tmp$/.exec(name) ?? /^.+\.tmp-(\d+)-\d+(?:\.o)?$/.exec(name);
+    if (!m || isAlive(Number(m[1]))) continue;
+    if (of !== undefined && !name.startsWith(`.${of}.`)) continue;
+    rmSync(join(dir, name), { force: true, recursive: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive, but another user's.
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

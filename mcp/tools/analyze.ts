@@ -9,6 +9,7 @@ import {
   Flags,
   Hotspot,
   Optimize,
+  Pgo,
   ProgramArgs,
   TimeoutMs,
 } from "../schemas.js";
@@ -30,6 +31,7 @@ export const analyzeTool = defineTool({
     min_share: z.number().min(0).max(1).optional().describe("Report events with at least this share (default 0.02)."),
     limit: z.number().int().min(1).max(50).optional().describe("At most this many hotspots (default 10)."),
     capture: Capture,
+    pgo: Pgo,
   },
   output: {
     ok: z.boolean(),
@@ -61,6 +63,7 @@ export const analyzeTool = defineTool({
             ...(args.min_share !== undefined ? { minShare: args.min_share } : {}),
             ...(args.flags ? { flags: args.flags } : {}),
             ...(args.capture ? { capture: args.capture } : {}),
+            ...(args.pgo !== undefined ? { pgo: args.pgo } : {}),
           },
           {
             ...opContext(services, ctx),

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { benchVariant, FASTER_BELOW } from "../../variants/index.js";
 import { Entry, EventName } from "../schemas.js";
 import { BUILDS, defineTool, MINUTE } from "../tool.js";
-import { common, evidenceLink, Tag, unwrap } from "../variant-ops.js";
+import { evidenceLink, onVariant, Tag } from "../variant-ops.js";
 
 export const benchmarkVariantTool = defineTool({
   name: "benchmark_variant",
@@ -32,17 +32,7 @@ export const benchmarkVariantTool = defineTool({
   timeoutMs: 20 * MINUTE,
   async run(args, ctx) {
     const { services } = ctx;
-    const r = unwrap(
-      services,
-      await services.exclusive(ctx.signal, () =>
-        benchVariant({
-          ...common(services, ctx, args.entry),
-          event: args.event,
-          tag: args.tag,
-          ...(args.pairs !== undefined ? { pairs: args.pairs } : {}),
-        }),
-      ),
-    );
+    const r = await onVariant(ctx, args, benchVariant, args.pairs !== undefined ? { pairs: args.pairs } : {});
     const b = r.bench;
     const ciLow = 1 / b.ciHigh;
     const ciHigh = 1 / b.ciLow;

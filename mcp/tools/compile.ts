@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { compile } from "../../ccp/index.js";
 import { diagnostics, opContext, operation, renderDiagnostics } from "../ops.js";
-import { Diagnostic, Entry, Flags, Optimize } from "../schemas.js";
+import { Diagnostic, Entry, Flags, Optimize, Pgo } from "../schemas.js";
 import { BUILDS, defineTool, MINUTE } from "../tool.js";
 
 export const compileTool = defineTool({
@@ -15,6 +15,7 @@ export const compileTool = defineTool({
     optimize: Optimize.optional().describe("Zig optimize mode (default Debug)."),
     flags: Flags,
     instrument: z.boolean().optional().describe("Build with the CCP transition recorder (default false)."),
+    pgo: Pgo,
   },
   output: {
     ok: z.boolean(),
@@ -39,6 +40,7 @@ export const compileTool = defineTool({
             ...(args.optimize ? { optimize: args.optimize } : {}),
             ...(args.flags ? { flags: args.flags } : {}),
             ...(args.instrument ? { ccp: true } : {}),
+            ...(args.pgo !== undefined ? { pgo: args.pgo } : {}),
           },
           opContext(services, ctx),
         ),

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { programJson } from "../../compiler/index.js";
-import { parseProgram } from "../ops.js";
+import { moduleJson } from "../../compiler/index.js";
+import { programOf } from "../ops.js";
 import { Entry } from "../schemas.js";
 import { defineTool, READ_ONLY, SECOND, ToolError } from "../tool.js";
 
@@ -26,11 +26,7 @@ export const getAstTool = defineTool({
   annotations: READ_ONLY,
   timeoutMs: 30 * SECOND,
   async run(args, { services }) {
-    const entry = services.entry(args.entry);
-    const parsed = parseProgram(entry);
-    if (!parsed.program)
-      throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
-    const program = parsed.program;
+    const { entry, program } = programOf(services, args.entry);
     const modName = args.module ?? program.entry.name;
     const mod = program.modules[modName];
     if (!mod) throw new ToolError(`no module '${modName}'; modules: ${Object.keys(program.modules).join(", ")}`);
@@ -41,8 +37,7 @@ export const getAstTool = defineTool({
     }));
     const rel = services.rel(entry);
     const resource = `koru://ast/${encodeURI(rel)}`;
-    const json =
-      modName === program.entry.name ? (programJson(program) as unknown as Record<string, unknown>).entry : mod;
+    const json = moduleJson(mod);
     const text = JSON.stringify(json);
     const inline = text.length <= INLINE_LIMIT;
     return {

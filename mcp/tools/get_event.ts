@@ -1,8 +1,8 @@
 import * as z from "zod";
 import { declarationText, findEvent, procText } from "../events.js";
-import { describeEvents, parseProgram } from "../ops.js";
+import { describeEvents, programOf } from "../ops.js";
 import { Entry, EventName, EventSummary } from "../schemas.js";
-import { defineTool, READ_ONLY, SECOND, ToolError } from "../tool.js";
+import { defineTool, READ_ONLY, SECOND } from "../tool.js";
 
 export const getEventTool = defineTool({
   name: "get_event",
@@ -22,12 +22,9 @@ export const getEventTool = defineTool({
   annotations: READ_ONLY,
   timeoutMs: 30 * SECOND,
   async run(args, { services }) {
-    const entry = services.entry(args.entry);
-    const parsed = parseProgram(entry);
-    if (!parsed.program)
-      throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
-    const sym = findEvent(parsed.program, args.event);
-    const info = describeEvents(parsed.program, sym.module.name, true).find((e) => e.event === sym.canonical)!;
+    const { program } = programOf(services, args.entry);
+    const sym = findEvent(program, args.event);
+    const info = describeEvents(program, sym.module.name, true).find((e) => e.event === sym.canonical)!;
     const baseline =
       procText(sym) ?? (sym.subflow ? `(implemented by a subflow at line ${sym.subflow.span.line})` : undefined);
     const variants = [...sym.variants].map(([tag, proc]) => ({

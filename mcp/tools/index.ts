@@ -17,6 +17,7 @@ import { listVariantsTool } from "./list_variants.js";
 import { optimizeTool } from "./optimize.js";
 import { proposePassTool } from "./propose_pass.js";
 import { proposeVariantTool } from "./propose_variant.js";
+import { removeVariantTool } from "./remove_variant.js";
 import { revertVariantTool } from "./revert_variant.js";
 import { reviewPassTool } from "./review_pass.js";
 import { reviewVariantTool } from "./review_variant.js";
@@ -40,6 +41,7 @@ export const TOOLS: AnyTool[] = [
   listVariantsTool,
   selectVariantTool,
   revertVariantTool,
+  removeVariantTool,
   optimizeTool,
   listPassesTool,
   proposePassTool,

@@ -1,7 +1,7 @@
 import * as z from "zod";
-import { describeEvents, parseProgram } from "../ops.js";
+import { describeEvents, programOf } from "../ops.js";
 import { Cursor, Entry, EventSummary, Limit, NextCursor, page } from "../schemas.js";
-import { defineTool, READ_ONLY, SECOND, ToolError } from "../tool.js";
+import { defineTool, READ_ONLY, SECOND } from "../tool.js";
 
 export const listEventsTool = defineTool({
   name: "list_events",
@@ -20,11 +20,8 @@ export const listEventsTool = defineTool({
   annotations: READ_ONLY,
   timeoutMs: 30 * SECOND,
   async run(args, { services }) {
-    const entry = services.entry(args.entry);
-    const parsed = parseProgram(entry);
-    if (!parsed.program)
-      throw new ToolError(`${services.rel(entry)} does not parse: ${parsed.diagnostics[0]?.message}; call check`);
-    const all = describeEvents(parsed.program, args.module, args.include_std ?? false).map((e) => ({
+    const { entry, program } = programOf(services, args.entry);
+    const all = describeEvents(program, args.module, args.include_std ?? false).map((e) => ({
       ...e,
       file: services.rel(e.file),
     }));

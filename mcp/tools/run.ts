@@ -11,6 +11,7 @@ import {
   Flags,
   MAX_TEXT,
   Optimize,
+  Pgo,
   ProgramArgs,
   TimeoutMs,
 } from "../schemas.js";
@@ -34,6 +35,7 @@ export const runTool = defineTool({
     instrumented: z.boolean().optional().describe("Record the run (default true)."),
     timeout_ms: TimeoutMs.describe("Kill the program after this long (default 120000)."),
     capture: Capture,
+    pgo: Pgo,
   },
   output: {
     ok: z.boolean().describe("The program was built and exited with code 0."),
@@ -71,7 +73,16 @@ export const runTool = defineTool({
         services,
         ctx,
         async () => {
-          const c = await compile({ entry, build: true, optimize, ...(args.flags ? { flags: args.flags } : {}) }, octx);
+          const c = await compile(
+            {
+              entry,
+              build: true,
+              optimize,
+              ...(args.flags ? { flags: args.flags } : {}),
+              ...(args.pgo !== undefined ? { pgo: args.pgo } : {}),
+            },
+            octx,
+          );
           if (!c.ok || !c.exePath) return { c };
           ctx.progress(50, 100, "running");
           const p = await runProcess(c.exePath, args.args ?? [], {
@@ -111,6 +122,7 @@ export const runTool = defineTool({
               ...(args.stdin !== undefined ? { stdin: args.stdin } : {}),
               ...(args.flags ? { flags: args.flags } : {}),
               ...(args.capture ? { capture: args.capture } : {}),
+              ...(args.pgo !== undefined ? { pgo: args.pgo } : {}),
             },
             {
               ...octx,

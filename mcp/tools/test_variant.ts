@@ -2,7 +2,7 @@ import * as z from "zod";
 import { testVariant } from "../../variants/index.js";
 import { Entry, EventName } from "../schemas.js";
 import { BUILDS, defineTool, MINUTE } from "../tool.js";
-import { common, evidenceLink, Tag, unwrap } from "../variant-ops.js";
+import { evidenceLink, onVariant, Tag } from "../variant-ops.js";
 
 const MAX_SHOWN = 3;
 
@@ -47,18 +47,10 @@ export const testVariantTool = defineTool({
   timeoutMs: 20 * MINUTE,
   async run(args, ctx) {
     const { services } = ctx;
-    const r = unwrap(
-      services,
-      await services.exclusive(ctx.signal, () =>
-        testVariant({
-          ...common(services, ctx, args.entry),
-          event: args.event,
-          tag: args.tag,
-          ...(args.seed !== undefined ? { seed: args.seed } : {}),
-          ...(args.gate_cases !== undefined ? { gateCases: args.gate_cases } : {}),
-        }),
-      ),
-    );
+    const r = await onVariant(ctx, args, testVariant, {
+      ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      ...(args.gate_cases !== undefined ? { gateCases: args.gate_cases } : {}),
+    });
     const ev = r.evidence;
     const counterexamples = ev.counterexamples
       .slice(0, MAX_SHOWN)

@@ -2,11 +2,13 @@
 // `(program, api) => program`) run in the sandbox and accepted only when its output is a
 // valid program that passes the checks.
 import type { Program } from "../../compiler/ast.js";
+import { programJson } from "../../compiler/ast-json.js";
 import type { Diagnostic } from "../../compiler/diagnostics.js";
 import type { Pass } from "../../compiler/pipeline.js";
 import { Symbols } from "../../compiler/symbols.js";
 import { passError } from "../diagnostics.js";
 import { acceptProgramJson } from "../program-pass.js";
+import { readBinaryObject } from "./binary-object.js";
 import { DEFAULT_LIMITS, type SandboxLimits } from "./quickjs.js";
 import { runInSandbox } from "./sandbox.js";
 
@@ -14,11 +16,9 @@ export type AgentPassResult =
   | { ok: true; program: Program; durationMs: number }
   | { ok: false; diagnostic: Diagnostic; durationMs: number };
 
-/** The program as a pass receives it: the entry once, the other modules by name. */
+/** The program as a pass receives it: the AST JSON (`programJson`), as text. */
 export function programInput(program: Program): string {
-  const modules: Record<string, unknown> = {};
-  for (const [name, m] of Object.entries(program.modules)) if (name !== program.entry.name) modules[name] = m;
-  return JSON.stringify({ entry: program.entry, modules, flags: program.flags });
+  return JSON.stringify(programJson(program));
 }
 
 /** Run pass `name` (its module text `source`) on `program`; rejection reasons are diagnostics. */
@@ -29,16 +29,22 @@ export function runAgentPass(
   file: string,
   limits: SandboxLimits = DEFAULT_LIMITS,
 ): AgentPassResult {
-  const outcome = runInSandbox(source, programInput(program), limits);
+  const input = programInput(program);
+  const outcome = runInSandbox(source, input, limits);
   if (!outcome.ok)
     return {
       ok: false,
       diagnostic: passError(outcome.kind, name, outcome.reason, file),
       durationMs: outcome.durationMs,
     };
+  // The same program back (the sandbox found the same bytes, or the same JSON text): nothing to
+  // read back, validate or check again; the program was valid going in, and checking it gives
+  // what it gave before the pass.
+  if (outcome.binary === undefined && (outcome.json === undefined || outcome.json === input))
+    return { ok: true, program, durationMs: outcome.durationMs };
   let value: unknown;
   try {
-    value = JSON.parse(outcome.json);
+    value = outcome.binary !== undefined ? readBinaryObject(outcome.binary) : JSON.parse(outcome.json!);
   } catch {
     return {
       ok: false,
@@ -63,6 +69,7 @@ export function sandboxedPass(name: string, source: string, limits: SandboxLimit
         ctx.diagnostics.push(result.diagnostic);
         return;
       }
+      if (result.program === ctx.program) return;
       ctx.program = result.program;
       ctx.symbols = new Symbols(result.program);
     },

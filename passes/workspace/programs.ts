@@ -1,33 +1,18 @@
 // The programs a proposed pass is tried on: every runnable .kz file of the workspace (its
 // program, its examples and its test programs), i.e. every file with a top-level flow.
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { kzFiles } from "../../compiler/workspace.js";
 
-const SKIP_DIRS = new Set([".koru", ".git", "node_modules", "dist", ".tools", "zig-out", ".zig-cache"]);
-const MAX_FILES = 1_000;
+const MAX_FILES = 2_000;
 
 /** Absolute paths, sorted, of the workspace's runnable .kz files (variant sidecars excluded). */
 export function workspacePrograms(root: string): string[] {
-  const found: string[] = [];
-  const visit = (dir: string): void => {
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (found.length >= MAX_FILES) return;
-      const path = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) visit(path);
-      } else if (e.isFile() && e.name.endsWith(".kz") && !e.name.endsWith(".variants.kz") && hasFlow(path)) {
-        found.push(path);
-      }
-    }
-  };
-  visit(root);
-  return found.sort((a, b) => relative(root, a).localeCompare(relative(root, b)));
+  return kzFiles(root, MAX_FILES)
+    .filter((rel) => !rel.endsWith(".variants.kz"))
+    .sort((a, b) => a.localeCompare(b))
+    .map((rel) => join(root, rel))
+    .filter(hasFlow);
 }
 
 /** A top-level flow: a `~` line that is not a declaration, an import or an implementation. */

@@ -146,17 +146,17 @@ describe("register blocks are checked at compile time", () => {
   it("reports an unknown event at its line", () => {
     const r = check("    add(2)\n    nope(1)");
     expect(r.status).toBe(1);
-    expect(r.text).toContain("error[KORU065]: unknown event 'nope' in scope 'api'");
+    expect(r.text).toContain("error[KORU115]: unknown event 'nope' in scope 'api'");
     expect(r.text).toMatch(/main\.kz:10:1/);
   });
   it("reports a duplicate name", () => {
     const r = check("    add -> plus(2)\n    add -> plus(3)");
-    expect(r.text).toContain("error[KORU067]: duplicate name 'plus' in scope 'api'");
+    expect(r.text).toContain("error[KORU117]: duplicate name 'plus' in scope 'api'");
     expect(r.text).toMatch(/main\.kz:10:1/);
   });
   it("reports a bad cost", () => {
     const r = check("    add(-2)");
-    expect(r.text).toContain("error[KORU064]: bad cost '-2' for 'add'");
+    expect(r.text).toContain("error[KORU114]: bad cost '-2' for 'add'");
     expect(r.text).toMatch(/main\.kz:9:1/);
   });
   it("reports an event whose inputs a flow cannot give", () => {
@@ -164,6 +164,6 @@ describe("register blocks are checked at compile time", () => {
       "main.kz": `~import "$std/runtime"\n\n~pub event peek { p: *const u8 }\n\n~std.runtime:register(scope: "api") {\n    peek\n}\n`,
     });
     const r = koruc(["check", join(dir, "main.kz")]);
-    expect(r.stdout + r.stderr).toContain("error[KORU066]: event 'peek' cannot be called from a flow");
+    expect(r.stdout + r.stderr).toContain("error[KORU116]: event 'peek' cannot be called from a flow");
   });
 });

@@ -54,6 +54,14 @@ describe("variant tools", () => {
     expect(bad.isError, text(bad)).toBeFalsy();
     expect(bad.structuredContent!.ok).toBe(false);
     expect(JSON.stringify(bad.structuredContent!.diagnostics)).toContain("sharpen");
+    // remove_variant takes it out of the sidecar again; removing it twice is an isError result.
+    const q = await call(s, "propose_variant", { event: "blur", source: proposal("constant.zig"), tag: "gone" });
+    expect(q.structuredContent!.ok, text(q)).toBe(true);
+    const rm = await call(s, "remove_variant", { event: "blur", tag: "gone" });
+    expect(rm.isError, text(rm)).toBeFalsy();
+    expect(rm.structuredContent).toMatchObject({ tag: "zig(gone)", file: "blur.variants.kz", unselected: false });
+    expect(readFileSync(join(root, "blur.variants.kz"), "utf8")).not.toContain("zig(gone)");
+    expect((await call(s, "remove_variant", { event: "blur", tag: "gone" })).isError).toBe(true);
     expect(readFileSync(join(root, "blur.kz"), "utf8")).toBe(baseline);
   });
 

@@ -1,41 +1,19 @@
 // CCP `add_pass` with a body: a real daemon proposes an agent-written pass for its workspace.
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { daemon } from "../ccp-fixtures.js";
 
-const koruc = join(process.cwd(), "dist/cli/koruc.js");
 const ws = mkdtempSync(join(tmpdir(), "koru-ccp-pass-"));
 afterAll(() => rmSync(ws, { recursive: true, force: true }));
-
-function daemon(lines: object[]): Promise<Record<string, unknown>[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [koruc, "--ccp"], { cwd: ws, stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.on("error", reject);
-    child.on("close", () =>
-      resolve(
-        out
-          .trim()
-          .split("\n")
-          .map((l) => JSON.parse(l)),
-      ),
-    );
-    for (const l of lines) child.stdin.write(`${JSON.stringify(l)}\n`);
-    child.stdin.end();
-  });
-}
 
 describe("CCP add_pass with a body", () => {
   it("runs the pass on the workspace, answers with the verdict and the diff, and writes the evidence", async () => {
     cpSync("examples/hello/hello.kz", join(ws, "app.kz"));
     writeFileSync(join(ws, "koru.json"), "{}\n");
     const body = 'export default (p, api) => api.renameEvent(p, "greet", "salute");';
-    const answers = await daemon([
+    const answers = await daemon(ws, [
       { cmd: "add_pass", id: 1, pass: "rename", body, after: "check" },
       { cmd: "add_pass", id: 2, pass: "spin", body: "export default (p) => { for (;;) {} };" },
       { cmd: "exit", id: 3 },

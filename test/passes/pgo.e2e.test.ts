@@ -49,9 +49,17 @@ describe("koruc --pgo <run-id>", () => {
     const r = koruc(["build", "branchy.kz", "--pgo", "20990101T000000Z-000000"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("error[PASS009]");
-    const both = koruc(["run", "--ccp", "branchy.kz", "--pgo", runId], { cwd: dir });
-    expect(both.status).toBe(2);
-    expect(both.stderr).toContain("--pgo cannot be combined with --ccp");
+  });
+
+  it("goes with --ccp too: the instrumented build reports the pass", () => {
+    const both = koruc(["run", "--ccp", "-O", "Debug", "branchy.kz", "--pgo", runId, "--", "2000"], { cwd: dir });
+    expect(both.status).toBe(0);
+    const messages = both.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(messages.filter((m) => m.pass === "pgo").map((m) => m.type)).toEqual(["pass_start", "pass_done"]);
+    expect(messages.at(-1)).toMatchObject({ type: "run_done", exit_code: 0 });
   });
 });
 

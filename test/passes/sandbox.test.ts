@@ -19,8 +19,11 @@ async function rejected(source: string, within = limits) {
 
 describe("agent-written passes in the QuickJS sandbox", () => {
   it("accepts a no-op pass and a pass that uses the helper API", async () => {
-    const noop = runAgentPass("noop", "export default (p) => p;", program(), file, limits);
+    const input = program();
+    const noop = runAgentPass("noop", "export default (p) => p;", input, file, limits);
     expect(noop.ok).toBe(true);
+    // The same JSON back is the same program: kept as it was, not read back.
+    if (noop.ok) expect(noop.program).toBe(input);
     const renamed = runAgentPass(
       "rename",
       'export default (p, api) => api.renameEvent(p, "greet", "salute");',
@@ -29,8 +32,23 @@ describe("agent-written passes in the QuickJS sandbox", () => {
       limits,
     );
     expect(renamed.ok).toBe(true);
-    if (renamed.ok)
+    if (renamed.ok) {
       expect(renamed.program.entry.items.some((i) => i.kind === "event" && i.path[0] === "salute")).toBe(true);
+      expect(renamed.program.entry.items[0].span.file).toBe(input.entry.file);
+    }
+  });
+
+  it("knows an unchanged program by its content, and sees a change made in place", async () => {
+    const input = program();
+    const copy = runAgentPass("copy", "export default (p) => JSON.parse(JSON.stringify(p));", input, file, limits);
+    expect(copy.ok && copy.program).toBe(input);
+    const inPlace = runAgentPass("in_place", 'export default (p) => { p.flags.push("seen"); return p; };', input, file);
+    expect(inPlace.ok).toBe(true);
+    if (inPlace.ok) {
+      expect(inPlace.program).not.toBe(input);
+      expect(inPlace.program.flags).toContain("seen");
+    }
+    expect(input.flags).not.toContain("seen");
   });
 
   it("stops an infinite loop at the time limit", async () => {
