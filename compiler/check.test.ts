@@ -19,6 +19,10 @@ function diags(src: string, file = "input.kz") {
 }
 
 describe("checks", () => {
+  it("knows a label only inside its invocation's continuations", () => {
+    expect(diags("~#l show(n: 0) |> @l(n: 1)")).toEqual(["KORU041 unknown label '@l'"]);
+  });
+
   it("allows a branch constructor in a tap handler only where it ends the handler", () => {
     const taps = '~import "$std/taps"\n';
     expect(

@@ -69,7 +69,8 @@ class Checker {
       const last = i === chain.steps.length - 1;
       const conts = last ? chain.continuations : [];
       const sym = this.step(step, { ...ctx, labels, inTap: ctx.inTap === true && i >= resumesFrom }, conts);
-      if (step.kind === "invoke" && step.label && sym) labels = [...labels, { name: step.label, symbol: sym }];
+      // A label loops over its invocation's continuations: only a chain's last step has them.
+      if (step.kind === "invoke" && step.label && sym && last) labels = [...labels, { name: step.label, symbol: sym }];
       if (last && step.kind === "invoke") this.continuations(step, sym, conts, { ...ctx, labels }, chain.span);
     });
     if (chain.steps.length === 0 && chain.continuations.length > 0) {
