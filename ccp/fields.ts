@@ -94,7 +94,7 @@ export const EventInfo = z
   .meta({ id: "EventInfo" });
 export type EventInfo = z.infer<typeof EventInfo>;
 
-export const VariantStatus = z.enum(["untested", "passed", "failed"]).meta({ id: "VariantStatus" });
+export const VariantStatus = z.enum(["untested", "passed", "failed", "inconclusive"]).meta({ id: "VariantStatus" });
 
 export const VariantInfo = z
   .object({

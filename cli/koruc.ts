@@ -404,7 +404,12 @@ function asTyped(
   shown: (file: string) => string,
 ): Pick<CompileResult, "diagnostics" | "sources"> {
   return {
-    diagnostics: r.diagnostics.map((d) => ({ ...d, file: shown(d.file) })),
+    // A message naming its own file (`cannot read '<file>'`) names it as shown too.
+    diagnostics: r.diagnostics.map((d) => ({
+      ...d,
+      file: shown(d.file),
+      message: d.message.replaceAll(`'${d.file}'`, `'${shown(d.file)}'`),
+    })),
     sources: new Map([...r.sources].map(([file, text]) => [shown(file), text])),
   };
 }

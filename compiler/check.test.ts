@@ -19,6 +19,20 @@ function diags(src: string, file = "input.kz") {
 }
 
 describe("checks", () => {
+  it("knows a label only inside its invocation's continuations", () => {
+    expect(diags("~#l show(n: 0) |> @l(n: 1)")).toEqual(["KORU041 unknown label '@l'"]);
+  });
+
+  it("allows a branch constructor in a tap handler only where it ends the handler", () => {
+    const taps = '~import "$std/taps"\n';
+    expect(
+      diags(`${taps}~tap(check)\n| high h |> show(n: h) |> high h\n\n~check(x: 1)\n| high _ |> _\n| low _ |> _`),
+    ).toEqual([]);
+    expect(
+      diags(`${taps}~tap(check)\n| high h |> high h |> show(n: h)\n\n~check(x: 1)\n| high _ |> _\n| low _ |> _`),
+    ).toEqual(["KORU021 branch constructor 'high' is only valid inside an event implementation"]);
+  });
+
   it("accepts a complete flow", () => {
     expect(diags("~check(x: 1)\n| high h |> show(n: h)\n| low l |> show(n: l)")).toEqual([]);
   });

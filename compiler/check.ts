@@ -15,7 +15,10 @@ interface Ctx {
   implementing?: EventSymbol;
   labels: { name: string; symbol: EventSymbol }[];
   inCapture: boolean;
-  /** In a tap handler: a trailing branch constructor marks where the observed flow resumes. */
+  /**
+   * In a tap handler: a trailing branch constructor marks where the observed flow resumes. Set
+   * for the handler's chains; `step` sees it only for the constructors that end a chain.
+   */
   inTap?: boolean;
 }
 
@@ -56,11 +59,18 @@ class Checker {
 
   private chain(chain: Chain, ctx: Ctx): void {
     let labels = ctx.labels;
+    // In a tap handler, constructors (and `_`) ending a chain without continuations mark where
+    // the observed flow resumes; the emitter drops them (taps.ts observerChain).
+    let resumesFrom = chain.steps.length;
+    if (chain.continuations.length === 0) {
+      while (resumesFrom > 0 && ["construct", "discard"].includes(chain.steps[resumesFrom - 1]!.kind)) resumesFrom--;
+    }
     chain.steps.forEach((step, i) => {
       const last = i === chain.steps.length - 1;
       const conts = last ? chain.continuations : [];
-      const sym = this.step(step, { ...ctx, labels }, conts);
-      if (step.kind === "invoke" && step.label && sym) labels = [...labels, { name: step.label, symbol: sym }];
+      const sym = this.step(step, { ...ctx, labels, inTap: ctx.inTap === true && i >= resumesFrom }, conts);
+      // A label loops over its invocation's continuations: only a chain's last step has them.
+      if (step.kind === "invoke" && step.label && sym && last) labels = [...labels, { name: step.label, symbol: sym }];
       if (last && step.kind === "invoke") this.continuations(step, sym, conts, { ...ctx, labels }, chain.span);
     });
     if (chain.steps.length === 0 && chain.continuations.length > 0) {

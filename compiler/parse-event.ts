@@ -113,6 +113,7 @@ export function parseFields(text: string, span: Span, diags: Diagnostic[]): Fiel
 
 /** `*File[opened!]` → type `*File`, phantom `opened!`; `[4]u8` stays an array. */
 export function splitPhantom(typeText: string): { type: string; phantom?: string } {
+  if (!typeText.endsWith("]")) return { type: typeText };
   const m = /^(.*\S)\[([^[\]]+)\]$/.exec(typeText);
   if (!m || /^\d+$/.test(m[2].trim())) return { type: typeText };
   return { type: m[1].trim(), phantom: m[2] };

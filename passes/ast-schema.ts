@@ -237,6 +237,7 @@ class Reader {
     const o = this.object(v);
     this.known(o, K.module, 3);
     const name = this.string(o, "name");
+    if (name === "__proto__") this.at("name", "not a module name");
     const file = this.string(o, "file");
     this.file = file;
     const items = this.list(o, "items", (i) => this.item(i));

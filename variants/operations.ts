@@ -191,11 +191,17 @@ export interface VariantListing {
   tag: string;
   file: string;
   line: number;
-  status: "untested" | "passed" | "failed";
+  status: "untested" | "passed" | "failed" | "inconclusive";
   verdict?: Verdict;
   stale: boolean;
   selected: boolean;
   speedup?: number;
+}
+
+/** An inconclusive test is not a failure: the baseline's domain was too narrow to decide. */
+function statusOf(verdict: Verdict): VariantListing["status"] {
+  if (verdict === "accepted" || verdict === "passed_tests") return "passed";
+  return verdict === "inconclusive" ? "inconclusive" : "failed";
 }
 
 export async function listVariants(
@@ -214,8 +220,7 @@ export async function listVariants(
     for (const [tag, proc] of sym.variants) {
       const ev = readEvidence(ws.workspace, sym.canonical, tag);
       const stale = ev ? staleReason(ev, procText(t, sym.proc), procText(t, proc)) !== undefined : false;
-      const status =
-        !ev || stale ? "untested" : ev.verdict === "accepted" || ev.verdict === "passed_tests" ? "passed" : "failed";
+      const status = !ev || stale ? "untested" : statusOf(ev.verdict);
       const chosen = selection.selected[sym.canonical];
       out.push({
         event: sym.canonical,

@@ -17,7 +17,7 @@ export const listVariantsTool = defineTool({
         tag: z.string(),
         file: z.string(),
         line: z.number().int(),
-        status: z.enum(["untested", "passed", "failed"]),
+        status: z.enum(["untested", "passed", "failed", "inconclusive"]),
         verdict: z.string().optional(),
         stale: z.boolean(),
         selected: z.boolean(),

@@ -53,6 +53,10 @@ describe("the AST schema (what a pass must return)", () => {
     const r = validateProgramJson(p);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toBe("not a valid program: at modules.__proto__: not a module name");
+    const named = json();
+    named.entry.name = "__proto__";
+    const e = validateProgramJson(named);
+    expect(e.ok || e.reason).toBe("not a valid program: at entry.name: not a module name");
   });
 
   it("reads in-memory spans for in-process passes", () => {
