@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +7,7 @@ import { buildExecutable } from "./build/zig-build.js";
 import { compileFile, compileSource, parseOnly } from "./compile.js";
 import { autoDischarge, dischargeMode, parsePhantom } from "./discharge.js";
 import { Symbols } from "./symbols.js";
+import { runProcess } from "./toolchain/process.js";
 import { findZig } from "./toolchain/zig.js";
 
 // A file resource: `open` issues `opened!`, `close` (the only consumer) discharges it.
@@ -364,8 +364,8 @@ async function runProgram(files: Record<string, string>): Promise<string> {
   expect(r.diagnostics).toEqual([]);
   const built = await buildExecutable({ zig: r.zig!, workspace: dir, sourceMap: r.sourceMap ?? [] });
   if (!built.ok) throw new Error(JSON.stringify(built.diagnostics));
-  const run = spawnSync(built.exePath, { cwd: dir, encoding: "utf8" });
-  expect(run.status).toBe(0);
+  const run = await runProcess(built.exePath, [], { cwd: dir });
+  expect(run.exitCode).toBe(0);
   // std.debug.print writes to stderr.
   return run.stderr;
 }

@@ -111,8 +111,8 @@ describe("koruc run --capture blur, then koruc variants test", () => {
   }, 60_000);
 
   it("records the run's inputs, and the harness replays them", async () => {
-    const plain = koruc(["run", file, "3"], { cwd: dir });
-    const run = koruc(["run", "--capture", "blur", file, "3"], { cwd: dir });
+    const plain = await koruc(["run", file, "3"], { cwd: dir });
+    const run = await koruc(["run", "--capture", "blur", file, "3"], { cwd: dir });
     expect(run.status, run.stderr).toBe(0);
     // Same program output: capturing does not change what the program does.
     expect(run.stdout).toBe(plain.stdout);
@@ -174,11 +174,11 @@ describe("koruc run --capture blur, then koruc variants test", () => {
     }
   }, 120_000);
 
-  it("reports a usage error for --capture outside run/emit, and captures with --ccp", () => {
-    const r = koruc(["build", "--capture", "blur", file], { cwd: dir });
+  it("reports a usage error for --capture outside run/emit, and captures with --ccp", async () => {
+    const r = await koruc(["build", "--capture", "blur", file], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--capture <event> goes with 'run'/);
-    const ccp = koruc(["run", "--ccp", "-O", "Debug", "--capture", "blur", file, "2"], { cwd: dir });
+    const ccp = await koruc(["run", "--ccp", "-O", "Debug", "--capture", "blur", file, "2"], { cwd: dir });
     expect(ccp.status, ccp.stderr).toBe(0);
     // Protocol only on stdout; the capture file holds the three calls (2, 1, 0).
     for (const line of ccp.stdout.trim().split("\n")) expect(JSON.parse(line)).toHaveProperty("type");

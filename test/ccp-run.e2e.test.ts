@@ -12,9 +12,9 @@ function edge(msgs: ReturnType<typeof messages>, branch: string) {
 }
 
 describe("koruc run --ccp", () => {
-  it("streams only valid CCP lines, exact counts across threads, and a run record", () => {
+  it("streams only valid CCP lines, exact counts across threads, and a run record", async () => {
     const dir = workspace({ "app.kz": `${TICKS}\n~parallel(threads: 4, n: 1000)\n` });
-    const r = koruc(["run", "--ccp=transitions", "app.kz", "-O", "Debug"], { cwd: dir });
+    const r = await koruc(["run", "--ccp=transitions", "app.kz", "-O", "Debug"], { cwd: dir });
     expect(r.status).toBe(0);
     const msgs = messages(r.stdout);
     const types = msgs.map((m) => m.type);
@@ -37,9 +37,9 @@ describe("koruc run --ccp", () => {
     expect(readFileSync(join(runDir, "transitions.jsonl"), "utf8").trim().split("\n")).toHaveLength(4005);
   });
 
-  it("keeps statistics exact when raw transitions are capped", () => {
+  it("keeps statistics exact when raw transitions are capped", async () => {
     const dir = workspace({ "app.kz": `${TICKS}\n~parallel(threads: 1, n: 20000)\n` });
-    const r = koruc(["run", "--ccp=transitions:100", "app.kz", "-O", "Debug"], { cwd: dir });
+    const r = await koruc(["run", "--ccp=transitions:100", "app.kz", "-O", "Debug"], { cwd: dir });
     const msgs = messages(r.stdout);
     expect(edge(msgs, "next")?.count).toBe(20000);
     const summary = msgs.find((m) => m.type === "recorder_summary") as Record<string, number>;
@@ -48,7 +48,7 @@ describe("koruc run --ccp", () => {
     expect(summary.transitions_written + summary.transitions_dropped).toBe(20002);
   });
 
-  it("flushes what it recorded when the program panics, and relays program output", () => {
+  it("flushes what it recorded when the program panics, and relays program output", async () => {
     const dir = workspace({
       "boom.kz": `${TICKS}
 ~event explode {}
@@ -61,7 +61,7 @@ describe("koruc run --ccp", () => {
 ~explode()
 `,
     });
-    const r = koruc(["run", "--ccp", "boom.kz", "-O", "Debug"], { cwd: dir });
+    const r = await koruc(["run", "--ccp", "boom.kz", "-O", "Debug"], { cwd: dir });
     const msgs = messages(r.stdout);
     expect(edge(msgs, "next")?.count).toBe(10);
     const output = msgs
@@ -74,19 +74,19 @@ describe("koruc run --ccp", () => {
     expect(done.exit_code === null ? done.signal : done.exit_code).toBeTruthy();
   });
 
-  it("costs nothing when off: a flag-guarded $std/ccp import emits exactly the plain program", () => {
+  it("costs nothing when off: a flag-guarded $std/ccp import emits exactly the plain program", async () => {
     const body = `${TICKS}\n~parallel(threads: 1, n: 5)\n`;
     const guarded = workspace({ "app.kz": `~[ccp]import "$std/ccp"\n${body}` });
     const plain = workspace({ "app.kz": body });
-    const withImport = koruc(["emit", "app.kz"], { cwd: guarded });
+    const withImport = await koruc(["emit", "app.kz"], { cwd: guarded });
     expect(withImport.status).toBe(0);
-    expect(withImport.stdout).toBe(koruc(["emit", "app.kz"], { cwd: plain }).stdout);
-    expect(koruc(["emit", "app.kz", "--ccp"], { cwd: guarded }).stdout).toContain("__koru_ccp.observe(");
+    expect(withImport.stdout).toBe((await koruc(["emit", "app.kz"], { cwd: plain })).stdout);
+    expect((await koruc(["emit", "app.kz", "--ccp"], { cwd: guarded })).stdout).toContain("__koru_ccp.observe(");
   });
 
-  it("writes a Chrome trace with nested complete events, real pid and tid", () => {
+  it("writes a Chrome trace with nested complete events, real pid and tid", async () => {
     const dir = workspace({ "app.kz": `${TICKS}\n~parallel(threads: 2, n: 50)\n` });
-    const r = koruc(["run", "--profile", "app.kz"], { cwd: dir });
+    const r = await koruc(["run", "--profile", "app.kz"], { cwd: dir });
     expect(r.status).toBe(0);
     const path = /profile written to (\S+)/.exec(r.stderr)?.[1];
     expect(path).toBeTruthy();

@@ -1,9 +1,10 @@
 // The CCP daemon and the agent pipe, as real processes over real pipes.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Message } from "../ccp/messages.js";
+import { runProcess } from "../compiler/toolchain/process.js";
 import { KORUC, ROOT, workspace } from "./helpers.js";
 
 /** Send `lines` to a fresh daemon in `cwd`; resolve with every message it wrote. */
@@ -122,7 +123,7 @@ describe("koruc --ccp (daemon)", () => {
 });
 
 describe("koruc --ccp app.kz | agent | koruc --accept-commands=stdin app.kz", () => {
-  it("lets the reference agent act on the hottest event", () => {
+  it("lets the reference agent act on the hottest event", async () => {
     const dir = workspace({
       "app.kz": `~event work { n: u64 }
 | next u64
@@ -144,15 +145,15 @@ describe("koruc --ccp app.kz | agent | koruc --accept-commands=stdin app.kz", ()
     });
     const agent = join(ROOT, "examples", "agents", "hotspot-agent.mjs");
     const node = process.execPath;
-    const r = spawnSync(
+    const r = await runProcess(
       "bash",
       [
         "-c",
         `"${node}" "${KORUC}" --ccp app.kz -O Debug | "${node}" "${agent}" | "${node}" "${KORUC}" --accept-commands=stdin app.kz`,
       ],
-      { cwd: dir, encoding: "utf8" },
+      { cwd: dir },
     );
-    expect(r.status).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain("agent: hottest event app:work");
     const messages = r.stdout
       .trim()

@@ -10,8 +10,8 @@ const examples = readdirSync(join(ROOT, "examples"), { withFileTypes: true })
   .map((d) => d.name);
 
 describe("examples", () => {
-  it.each(examples)("%s prints its expected output", (name) => {
-    const r = koruc(["run", `examples/${name}/${name}.kz`]);
+  it.each(examples)("%s prints its expected output", async (name) => {
+    const r = await koruc(["run", `examples/${name}/${name}.kz`]);
     expect(r.stderr + r.stdout).toBe(readFileSync(join(ROOT, "examples", name, "expected.txt"), "utf8"));
     expect(r.status).toBe(0);
   });

@@ -27,43 +27,43 @@ const PROGRAM = `const std = @import("std");
 `;
 
 describe("koruc", () => {
-  it("prints truthful help and its version", () => {
-    const help = koruc(["--help"]);
+  it("prints truthful help and its version", async () => {
+    const help = await koruc(["--help"]);
     expect(help.status).toBe(0);
     for (const cmd of ["build", "run", "check", "emit", "--ast-json", "--ccp", "--accept-commands=stdin"])
       expect(help.stdout).toContain(cmd);
-    expect(koruc(["--version"]).stdout).toMatch(/^koruc \d+\.\d+\.\d+/);
+    expect((await koruc(["--version"])).stdout).toMatch(/^koruc \d+\.\d+\.\d+/);
   });
 
-  it("rejects bad usage with exit code 2", () => {
-    expect(koruc(["run"]).status).toBe(2);
-    expect(koruc(["build", "x.kz", "-O", "Fastest"]).stderr).toContain("-O must be");
-    expect(koruc(["--bogus-option-only"]).status).toBe(2);
+  it("rejects bad usage with exit code 2", async () => {
+    expect((await koruc(["run"])).status).toBe(2);
+    expect((await koruc(["build", "x.kz", "-O", "Fastest"])).stderr).toContain("-O must be");
+    expect((await koruc(["--bogus-option-only"])).status).toBe(2);
   });
 
-  it("runs a program, relays its output and exit code, and does not rebuild it unchanged", () => {
+  it("runs a program, relays its output and exit code, and does not rebuild it unchanged", async () => {
     const dir = workspace({ "app.kz": PROGRAM });
-    const first = koruc(["run", "app.kz"], { cwd: dir });
+    const first = await koruc(["run", "app.kz"], { cwd: dir });
     expect(first.stderr).toBe("exiting with 3\n");
     expect(first.status).toBe(3);
     const builds = readdirSync(join(dir, ".koru", "build"));
     expect(builds).toHaveLength(1);
     const stamp = statSync(join(dir, ".koru", "build", builds[0])).mtimeMs;
-    const second = koruc(["run", "app.kz"], { cwd: dir });
+    const second = await koruc(["run", "app.kz"], { cwd: dir });
     expect(second.status).toBe(3);
     expect(statSync(join(dir, ".koru", "build", builds[0])).mtimeMs).toBe(stamp);
     // Nothing but .koru/ is written beside the source.
     expect(readdirSync(dir).sort()).toEqual([".koru", "app.kz"]);
   });
 
-  it("builds a binary where -o says", () => {
+  it("builds a binary where -o says", async () => {
     const dir = workspace({ "app.kz": PROGRAM });
-    const r = koruc(["build", "app.kz", "-o", "out/app"], { cwd: dir });
+    const r = await koruc(["build", "app.kz", "-o", "out/app"], { cwd: dir });
     expect(r.status).toBe(0);
     expect(existsSync(join(dir, "out", "app"))).toBe(true);
   });
 
-  it("reports every check error with file:line:col and a caret, exit 1", () => {
+  it("reports every check error with file:line:col and a caret, exit 1", async () => {
     const dir = workspace({
       "bad.kz": `${PROGRAM}
 ~divide(a: 1, b: 1)
@@ -74,14 +74,14 @@ describe("koruc", () => {
 ~nothing()
 `,
     });
-    const r = koruc(["check", "bad.kz"], { cwd: dir });
+    const r = await koruc(["check", "bad.kz"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
       "error[KORU100]: unused binding 'q'\n  --> bad.kz:23:0\n    |\n 23 | | quotient q |> finish(code: 0)\n    | ^\n",
     );
   });
 
-  it("reports shape errors after front-end errors are fixed", () => {
+  it("reports shape errors after front-end errors are fixed", async () => {
     const dir = workspace({
       "bad.kz": `${PROGRAM}
 ~divide(a: 1, b: 1)
@@ -91,7 +91,7 @@ describe("koruc", () => {
 ~nothing()
 `,
     });
-    const r = koruc(["check", "bad.kz"], { cwd: dir });
+    const r = await koruc(["check", "bad.kz"], { cwd: dir });
     expect(r.stderr).toContain(
       "error[KORU021]: event 'bad:divide' has no branch 'overflow' (available: quotient, by_zero)\n  --> bad.kz:24:0",
     );
@@ -99,7 +99,7 @@ describe("koruc", () => {
     expect(r.stderr).toContain("error[KORU040]: unknown event 'nothing'\n  --> bad.kz:26:0");
   });
 
-  it("maps a Zig error inside a proc back to the .kz line", () => {
+  it("maps a Zig error inside a proc back to the .kz line", async () => {
     const dir = workspace({
       "typo.kz": `~event shout { text: []const u8 }
 
@@ -111,17 +111,17 @@ describe("koruc", () => {
 ~shout(text: "hi")
 `,
     });
-    const r = koruc(["build", "typo.kz"], { cwd: dir });
+    const r = await koruc(["build", "typo.kz"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error\[ZIG001\]: expected type 'u32', found '\[\]const u8'\n {2}--> typo\.kz:4:\d+\n/);
     expect(r.stderr).toContain("  4 |     const n: u32 = text;");
   });
 
-  it("prints the AST as JSON and the generated Zig", () => {
+  it("prints the AST as JSON and the generated Zig", async () => {
     const dir = workspace({ "app.kz": PROGRAM });
-    const ast = JSON.parse(koruc(["app.kz", "--ast-json"], { cwd: dir }).stdout);
+    const ast = JSON.parse((await koruc(["app.kz", "--ast-json"], { cwd: dir })).stdout);
     expect(ast.entry.items.some((i: { kind: string }) => i.kind === "event")).toBe(true);
-    const zig = koruc(["emit", "app.kz"], { cwd: dir }).stdout;
+    const zig = (await koruc(["emit", "app.kz"], { cwd: dir })).stdout;
     expect(zig).toContain("pub const divide_event = struct {");
     expect(zig).not.toContain("__koru_ccp");
   });

@@ -99,7 +99,7 @@ describe("the workspace boundary", () => {
   it("a malformed koru.json gives a located diagnostic (CLI and daemon)", async () => {
     const { ws } = boundary();
     writeFileSync(join(ws, "koru.json"), '{\n  "paths": {\n    "lib": "lib",\n  }\n}\n');
-    const cli = koruc(["check", "app.kz"], { cwd: ws });
+    const cli = await koruc(["check", "app.kz"], { cwd: ws });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toMatch(/error\[KORU005\]: malformed koru\.json/);
     expect(cli.stderr).toContain(`${join(ws, "koru.json")}:4:`);

@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { FlowItem, Invocation } from "../ast.js";
 import { compileFile, compileSource } from "../compile.js";
 import { packageRoot } from "../modules.js";
+import { runProcess } from "../toolchain/process.js";
 import { findZig } from "../toolchain/zig.js";
 import { parsePattern, patternMatches, tapPatterns } from "./taps.js";
 
@@ -94,18 +94,22 @@ describe("tap programs (test/taps, built with zig)", () => {
     .filter((d) => d.isDirectory())
     .map((d) => d.name);
 
-  it.each(dirs)("%s", (name) => {
+  it.each(dirs)("%s", async (name) => {
     if ("error" in zig) throw new Error(zig.error);
     const dir = join(TESTS, name);
     const r = compileFile(join(dir, "input.kz"));
     expect(r.diagnostics.map((d) => d.message)).toEqual([]);
     const out = mkdtempSync(join(work, `${name}-`));
     writeFileSync(join(out, "main.zig"), r.zig!);
-    execFileSync(zig.path, ["build-exe", "main.zig", "-O", "Debug", `-femit-bin=${join(out, "main")}`], {
-      cwd: out,
-      stdio: "pipe",
-    });
-    const run = spawnSync(join(out, "main"), { cwd: dir, encoding: "utf8" });
+    const build = await runProcess(
+      zig.path,
+      ["build-exe", "main.zig", "-O", "Debug", `-femit-bin=${join(out, "main")}`],
+      {
+        cwd: out,
+      },
+    );
+    expect(build.exitCode, build.stderr).toBe(0);
+    const run = await runProcess(join(out, "main"), [], { cwd: dir });
     const merged = `${run.stdout}${run.stderr}`.trimEnd();
     expect(merged).toBe(readFileSync(join(dir, "expected.txt"), "utf8").trimEnd());
   });

@@ -106,7 +106,7 @@ describe("runProcess", () => {
     expect(chunks.sort()).toEqual(["1:out\n", "3:rec\n"]);
   });
 
-  it("kills the children's groups when this process exits", () => {
+  it("kills the children's groups when this process exits", async () => {
     const pidFile = join(dir, "orphan.pid");
     // The built module (npm test builds first): a plain node child cannot load .ts.
     const mod = new URL("../../dist/compiler/toolchain/process.js", import.meta.url).pathname;
@@ -115,6 +115,8 @@ describe("runProcess", () => {
       runProcess("sh", ["-c", "sleep 30 & echo $! > ${pidFile}; wait"]);
       setTimeout(() => process.exit(0), 300);
     `;
+    // Synchronous on purpose: this child must not be one of runProcess's own (tracked, grouped);
+    // it is short (the script exits after 300 ms, the limit is 10 s).
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
       encoding: "utf8",
       timeout: 10_000,
@@ -123,7 +125,7 @@ describe("runProcess", () => {
     expect(existsSync(pidFile)).toBe(true);
     const pid = Number(readFileSync(pidFile, "utf8"));
     const end = Date.now() + 2000;
-    while (alive(pid) && Date.now() < end) spawnSync("sleep", ["0.02"]);
+    while (alive(pid) && Date.now() < end) await new Promise((done) => setTimeout(done, 20));
     expect(alive(pid)).toBe(false);
   });
 });

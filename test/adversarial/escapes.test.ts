@@ -87,7 +87,7 @@ describe("1. read escape", () => {
         ["check", "app.kz"],
         ["app.kz", "--ast-json"],
       ]) {
-        const r = koruc(args, { cwd: ws });
+        const r = await koruc(args, { cwd: ws });
         expect(r.status).toBe(1);
         expect(r.stderr).toContain(why);
         expect(r.stdout).not.toContain("secret_event");
@@ -101,25 +101,25 @@ describe("1. read escape", () => {
     });
   }
 
-  it("1. read escape: a koru.json alias naming a folder outside, and std modules such as $orisha, still load", () => {
+  it("1. read escape: a koru.json alias naming a folder outside, and std modules such as $orisha, still load", async () => {
     const { ws, outside } = boundary();
     mkdirSync(join(outside, "shared"));
     writeFileSync(join(outside, "shared", "lib.kz"), "~pub event shared {}\n~proc shared {}\n");
     writeFileSync(join(outside, "shared.kz"), "~pub event whole {}\n~proc whole {}\n");
     writeFileSync(join(ws, "koru.json"), JSON.stringify({ paths: { shared: "../outside/shared" } }));
     writeFileSync(join(ws, "app.kz"), `~import "$shared/lib"\n~import "$shared"\n~import "$orisha"\n${APP}`);
-    const r = koruc(["check", "app.kz"], { cwd: ws });
+    const r = await koruc(["check", "app.kz"], { cwd: ws });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
   });
 
-  it("1. read escape: imports that stay inside the workspace through a symlink still load", () => {
+  it("1. read escape: imports that stay inside the workspace through a symlink still load", async () => {
     const { ws } = boundary();
     mkdirSync(join(ws, "real"));
     writeFileSync(join(ws, "real", "lib.kz"), "~pub event shared {}\n~proc shared {}\n");
     symlinkSync(join(ws, "real"), join(ws, "inlink"));
     writeFileSync(join(ws, "app.kz"), `~import "$app/inlink/lib"\n${APP}`);
-    const r = koruc(["check", "app.kz"], { cwd: ws });
+    const r = await koruc(["check", "app.kz"], { cwd: ws });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
   });

@@ -7,7 +7,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileFile } from "../../compiler/compile.js";
-import { KORUC, koruc, workspace } from "../helpers.js";
+import { koruc, workspace } from "../helpers.js";
 
 const STEP = `~event step { n: i32 }
 | next i32
@@ -32,16 +32,16 @@ function nested(depth: number, unit = 1): string {
 
 /** koruc with a time limit: a hang fails the test instead of blocking the suite. */
 function korucLimited(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [KORUC, ...args], { cwd, encoding: "utf8", timeout: 30_000, maxBuffer: 64 << 20 });
+  return koruc(args, { cwd, timeoutMs: 30_000 });
 }
 
 describe("8. special files", () => {
-  it("8. special files: a symlink to /dev/zero is refused", () => {
+  it("8. special files: a symlink to /dev/zero is refused", async () => {
     const dir = workspace({});
     symlinkSync("/dev/zero", join(dir, "zero.kz"));
     // /dev/zero lies outside the workspace: koruc, like CCP and MCP, refuses it before it is opened.
-    const r = korucLimited(["check", "zero.kz"], dir);
-    expect(r.error).toBeUndefined();
+    const r = await korucLimited(["check", "zero.kz"], dir);
+    expect(r.timedOut).toBe(false);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^koruc: '.*zero\.kz' is outside the workspace/);
     // The compiler itself, reached without that boundary, still never reads it.
@@ -50,39 +50,39 @@ describe("8. special files", () => {
     expect(c.diagnostics[0]!.message).toContain("character device, not a regular file");
   });
 
-  it("8. special files: a FIFO is refused without blocking", () => {
+  it("8. special files: a FIFO is refused without blocking", async () => {
     const dir = workspace({});
     expect(spawnSync("mkfifo", [join(dir, "pipe.kz")]).status).toBe(0);
-    const r = korucLimited(["check", "pipe.kz"], dir);
-    expect(r.error).toBeUndefined(); // no timeout
+    const r = await korucLimited(["check", "pipe.kz"], dir);
+    expect(r.timedOut).toBe(false); // no timeout
     expect(r.stderr).toContain("FIFO");
     expect(r.status).toBe(1);
   });
 
-  it("8. special files: a directory named like a source is refused", () => {
+  it("8. special files: a directory named like a source is refused", async () => {
     const dir = workspace({});
     mkdirSync(join(dir, "dir.kz"));
-    const r = korucLimited(["--ast-json", "dir.kz"], dir);
+    const r = await korucLimited(["--ast-json", "dir.kz"], dir);
     expect(r.stderr).toContain("it is a directory");
     expect(r.status).toBe(1);
   });
 
-  it("8. special files: a file over 16 MiB is refused before it is read whole", () => {
+  it("8. special files: a file over 16 MiB is refused before it is read whole", async () => {
     const dir = workspace({});
     writeFileSync(join(dir, "big.kz"), Buffer.alloc(17 * 1024 * 1024, 0x20));
-    const r = korucLimited(["check", "big.kz"], dir);
+    const r = await korucLimited(["check", "big.kz"], dir);
     expect(r.stderr).toContain("larger than the 16 MiB limit");
     expect(r.status).toBe(1);
   });
 
-  it("8. special files: an import of a FIFO or of /dev/zero is refused at the import, without blocking", () => {
+  it("8. special files: an import of a FIFO or of /dev/zero is refused at the import, without blocking", async () => {
     const dir = workspace({
       "app.kz": `~import "$app/pipe"\n~import "$app/zero"\n${STEP}~step(n: 1)\n| next _ |> _\n| done |> _\n`,
     });
     expect(spawnSync("mkfifo", [join(dir, "pipe.kz")]).status).toBe(0);
     symlinkSync("/dev/zero", join(dir, "zero.kz"));
-    const r = korucLimited(["check", "app.kz"], dir);
-    expect(r.error).toBeUndefined();
+    const r = await korucLimited(["check", "app.kz"], dir);
+    expect(r.timedOut).toBe(false);
     expect(r.stderr).toContain("pipe.kz': it is a FIFO (named pipe), not a regular file");
     expect(r.stderr).toContain("import '$app/zero' leads outside the workspace");
     expect(r.status).toBe(1);
@@ -91,14 +91,14 @@ describe("8. special files", () => {
 
 describe("9. deep nesting", () => {
   for (const depth of [1_000, 2_000, 5_000]) {
-    it(`9. deep nesting: ${depth} nested continuations get KORU011 from check and --ast-json, never a crash`, () => {
+    it(`9. deep nesting: ${depth} nested continuations get KORU011 from check and --ast-json, never a crash`, async () => {
       const dir = workspace({ "deep.kz": nested(depth) });
       for (const args of [
         ["check", "deep.kz"],
         ["deep.kz", "--ast-json"],
         ["emit", "deep.kz"],
       ]) {
-        const r = korucLimited(args, dir);
+        const r = await korucLimited(args, dir);
         expect(r.stderr).not.toContain("RangeError");
         expect(r.stderr).not.toContain("internal error");
         expect(r.stderr).toContain("error[KORU011]: continuations nested more than 200 levels deep");
@@ -108,9 +108,9 @@ describe("9. deep nesting", () => {
     });
   }
 
-  it("9. deep nesting: 200 levels still compile", () => {
+  it("9. deep nesting: 200 levels still compile", async () => {
     const dir = workspace({ "deep.kz": nested(199, 2) });
-    const r = korucLimited(["emit", "deep.kz"], dir);
+    const r = await korucLimited(["emit", "deep.kz"], dir);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
   });
@@ -124,13 +124,13 @@ describe("9. deep nesting", () => {
     "parentheses in an annotation": (n) => `~[${"a(".repeat(n)}${")".repeat(n)}] event q {}\n`,
   };
   for (const [what, make] of Object.entries(brackets)) {
-    it(`9. deep nesting: 100,000 levels of ${what} get KORU011, never a crash`, () => {
+    it(`9. deep nesting: 100,000 levels of ${what} get KORU011, never a crash`, async () => {
       const dir = workspace({ "deep.kz": make(100_000) });
       for (const args of [
         ["check", "deep.kz"],
         ["deep.kz", "--ast-json"],
       ]) {
-        const r = korucLimited(args, dir);
+        const r = await korucLimited(args, dir);
         expect(r.stderr).toContain("error[KORU011]: brackets nested more than 1000 levels deep");
         expect(r.stderr.length).toBeLessThan(2_000);
         expect(r.status).toBe(1);
@@ -140,13 +140,13 @@ describe("9. deep nesting", () => {
 });
 
 describe("13. bytes", () => {
-  it("13. bytes: a file of NUL bytes gets a parse diagnostic, not a Zig error", () => {
+  it("13. bytes: a file of NUL bytes gets a parse diagnostic, not a Zig error", async () => {
     const dir = workspace({ "nul.kz": "\0".repeat(4096) });
     for (const args of [
       ["check", "nul.kz"],
       ["build", "nul.kz"],
     ]) {
-      const r = koruc(args, { cwd: dir });
+      const r = await koruc(args, { cwd: dir });
       expect(r.stderr).toContain("error[KORU003]: control character U+0000 in source");
       expect(r.stderr).toContain("nul.kz:1:1");
       expect(r.stderr).not.toContain("ZIG");
@@ -155,13 +155,13 @@ describe("13. bytes", () => {
     }
   });
 
-  it("13. bytes: invalid UTF-8 in a source is refused at its line", () => {
+  it("13. bytes: invalid UTF-8 in a source is refused at its line", async () => {
     const dir = workspace({});
     writeFileSync(
       join(dir, "bad.kz"),
       Buffer.concat([Buffer.from(`${STEP}// ok\n// `), Buffer.from([0xff, 0xfe]), Buffer.from("\n")]),
     );
-    const r = koruc(["check", "bad.kz"], { cwd: dir });
+    const r = await koruc(["check", "bad.kz"], { cwd: dir });
     expect(r.stderr).toContain("not UTF-8 text (invalid byte 0xff)");
     expect(r.stderr).toContain("bad.kz:9:4");
     expect(r.status).toBe(1);
@@ -169,19 +169,19 @@ describe("13. bytes", () => {
 });
 
 describe("17. smaller", () => {
-  it("17. smaller: a diagnostic never echoes a 5 MB line", () => {
+  it("17. smaller: a diagnostic never echoes a 5 MB line", async () => {
     const dir = workspace({ "long.kz": `${STEP}~step(n: 1) ${"z".repeat(5_000_000)}\n| next _ |> _\n| done |> _\n` });
-    const r = koruc(["check", "long.kz"], { cwd: dir });
+    const r = await koruc(["check", "long.kz"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("long.kz:8:1");
     expect(r.stderr).toContain("…");
     expect(r.stderr.length).toBeLessThan(2_000);
   });
 
-  it("17. smaller: the excerpt of a long line is centred on the column", () => {
+  it("17. smaller: the excerpt of a long line is centred on the column", async () => {
     const pad = "x".repeat(3_000);
     const dir = workspace({ "far.kz": `${STEP}~step(n: 1)\n| next _ |> _\n| done |> _\n${" ".repeat(4_000)}=\n` });
-    const r = koruc(["check", "far.kz"], { cwd: dir });
+    const r = await koruc(["check", "far.kz"], { cwd: dir });
     expect(pad.length).toBe(3_000);
     expect(r.stderr).toContain("far.kz:11:4001");
     const [source, carets] = r.stderr.split("\n").filter((l) => l.includes(" | "));
@@ -192,14 +192,14 @@ describe("17. smaller", () => {
   });
 
   for (const stray of ["=", ")"]) {
-    it(`17. smaller: a stray '${stray}' between flows is a parse diagnostic at the .kz line`, () => {
+    it(`17. smaller: a stray '${stray}' between flows is a parse diagnostic at the .kz line`, async () => {
       const src = `~event e {}\n~proc e {}\n~e()\n${stray}\n~e()\n`;
       const dir = workspace({ "stray.kz": src });
       for (const args of [
         ["check", "stray.kz"],
         ["build", "stray.kz"],
       ]) {
-        const r = koruc(args, { cwd: dir });
+        const r = await koruc(args, { cwd: dir });
         expect(r.stderr).toContain(`error[PARSE001]: stray '${stray}'`);
         expect(r.stderr).toContain("stray.kz:4:1");
         expect(r.stderr).not.toContain("ZIG001");
@@ -208,10 +208,10 @@ describe("17. smaller", () => {
     });
   }
 
-  it("17. smaller: host Zig that spans lines is not mistaken for strays", () => {
+  it("17. smaller: host Zig that spans lines is not mistaken for strays", async () => {
     const src = `const S = struct {\n    a: i32,\n};\nfn f(\n    x: i32,\n) i32 {\n    return x;\n}\nconst t = .{\n    1,\n};\n~event e {}\n~proc e { _ = f(1); _ = S{ .a = 1 }; _ = t; }\n~e()\n`;
     const dir = workspace({ "host.kz": src });
-    const r = koruc(["check", "host.kz"], { cwd: dir });
+    const r = await koruc(["check", "host.kz"], { cwd: dir });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
   });

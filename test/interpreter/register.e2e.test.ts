@@ -104,13 +104,13 @@ const FLOWS: [string, string, string, number, string][] = [
 
 describe("std.runtime:run in a compiled program", () => {
   let out = "";
-  beforeAll(() => {
+  beforeAll(async () => {
     const dir = workspace({
       "main.kz": HEADER + FLOWS.map(([tag, src, scope, budget]) => runFlow(tag, src, scope, budget)).join("\n"),
     });
     mkdirSync(join(dir, "db"));
     writeFileSync(join(dir, "db", "user.kz"), USER);
-    const r = koruc(["run", join(dir, "main.kz")]);
+    const r = await koruc(["run", join(dir, "main.kz")]);
     expect(r.stdout + r.stderr).not.toContain("error[");
     expect(r.status).toBe(0);
     out = r.stderr;
@@ -132,38 +132,38 @@ describe("std.runtime:run in a compiled program", () => {
 });
 
 describe("register blocks are checked at compile time", () => {
-  const check = (block: string) => {
+  const check = async (block: string) => {
     const dir = workspace({
       "main.kz": `~import "$std/runtime"\n\n~pub event add { a: i64, b: i64 }\n| sum i64\n\n~add = sum a + b\n\n~std.runtime:register(scope: "api") {\n${block}\n}\n`,
     });
-    const r = koruc(["check", join(dir, "main.kz")]);
+    const r = await koruc(["check", join(dir, "main.kz")]);
     return { status: r.status, text: r.stdout + r.stderr };
   };
 
-  it("accepts a good block", () => {
-    expect(check("    add(2)\n    add -> plus(3)").status).toBe(0);
+  it("accepts a good block", async () => {
+    expect((await check("    add(2)\n    add -> plus(3)")).status).toBe(0);
   });
-  it("reports an unknown event at its line", () => {
-    const r = check("    add(2)\n    nope(1)");
+  it("reports an unknown event at its line", async () => {
+    const r = await check("    add(2)\n    nope(1)");
     expect(r.status).toBe(1);
     expect(r.text).toContain("error[KORU115]: unknown event 'nope' in scope 'api'");
     expect(r.text).toMatch(/main\.kz:10:1/);
   });
-  it("reports a duplicate name", () => {
-    const r = check("    add -> plus(2)\n    add -> plus(3)");
+  it("reports a duplicate name", async () => {
+    const r = await check("    add -> plus(2)\n    add -> plus(3)");
     expect(r.text).toContain("error[KORU117]: duplicate name 'plus' in scope 'api'");
     expect(r.text).toMatch(/main\.kz:10:1/);
   });
-  it("reports a bad cost", () => {
-    const r = check("    add(-2)");
+  it("reports a bad cost", async () => {
+    const r = await check("    add(-2)");
     expect(r.text).toContain("error[KORU114]: bad cost '-2' for 'add'");
     expect(r.text).toMatch(/main\.kz:9:1/);
   });
-  it("reports an event whose inputs a flow cannot give", () => {
+  it("reports an event whose inputs a flow cannot give", async () => {
     const dir = workspace({
       "main.kz": `~import "$std/runtime"\n\n~pub event peek { p: *const u8 }\n\n~std.runtime:register(scope: "api") {\n    peek\n}\n`,
     });
-    const r = koruc(["check", join(dir, "main.kz")]);
+    const r = await koruc(["check", join(dir, "main.kz")]);
     expect(r.stdout + r.stderr).toContain("error[KORU116]: event 'peek' cannot be called from a flow");
   });
 });

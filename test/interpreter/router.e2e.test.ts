@@ -29,9 +29,9 @@ pub fn main() void {
 }
 `;
 
-it("routes by method and path, binds :name segments, falls back to 404", () => {
+it("routes by method and path, binds :name segments, falls back to 404", async () => {
   const dir = workspace({ "main.kz": PROGRAM });
-  const r = koruc(["run", join(dir, "main.kz")]);
+  const r = await koruc(["run", join(dir, "main.kz")]);
   expect(r.stderr.trim().split("\n")).toEqual([
     "GET /users/42/posts/7 -> 200 user 42 post 7",
     "GET / -> 200 home",
@@ -41,7 +41,7 @@ it("routes by method and path, binds :name segments, falls back to 404", () => {
   ]);
 }, 240_000);
 
-it("reports invalid routes and bindings of routes without parameters", () => {
+it("reports invalid routes and bindings of routes without parameters", async () => {
   const dir = workspace({
     "main.kz": [
       '~import "$orisha"',
@@ -54,7 +54,7 @@ it("reports invalid routes and bindings of routes without parameters", () => {
       "",
     ].join("\n"),
   });
-  const r = koruc(["build", join(dir, "main.kz")]);
+  const r = await koruc(["build", join(dir, "main.kz")]);
   expect(r.status).toBe(1);
   expect(r.stderr).toContain("error[KORU021]: invalid route '[GET]': expected '[METHOD /path]' or '[*]'");
   expect(r.stderr).toContain("error[KORU021]: route '[GET /]' has no ':name' segments to bind");

@@ -69,7 +69,7 @@ describe("applied passes in every build", () => {
       expect((await ccpRun()).codes).toEqual(["PASS007"]);
 
       writeFileSync(join(dir, "shout.js"), SHOUT);
-      expect(koruc(["passes", "remove", "shout"], { cwd: dir }).status).toBe(0);
+      expect((await koruc(["passes", "remove", "shout"], { cwd: dir })).status).toBe(0);
       const plain = await call(s, "run", { entry: "app.kz", optimize: "Debug" }, { timeout: 300_000 });
       expect(plain.structuredContent!.stderr).toBe("Hello, World!\n");
     } finally {

@@ -12,8 +12,8 @@ const dir = workspace({ "branchy.kz": readFileSync(join(ROOT, "bench", "pgo", "b
 let runId = "";
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-beforeAll(() => {
-  const r = koruc(["run", "--ccp", "branchy.kz", "--", "20000"], { cwd: dir });
+beforeAll(async () => {
+  const r = await koruc(["run", "--ccp", "branchy.kz", "--", "20000"], { cwd: dir });
   expect(r.status).toBe(0);
   const done = r.stdout
     .split("\n")
@@ -24,19 +24,19 @@ beforeAll(() => {
 });
 
 describe("koruc --pgo <run-id>", () => {
-  it("emits the hints of that run", () => {
-    const r = koruc(["emit", "branchy.kz", "--pgo", runId], { cwd: dir });
+  it("emits the hints of that run", async () => {
+    const r = await koruc(["emit", "branchy.kz", "--pgo", runId], { cwd: dir });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\.even => \|payload_\d+\| \{\n\s+@branchHint\(\.likely\);/);
     expect(r.stdout).toMatch(/\.overflow => \|payload_\d+\| \{\n\s+@branchHint\(\.cold\);/);
     expect(r.stdout.indexOf(".even =>")).toBeLessThan(r.stdout.indexOf(".overflow =>"));
-    const plain = koruc(["emit", "branchy.kz"], { cwd: dir });
+    const plain = await koruc(["emit", "branchy.kz"], { cwd: dir });
     expect(plain.stdout).not.toContain("@branchHint");
   });
 
-  it("builds a program that prints the same as the build without it", () => {
-    const plain = koruc(["run", "branchy.kz", "--", "300000"], { cwd: dir });
-    const pgo = koruc(["run", "branchy.kz", `--pgo=${runId}`, "--", "300000"], { cwd: dir });
+  it("builds a program that prints the same as the build without it", async () => {
+    const plain = await koruc(["run", "branchy.kz", "--", "300000"], { cwd: dir });
+    const pgo = await koruc(["run", "branchy.kz", `--pgo=${runId}`, "--", "300000"], { cwd: dir });
     expect(plain.status).toBe(0);
     expect(pgo.status).toBe(0);
     // print.ln writes on stderr (std.debug.print).
@@ -45,14 +45,14 @@ describe("koruc --pgo <run-id>", () => {
     expect(pgo.stdout).toBe(plain.stdout);
   });
 
-  it("is an error value for a run that does not exist", () => {
-    const r = koruc(["build", "branchy.kz", "--pgo", "20990101T000000Z-000000"], { cwd: dir });
+  it("is an error value for a run that does not exist", async () => {
+    const r = await koruc(["build", "branchy.kz", "--pgo", "20990101T000000Z-000000"], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("error[PASS009]");
   });
 
-  it("goes with --ccp too: the instrumented build reports the pass", () => {
-    const both = koruc(["run", "--ccp", "-O", "Debug", "branchy.kz", "--pgo", runId, "--", "2000"], { cwd: dir });
+  it("goes with --ccp too: the instrumented build reports the pass", async () => {
+    const both = await koruc(["run", "--ccp", "-O", "Debug", "branchy.kz", "--pgo", runId, "--", "2000"], { cwd: dir });
     expect(both.status).toBe(0);
     const messages = both.stdout
       .split("\n")
