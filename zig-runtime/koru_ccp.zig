@@ -15,7 +15,7 @@
 //! stdout). KORU_CCP_MAX_TRANSITIONS caps raw lines (default 1,000,000; 0 = none);
 //! KORU_CCP_SAMPLE=uniform keeps a uniform sample of that many instead of the first ones.
 //! KORU_CCP_SAMPLE_US fixes the sampling period (default: 100 µs for 64 samples, then adapted
-//! so the sampler uses about 1% of a core). KORU_PROFILE_FILE receives
+//! so the sampler uses about 5% of a core until 1,000 samples, 1% after). KORU_PROFILE_FILE receives
 //! a Chrome trace (complete events, real pid and tid).
 const std = @import("std");
 const builtin = @import("builtin");
@@ -180,7 +180,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         /// then adapts to what a wake costs the sampler (its own CPU time per wake, measured):
         /// a multiple of that cost, so the sampler uses a known fraction of a core whatever the
         /// machine (a wake costs ~20 µs of CPU on a small VM, a few µs on bare metal). Until
-        /// `sample_budget` samples the multiple is `early_budget` (5% of a core): a run of a few
+        /// `sample_budget` wakes the multiple is `early_budget` (5% of a core): a run of a few
         /// tenths of a second gets ~1,000 samples (shares ±1.5 points, not ±3); after it,
         /// `budget` (1%), so a long run pays ~1%.
         var period_ns: u64 = 100_000;
