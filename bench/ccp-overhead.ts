@@ -9,6 +9,8 @@
 //   transitions (first 1M raw lines, to /dev/null)
 // Upstream's approach (one formatted JSON line per transition on stderr) is reproduced on
 // `tick` and its per-line cost printed beside real upstream's measured 345 ns.
+// sub: a label loop that calls a subflow each turn (two invocations a turn), so the subflow's
+// `enter()` check runs every turn; printed beside the same build with `enter()` removed.
 // nbody (examples/nbody, 1,000,000 steps): the default mode's CPU time against the plain
 // build's (target <= 1.10), sampler included, and with the sampler held off.
 // Usage: node dist/bench/ccp-overhead.js [invocations=50000000] [rounds=3]
@@ -70,6 +72,21 @@ const mix = (count: number) => `const std = @import("std");
 ~#loop mix(a: 2463534242, b: 0, n: ${count})
 | next s |> @loop(a: s.a, b: s.b, n: s.n)
 | done _ |> _
+`;
+
+// \`mix\` behind a subflow: each turn invokes \`step\`, whose flow invokes \`mix\`.
+const sub = (count: number) => `${mix(0).split("~#loop")[0]}
+~event step { a: u32, b: u32, n: u64 }
+| more { a: u32, b: u32, n: u64 }
+| over u32
+
+~step = mix(a: a, b: b, n: n)
+| next s |> more { a: s.a, b: s.b, n: s.n }
+| done x |> over x
+
+~#loop step(a: 2463534242, b: 0, n: ${count})
+| more s |> @loop(a: s.a, b: s.b, n: s.n)
+| over _ |> _
 `;
 
 const threads4 = (count: number) => `${tick(0).split("~#loop")[0]}
@@ -230,6 +247,26 @@ for (const mode of ["counts", "timing"] as const) {
   const o = Math.max(ours[mode], 0.01);
   console.log(
     `  ${mode}: real upstream / ours = ${(REAL_UPSTREAM_NS / o).toFixed(0)}x, stand-in / ours = ${(upstreamNs / o).toFixed(0)}x`,
+  );
+}
+
+// A subflow called from a loop: the thread's slot is checked at every turn (\`enter()\` at the
+// subflow's start). Does that check bring back the stores and reloads of the program's data?
+{
+  const plainSub = await variant("sub", sub(n));
+  const c = compiled("sub-counts", sub(n), "counts");
+  const countsSub = await build("sub-counts", c.zig!, c.runtimeFiles ?? []);
+  const enters = c.zig!.split("__koru_ccp.enter();").length - 1;
+  const noEnter = await build("sub-noenter", c.zig!.replaceAll("__koru_ccp.enter();", ""), c.runtimeFiles ?? []);
+  const exact = edgeCount(countsSub, "next") === n && edgeCount(countsSub, "more") === n;
+  const ms = interleaved({ plain: cpu(plainSub), counts: cpu(countsSub), noEnter: cpu(noEnter) }, rounds);
+  const perTurn = (k: string) => ((ms[k] - ms.plain) * 1e6) / n;
+  console.log(`sub (a loop calling a subflow, 2 invocations a turn): plain ${ms.plain.toFixed(1)} ms CPU`);
+  console.log(
+    `  counts (default)       +${perTurn("counts").toFixed(2)} ns/turn = +${(perTurn("counts") / 2).toFixed(2)} ns/invocation (target <= 2)   counts exact: ${exact}`,
+  );
+  console.log(
+    `  counts, enter() removed (${enters} site) +${perTurn("noEnter").toFixed(2)} ns/turn: the check costs ${(perTurn("counts") - perTurn("noEnter")).toFixed(2)} ns/turn`,
   );
 }
 

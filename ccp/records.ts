@@ -57,6 +57,9 @@ export const RecorderSummaryRecord = message("recorder_summary", "End-of-run sum
   ),
   samples: Count.optional().describe("counts mode: samples taken over all threads."),
   sample_period_ns: Nanos.optional().describe("counts mode: sampling period."),
+  clock_read_ns: Nanos.optional().describe(
+    "Timed modes: one clock read's cost, measured at start and taken off every timed invocation.",
+  ),
   threads: Count,
 });
 

@@ -40,6 +40,8 @@ export interface RunStats {
   recorder_ns?: number;
   samples?: number;
   sample_period_ns?: number;
+  /** Timed modes: the clock read cost taken off every timed invocation (calibration). */
+  clock_read_ns?: number;
   edges: EdgeStats[];
   /** Lines in transitions.jsonl. */
   transitions_written: number;

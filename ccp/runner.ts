@@ -183,6 +183,7 @@ export function runStats(runId: string, reader: RecordReader, wallMs: number, ca
     ...(s?.samples !== undefined && s.mode === "counts"
       ? { samples: s.samples, sample_period_ns: s.sample_period_ns ?? 0 }
       : {}),
+    ...(s?.clock_read_ns !== undefined && s.mode !== "counts" ? { clock_read_ns: s.clock_read_ns } : {}),
     edges: reader.edges,
     transitions_written: reader.transitions,
     transitions_dropped: s ? Math.max(0, s.transitions_written + s.transitions_dropped - reader.transitions) : 0,

@@ -15,7 +15,7 @@
 //! stdout). KORU_CCP_MAX_TRANSITIONS caps raw lines (default 1,000,000; 0 = none);
 //! KORU_CCP_SAMPLE=uniform keeps a uniform sample of that many instead of the first ones.
 //! KORU_CCP_SAMPLE_US fixes the sampling period (default: 100 µs for 64 samples, then adapted
-//! so the sampler uses about 1% of a core). KORU_PROFILE_FILE receives
+//! so the sampler uses about 5% of a core until 1,000 samples, 1% after). KORU_PROFILE_FILE receives
 //! a Chrome trace (complete events, real pid and tid).
 const std = @import("std");
 const builtin = @import("builtin");
@@ -147,6 +147,12 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         var threads_lock: std.Thread.Mutex = .{};
         var write_lock: std.Thread.Mutex = .{};
 
+        /// Timed modes: the least ticks between two back-to-back clock reads, measured at start.
+        /// Every timed invocation contains about one clock read that the program without the
+        /// recorder would not do; it is taken off each invocation's time (an event called
+        /// millions of times would otherwise be charged millions of reads).
+        var clock_read: u64 = 0;
+
         var cap: usize = 1_000_000;
         var uniform = false;
         var reserved_total = std.atomic.Value(usize).init(0);
@@ -172,12 +178,17 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
         var sampler_cpu: u64 = 0;
         /// The sampling period now. It starts at `base_period_ns` for `warmup_samples` wakes,
         /// then adapts to what a wake costs the sampler (its own CPU time per wake, measured):
-        /// `budget` × that cost, so the sampler uses about 1/`budget` of a core whatever the
-        /// machine (a wake costs ~20 µs of CPU on a small VM, a few µs on bare metal).
+        /// a multiple of that cost, so the sampler uses a known fraction of a core whatever the
+        /// machine (a wake costs ~20 µs of CPU on a small VM, a few µs on bare metal). Until
+        /// `sample_budget` wakes the multiple is `early_budget` (5% of a core): a run of a few
+        /// tenths of a second gets ~1,000 samples (shares ±1.5 points, not ±3); after it,
+        /// `budget` (1%), so a long run pays ~1%.
         var period_ns: u64 = 100_000;
         var base_period_ns: u64 = 100_000;
         const max_period_ns: u64 = 20_000_000;
         const warmup_samples = 64;
+        const sample_budget = 1000;
+        const early_budget = 20;
         const budget = 100;
         /// KORU_CCP_SAMPLE_US fixes the period instead.
         var adaptive = true;
@@ -250,6 +261,7 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             mono0 = clock.monotonic();
             tick0 = clock.ticks();
             cpu0 = clock.processCpu() orelse 0;
+            if (timed) clock_read = calibrate();
             if (sampled) {
                 sampler = std.Thread.spawn(.{}, samplerLoop, .{}) catch null;
                 // Enrolled after the spawn, so starting the recorder is not charged to the program.
@@ -259,6 +271,20 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                 tallies[i].cpu_last = cpu;
                 @atomicStore(bool, &tallies[i].seen, true, .release);
             } else _ = state();
+        }
+
+        /// The median of many back-to-back clock read intervals: the cost of one read. Not the
+        /// least: the cycle counter is not serializing, and out-of-order execution makes a few
+        /// intervals near 0 (1 tick of ~25 on this VM's EPYC); an interrupt makes a few long.
+        fn calibrate() u64 {
+            var d: [255]u64 = undefined;
+            for (&d) |*x| {
+                const a = clock.ticks();
+                const b = clock.ticks();
+                x.* = b -% a;
+            }
+            std.mem.sort(u64, &d, {}, std.sort.asc(u64));
+            return d[d.len / 2];
         }
 
         /// Read the run key and blank it in the environment, so the program cannot echo it.
@@ -343,7 +369,9 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             const result = handler(input);
             const t1 = clock.ticks();
             t.last = t1;
-            const elapsed = t1 -% t0;
+            // Without the one clock read it contains (`calibrate`).
+            const raw = t1 -% t0;
+            const elapsed = raw -| clock_read;
             const index = site + branchIndex(result);
             const agg = &t.aggs[index];
             agg.count += 1;
@@ -351,7 +379,9 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             agg.self += elapsed -| t.child;
             agg.min = @min(agg.min, elapsed);
             agg.max = @max(agg.max, elapsed);
-            t.child = outer_child + elapsed;
+            // The parent's time holds this invocation's reads too (the one that starts it unless
+            // chained, the one that ends it): they are not the parent's own time either.
+            t.child = outer_child + elapsed + (if (chained) clock_read else 2 * clock_read);
             if (keep_records) {
                 if (t.reserved > 0) {
                     t.records[t.len] = .{ .site = index, .start = t0, .ticks = elapsed };
@@ -474,7 +504,8 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
                 wakes += 1;
                 if (adaptive and wakes >= warmup_samples and wakes % 16 == 0) {
                     const each = ((clock.threadCpu(me) orelse cpu_start) -| cpu_start) / wakes;
-                    const next = std.math.clamp(each * budget, base_period_ns, @max(base_period_ns, max_period_ns));
+                    const k: u64 = if (wakes < sample_budget) early_budget else budget;
+                    const next = std.math.clamp(each * k, base_period_ns, @max(base_period_ns, max_period_ns));
                     @atomicStore(u64, &period_ns, next, .monotonic);
                 }
             }
@@ -781,15 +812,18 @@ pub fn Recorder(comptime sites: []const Site, comptime config: Config) type {
             // Timed: invocation times are wall-clock per thread, so the sum of the threads'
             // spans (recorder flushing excluded), and at least the process's CPU time less
             // the recorder's.
+            // Timed: less the clock reads taken off the invocations (`calibrate`), so that
+            // shares stay the program's own: nbody's `advance` (~50 ns a step) would otherwise
+            // lose a fifth of its share to reads counted in no event.
             const program_ns = if (sampled) sampled_cpu else @max(
                 (process_cpu orelse wall) -| writer_cpu_now -| flush_ns,
                 toNs(spans, scale) -| flush_ns,
-            );
+            ) -| toNs(clock_read *| invocations, scale);
             const dropped = if (raw_lines) invocations -| written else 0;
             const mode_name: []const u8 = @tagName(config.mode);
-            const line = std.fmt.bufPrint(&buf, "{{\"type\":\"recorder_summary\",\"mode\":\"{s}\",\"transition_sample\":\"{s}\",\"transitions_written\":{d},\"transitions_dropped\":{d},\"cap\":{d},\"wall_ns\":{d},\"program_ns\":{d},\"recorder_ns\":{d},\"samples\":{d},\"sample_period_ns\":{d},\"threads\":{d}{s}}}\n", .{
-                mode_name,  if (uniform) "uniform" else "first", written, dropped, if (raw_lines) cap else 0, wall, program_ns,
-                recorder_ns, samples,                            if (sampled) period_ns else 0, thread_count, keyField(),
+            const line = std.fmt.bufPrint(&buf, "{{\"type\":\"recorder_summary\",\"mode\":\"{s}\",\"transition_sample\":\"{s}\",\"transitions_written\":{d},\"transitions_dropped\":{d},\"cap\":{d},\"wall_ns\":{d},\"program_ns\":{d},\"recorder_ns\":{d},\"samples\":{d},\"sample_period_ns\":{d},\"clock_read_ns\":{d},\"threads\":{d}{s}}}\n", .{
+                mode_name,   if (uniform) "uniform" else "first", written,                       dropped,                 if (raw_lines) cap else 0, wall,       program_ns,
+                recorder_ns, samples,                             if (sampled) period_ns else 0, toNs(clock_read, scale), thread_count,              keyField(),
             }) catch return;
             text.writeAll(out_fd, line);
             if (trace_fd) |fd| {
