@@ -1,19 +1,27 @@
 // Issue 8, the recorder's items: each test runs a real instrumented binary and fails on
 // the recorder and run records as they were before (fork deadlock, shares of 1 with
 // threads, programs with no event invocation, untrusted records, contradictory records).
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runInstrumented } from "../ccp/runner.js";
 import { buildExecutable } from "../compiler/build/zig-build.js";
 import { compileSource } from "../compiler/compile.js";
+import { runProcess } from "../compiler/toolchain/process.js";
 import { LOOPS, messages } from "./ccp-fixtures.js";
 import { KORUC, workspace } from "./helpers.js";
 
-/** The real koruc, with a time limit: a hang fails the test instead of stalling the suite. */
-function koruc(args: string[], opts: { cwd: string; timeout: number }) {
-  return spawnSync(process.execPath, [KORUC, ...args], { ...opts, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+/**
+ * The real koruc, with a time limit: a hang fails the test instead of stalling the suite. Async:
+ * a worker blocked in a long build fails vitest with "Timeout calling onTaskUpdate".
+ */
+async function koruc(args: string[], opts: { cwd: string; timeout: number }) {
+  const r = await runProcess(process.execPath, [KORUC, ...args], {
+    cwd: opts.cwd,
+    timeoutMs: opts.timeout,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { ...r, status: r.exitCode, signal: r.timedOut ? "SIGKILL" : (r.signal ?? null) };
 }
 
 /** Two events with real work per call (xorshift rounds LLVM cannot fold), each looping on its own. */
@@ -59,7 +67,7 @@ const HEAVY = `const std = @import("std");
 `;
 
 describe("issue 8: the recorder under hostile programs", () => {
-  it("item 5, fork deadlock: a proc that forks exits, and the parent's counts stay its own", () => {
+  it("item 5, fork deadlock: a proc that forks exits, and the parent's counts stay its own", async () => {
     const dir = workspace({
       "app.kz": `${LOOPS}
 ~event forker {}
@@ -77,7 +85,7 @@ describe("issue 8: the recorder under hostile programs", () => {
 | finished _ |> _
 `,
     });
-    const r = koruc(["run", "--ccp=transitions", "app.kz", "-O", "Debug"], { cwd: dir, timeout: 60_000 });
+    const r = await koruc(["run", "--ccp=transitions", "app.kz", "-O", "Debug"], { cwd: dir, timeout: 60_000 });
     expect(r.signal).toBeNull(); // not killed by the timeout: no hang
     expect(r.status, r.stdout.slice(-600)).toBe(0);
     const msgs = messages(r.stdout);
@@ -86,7 +94,7 @@ describe("issue 8: the recorder under hostile programs", () => {
     expect(msgs.filter((m) => m.type === "recorder_summary")).toHaveLength(1);
   }, 90_000);
 
-  it("item 10, wrong shares in multi-threaded runs: two threads on two events do not both get share 1", () => {
+  it("item 10, wrong shares in multi-threaded runs: two threads on two events do not both get share 1", async () => {
     const dir = workspace({
       "app.kz": `${HEAVY}
 ~event both { n: u32 }
@@ -110,7 +118,7 @@ fn two(n: u32) void {
 `,
     });
     for (const mode of ["timing", "counts"]) {
-      const r = koruc([`--ccp=${mode}`, "app.kz", "-O", "Debug"], { cwd: dir, timeout: 120_000 });
+      const r = await koruc([`--ccp=${mode}`, "app.kz", "-O", "Debug"], { cwd: dir, timeout: 120_000 });
       expect(r.status).toBe(0);
       const hot = messages(r.stdout).filter((m) => m.type === "hotspot_detected") as unknown as {
         data: { event_name: string; share: number; mode: string };
@@ -127,14 +135,14 @@ fn two(n: u32) void {
     }
   }, 240_000);
 
-  it("item 12, programs with no event invocation can be instrumented (empty, host-only, import-only)", () => {
+  it("item 12, programs with no event invocation can be instrumented (empty, host-only, import-only)", async () => {
     const dir = workspace({
       "empty.kz": "",
       "host.kz": 'const std = @import("std");\n\npub fn helper() u32 {\n    return 42;\n}\n',
       "imports.kz": '~import "$std/io"\n',
     });
     for (const file of ["empty.kz", "host.kz", "imports.kz"]) {
-      const r = koruc(["run", "--ccp", file, "-O", "Debug"], { cwd: dir, timeout: 60_000 });
+      const r = await koruc(["run", "--ccp", file, "-O", "Debug"], { cwd: dir, timeout: 60_000 });
       expect(r.status, `${file}: ${r.stdout.slice(-400)}`).toBe(0);
       const msgs = messages(r.stdout);
       expect(msgs.some((m) => m.type === "diagnostic")).toBe(false);
@@ -144,7 +152,7 @@ fn two(n: u32) void {
     }
   }, 120_000);
 
-  it("item 14, untrusted records: what the program writes on the record fd is validated, counted and dropped", () => {
+  it("item 14, untrusted records: what the program writes on the record fd is validated, counted and dropped", async () => {
     const fakes = [
       // an event that does not exist, made to look like the hottest
       '{"type":"edge_stats","source":"app:fake","branch":"x","destination":null,"count":1,"total_ns":9999999999,"self_ns":9999999999,"min_ns":1,"max_ns":9999999999}',
@@ -169,7 +177,7 @@ fn two(n: u32) void {
 | finished _ |> _
 `,
     });
-    const r = koruc(["--ccp=timing", "app.kz", "-O", "Debug"], { cwd: dir, timeout: 60_000 });
+    const r = await koruc(["--ccp=timing", "app.kz", "-O", "Debug"], { cwd: dir, timeout: 60_000 });
     expect(r.status, r.stdout.slice(-600)).toBe(0);
     const msgs = messages(r.stdout); // every line on stdout is a valid CCP message
     expect(r.stdout).not.toContain("app:fake");
