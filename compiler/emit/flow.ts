@@ -141,15 +141,31 @@ export class FlowEmitter {
       const next = chain.steps[i + 1];
       this.emitStep(step, last ? chain.continuations : [], scope, next);
       this.chainedNext = "false";
+      let transition = false;
       if (!last && step.kind === "invoke" && this.hooks) {
         // `~a() |> b()`: the void transition a -> b.
         const sym = this.resolve(step, scope);
         if (sym && sym.decl.branches.length === 0 && this.hooks.watches(sym, scope)) {
           const dest = next?.kind === "invoke" ? this.resolve(next, scope) : undefined;
           this.hooks.emitTransition(this, sym, "", dest, undefined, scope, step);
+          transition = true;
         }
       }
+      // `a() |> b()` or `a() |> @l(...)` after an observed void invocation: nothing but glue runs
+      // in between, so the next observed step starts where `a` ended (one clock read, no gap).
+      if (this.probe && !transition && next && step.kind === "invoke" && this.chainsInto(step, next, scope))
+        this.chainedNext = "true";
     });
+  }
+
+  /** `step` is an observed void invocation and `next` starts right after it, its arguments plain values. */
+  private chainsInto(step: Invocation, next: Step, scope: Scope): boolean {
+    if (step.label || (next.kind !== "invoke" && next.kind !== "jump")) return false;
+    if (next.kind === "invoke" && next.label) return false;
+    const sym = this.resolve(step, scope);
+    if (!sym || sym.decl.branches.length > 0 || sym.decl.annotations.includes("transform")) return false;
+    if (next.kind === "invoke" && this.resolve(next, scope)?.decl.annotations.includes("transform")) return false;
+    return next.args.every((a) => !a.value.includes("("));
   }
 
   /** True when every path through `chain` ends in a return, jump or break (Zig `noreturn`). */
