@@ -116,6 +116,10 @@ describe("recorder modes", () => {
       expect(c, name).toBeGreaterThan(0.1);
       expect(Math.abs(c - t), `${name}: counts ${c}, timing ${t}`).toBeLessThanOrEqual(0.05);
     }
+    // `small(...) |> @l(...)`: the loop's next turn is chained to `small`, so no time between
+    // them falls outside both events (the timed shares summed to 0.99 before).
+    const timedSum = median(timing.map((m) => hotspots(m).reduce((sum, h) => sum + h.data.share, 0)));
+    expect(timedSum).toBeGreaterThan(0.995);
   }, 400_000);
 
   it("nbody: the simulation is >= 95% in every mode, and its sampled time is within 10% of the plain binary's", async () => {
