@@ -114,9 +114,11 @@ fn two(n: u32) void {
     _ = main_module.spin2_event.handler(.{ .n = n });
 }
 
-~both(n: 20000)
+~both(n: 200000)
 `,
     });
+    // 200,000 turns a thread (~0.1 s): a 13 ms run on two busy cores left the sampler thread
+    // so little CPU that one event could get no sample at all (a share of 0 in counts mode).
     for (const mode of ["timing", "counts"]) {
       const r = await koruc([`--ccp=${mode}`, "app.kz", "-O", "Debug"], { cwd: dir, timeout: 120_000 });
       expect(r.status).toBe(0);
