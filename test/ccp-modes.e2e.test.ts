@@ -150,11 +150,12 @@ describe("recorder modes", () => {
     let plainMs = Number.POSITIVE_INFINITY;
     const raw: string[] = [];
     for (let i = 0; i < 5; i++) {
-      // 1,000,000 steps (about 40 ms) so bash's millisecond resolution is a few percent, not 12.
-      const long = await koruc(["--ccp=counts", "nbody.kz", "-O", "ReleaseFast", "--", "1000000"], dir);
+      // 3,000,000 steps (about 0.11 s) so bash's millisecond resolution is about 1%: at 40 ms
+      // it was 2.5%, and a true gap of ~6% once read as 10.2% (39.7 ms against 36).
+      const long = await koruc(["--ccp=counts", "nbody.kz", "-O", "ReleaseFast", "--", "3000000"], dir);
       const hot = hotspots(long).find((h) => h.data.event_name === "nbody:advance");
       sampled = Math.min(sampled, hot?.data.self_ms ?? Number.POSITIVE_INFINITY);
-      const timed = await runProcess("bash", ["-c", "./plain 1000000 >/dev/null; times"], { cwd: dir });
+      const timed = await runProcess("bash", ["-c", "./plain 3000000 >/dev/null; times"], { cwd: dir });
       const children = timed.stdout.trim().split("\n")[1] ?? "";
       raw.push(children);
       const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
