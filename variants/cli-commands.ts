@@ -2,17 +2,9 @@
 // Exit codes: 0 passed / done, 1 rejected or refused (the reason on stderr), 2 usage or build error.
 import { existsSync, readFileSync } from "node:fs";
 import { type Diagnostic, render } from "../compiler/index.js";
-import {
-  benchVariant,
-  listVariants,
-  type Progress,
-  proposeVariant,
-  removeVariant,
-  revertVariant,
-  reviewVariant,
-  selectVariant,
-  testVariant,
-} from "./operations.js";
+import { benchVariant, listVariants, type Progress, reviewVariant, testVariant } from "./operations.js";
+import { revertVariant, selectVariant } from "./select.js";
+import { proposeVariant, removeVariant } from "./sidecar-ops.js";
 
 export const VARIANTS_HELP = `koruc variants - propose, test, benchmark and select proc variants
 

@@ -12,15 +12,11 @@ export {
   listVariants,
   type OpResult,
   type Progress,
-  type ProposeInput,
-  proposeVariant,
-  removeVariant,
-  revertVariant,
   reviewVariant,
-  type SelectInput,
-  selectVariant,
   type TestInput,
   type TestResult,
   testVariant,
   type VariantListing,
 } from "./operations.js";
+export { revertVariant, type SelectInput, selectVariant } from "./select.js";
+export { type ProposeInput, proposeVariant, removeVariant } from "./sidecar-ops.js";

@@ -1,8 +1,9 @@
-// The variant operations: propose, list, test, bench, review, select, revert. Typed inputs and
-// results, cancellation and progress as parameters; no CLI or protocol concerns (the CLI, the
-// CCP session and the MCP server are adapters over these).
+// The variant operations that judge a variant: list, test, bench, review (sidecar edits are in
+// sidecar-ops.ts, selection in select.ts). Typed inputs and results, cancellation and progress
+// as parameters; no CLI or protocol concerns (the CLI, the CCP session and the MCP server are
+// adapters over these).
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   buildExecutable,
@@ -12,15 +13,12 @@ import {
   hasErrors,
   packageRoot,
   readSelection,
-  selectionPath,
-  sidecarOf,
-  tagName,
+  VERSION,
 } from "../compiler/index.js";
 import { type BenchResult, runBench } from "./bench.js";
 import { appendCorpus, writeCorpus } from "./corpus.js";
 import {
   type Evidence,
-  evidencePath,
   readEvidence,
   regressionsPath,
   renderReview,
@@ -29,7 +27,6 @@ import {
   type Verdict,
   writeEvidence,
 } from "./evidence.js";
-import { withLock, writeAtomic } from "./fs.js";
 import { declaredPolicy, policyText } from "./harness/float-policy.js";
 import { generateHarness, HARNESS_RUNTIME, moduleVars } from "./harness/generate.js";
 import { runTier, type TierResult } from "./harness/run.js";
@@ -43,7 +40,7 @@ export interface Progress {
   total?: number;
 }
 
-interface Common {
+export interface Common {
   /** The program's entry .kz file. */
   file: string;
   signal?: AbortSignal;
@@ -51,138 +48,6 @@ interface Common {
 }
 
 export type OpResult<T> = ({ ok: true } & T) | { ok: false; diagnostics: Diagnostic[] };
-
-// ---------------------------------------------------------------------------------- propose
-
-export interface ProposeInput extends Common {
-  event: string;
-  tag: string;
-  /** Zig body of the proc (the text between its braces). */
-  body: string;
-}
-
-/** Write a variant proc into the module's sidecar (never the module itself). */
-export async function proposeVariant(
-  input: ProposeInput,
-): Promise<OpResult<{ event: string; tag: string; sidecar: string; line: number }>> {
-  const target = loadTarget(input.file, input.event);
-  if (!target.ok) return target;
-  const tag = canonicalTag(input.tag);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*\([A-Za-z_][A-Za-z0-9_]*\)$/.test(tag)) {
-    return {
-      ok: false,
-      diagnostics: [
-        usage(
-          "KORU078",
-          `invalid variant tag '${input.tag}'`,
-          target.file,
-          "a tag is a name (ai_opt_1) or target(name) (zig(ai_opt_1))",
-        ),
-      ],
-    };
-  }
-  if (tagName(tag) === "baseline")
-    return {
-      ok: false,
-      diagnostics: [usage("KORU078", "'baseline' names the baseline proc; pick another tag", target.file)],
-    };
-  const moduleFile = target.sym.module.file;
-  const sidecar = sidecarOf(moduleFile);
-  return withLock(sidecar, async () => {
-    const before = existsSync(sidecar) ? readFileSync(sidecar, "utf8") : undefined;
-    const head =
-      before ??
-      `// Variants of ${target.sym.module.name}'s procs, tested against the baselines in ${moduleFile.split("/").pop()}.\n`;
-    const body = input.body
-      .replace(/\s+$/, "")
-      .split("\n")
-      .map((l) => (l.trim() === "" ? "" : /^\s/.test(l) ? l : `    ${l}`));
-    const sep = head.endsWith("\n") ? "\n" : "\n\n";
-    const text = `${head}${sep}~proc ${target.sym.decl.path.join(".")}|${tag} {\n${body.join("\n")}\n}\n`;
-    const line = text.split("\n").length - body.length - 2;
-    writeAtomic(sidecar, text);
-    // The new proc must check and compile (the event's Debug harness, which its smoke test
-    // reuses from the build cache); otherwise the sidecar is put back as it was, so a broken
-    // proposal never breaks later builds of the program or of the event's harness.
-    const putBack = () => {
-      if (before === undefined) rmSync(sidecar, { force: true });
-      else writeAtomic(sidecar, before);
-    };
-    const check = loadTarget(input.file, input.event);
-    const found = check.ok ? findTag(check, tag) : undefined;
-    if (!check.ok || !found?.ok) {
-      putBack();
-      return {
-        ok: false as const,
-        diagnostics: !check.ok ? check.diagnostics : found && !found.ok ? found.diagnostics : [],
-      };
-    }
-    const built = await buildHarness(check, "Debug", input.signal);
-    if (!built.ok && !built.shapeError) {
-      putBack();
-      return { ok: false as const, diagnostics: built.diagnostics };
-    }
-    return { ok: true as const, event: target.sym.canonical, tag, sidecar, line };
-  });
-}
-
-// ---------------------------------------------------------------------------------- remove
-
-/**
- * Take a variant out of its sidecar (the module itself, holding the baseline, is never
- * edited). A selected variant is unselected first, so the build calls the baseline; its
- * evidence goes too.
- */
-export async function removeVariant(
-  input: Common & { event: string; tag: string },
-): Promise<OpResult<{ event: string; tag: string; sidecar: string; unselected: boolean }>> {
-  const target = loadTarget(input.file, input.event);
-  if (!target.ok) return target;
-  const t = findTag(target, input.tag);
-  if (!t.ok) return t;
-  const sidecar = sidecarOf(target.sym.module.file);
-  if (t.proc.span.file !== sidecar)
-    return {
-      ok: false,
-      diagnostics: [
-        usage(
-          "KORU078",
-          `${t.tag} of ${target.sym.canonical} is written in ${t.proc.span.file}, not in its sidecar: tools remove only what they can add`,
-          t.proc.span.file,
-          "delete it by hand",
-        ),
-      ],
-    };
-  const { selection } = readSelection(target.workspace);
-  const chosen = selection.selected[target.sym.canonical];
-  const unselected = chosen !== undefined && canonicalTag(chosen) === canonicalTag(t.tag);
-  // Unselect before the proc disappears: a selection naming a missing variant fails builds.
-  if (unselected) await updateSelection(target.workspace, target.sym.canonical, null, t.tag);
-  return withLock(sidecar, () => {
-    // Read again under the lock: another tool may have written the sidecar since we loaded it.
-    const now = loadTarget(input.file, input.event);
-    const still = now.ok ? findTag(now, t.tag) : undefined;
-    if (!now.ok || !still?.ok)
-      return { ok: true as const, event: target.sym.canonical, tag: t.tag, sidecar, unselected };
-    const text = readFileSync(sidecar, "utf8");
-    const lines = text.split("\n");
-    const first = still.proc.span.line - 1;
-    const procLines = procText(now, still.proc).split("\n").length;
-    // The comment lines directly above the proc belong to it, and one blank line before them.
-    let start = first;
-    while (start > 0 && /^\s*\/\//.test(lines[start - 1]) && !/^\s*\/\/.*\bVariants of\b/.test(lines[start - 1]))
-      start--;
-    if (start > 0 && lines[start - 1].trim() === "") start--;
-    const rest = [...lines.slice(0, start), ...lines.slice(first + procLines)];
-    const remaining = rest.join("\n");
-    // Nothing but comments left: the sidecar goes, as if no variant had ever been proposed.
-    if (remaining.split("\n").every((l) => l.trim() === "" || l.trim().startsWith("//")))
-      rmSync(sidecar, { force: true });
-    else writeAtomic(sidecar, remaining.endsWith("\n") ? remaining : `${remaining}\n`);
-    rmSync(evidencePath(target.workspace, target.sym.canonical, t.tag), { force: true });
-    return { ok: true as const, event: target.sym.canonical, tag: t.tag, sidecar, unselected };
-  });
-}
 
 // ---------------------------------------------------------------------------------- list
 
@@ -374,7 +239,7 @@ export async function testVariant(input: TestInput): Promise<OpResult<TestResult
       sha256: sha256(variantText),
       text: variantText,
     },
-    compiler: compilerVersion(),
+    compiler: VERSION,
     zig: zigVersion(),
     harness: { sha256: sha256(runtimeText()), builds },
     float_policy: policyText(policy),
@@ -566,7 +431,7 @@ async function prepare(
 }
 
 /** Generate and build the event's harness (baseline and every variant in one program). */
-async function buildHarness(
+export async function buildHarness(
   target: Target,
   optimize: "ReleaseSafe" | "ReleaseFast" | "Debug",
   signal?: AbortSignal,
@@ -604,7 +469,7 @@ async function buildHarness(
   return { ok: false, diagnostics: built.diagnostics, shapeError: false };
 }
 
-function sig(input: Common): { signal?: AbortSignal } {
+export function sig(input: Common): { signal?: AbortSignal } {
   return input.signal ? { signal: input.signal } : {};
 }
 
@@ -634,83 +499,7 @@ export async function reviewVariant(
   return { ok: true, markdown, evidence: ev };
 }
 
-export interface SelectInput extends Common {
-  event: string;
-  tag: string;
-  /** Select even without passing, fresh evidence. */
-  force?: boolean;
-}
-
-export async function selectVariant(
-  input: SelectInput,
-): Promise<OpResult<{ event: string; tag: string; previous: string | null; forced: boolean }>> {
-  const target = loadTarget(input.file, input.event);
-  if (!target.ok) return target;
-  const t = findTag(target, input.tag);
-  if (!t.ok) return t;
-  const ev = readEvidence(target.workspace, target.sym.canonical, t.tag);
-  const why = !ev
-    ? "it has no evidence: run 'koruc variants test' and 'koruc variants bench' first"
-    : (staleReason(ev, procText(target, target.baseline), procText(target, t.proc)) ??
-      (ev.verdict === "accepted" ? undefined : `its evidence says ${ev.verdict}: ${ev.reasons.join("; ")}`));
-  if (why && !input.force) {
-    return {
-      ok: false,
-      diagnostics: [
-        usage(
-          "KORU084",
-          `refusing to select ${t.tag} of ${target.sym.canonical}: ${why}`,
-          evidencePath(target.workspace, target.sym.canonical, t.tag),
-          "pass --force to select it anyway",
-        ),
-      ],
-    };
-  }
-  const previous = await updateSelection(target.workspace, target.sym.canonical, t.tag);
-  return { ok: true, event: target.sym.canonical, tag: t.tag, previous, forced: !!why };
-}
-
-export async function revertVariant(
-  input: Common & { event: string },
-): Promise<OpResult<{ event: string; previous: string | null }>> {
-  const target = loadTarget(input.file, input.event);
-  if (!target.ok) return target;
-  const previous = await updateSelection(target.workspace, target.sym.canonical, null);
-  return { ok: true, event: target.sym.canonical, previous };
-}
-
-/** Read-modify-write of koru.variants.json under its lock: concurrent selections both land. */
-async function updateSelection(
-  workspace: string,
-  event: string,
-  tag: string | null,
-  /** Only when this variant is the one selected (a remove must not undo a newer selection). */
-  onlyIf?: string,
-): Promise<string | null> {
-  const file = selectionPath(workspace);
-  return withLock(file, () => {
-    const { selection } = readSelection(workspace);
-    const previous = selection.selected[event] ?? null;
-    if (onlyIf !== undefined && (previous === null || canonicalTag(previous) !== canonicalTag(onlyIf))) return previous;
-    if (tag === null) delete selection.selected[event];
-    else selection.selected[event] = tag;
-    const sorted = Object.fromEntries(Object.entries(selection.selected).sort(([a], [b]) => a.localeCompare(b)));
-    // Nothing selected: no file, so a workspace that never selected anything looks the same.
-    if (Object.keys(sorted).length === 0) rmSync(file, { force: true });
-    else writeAtomic(file, `${JSON.stringify({ selected: sorted }, null, 2)}\n`);
-    return previous;
-  });
-}
-
 // ---------------------------------------------------------------------------------- versions
-
-function compilerVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
 
 function zigVersion(): string {
   const z = findZig();
