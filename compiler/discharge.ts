@@ -15,6 +15,7 @@
 //
 // Flags: `--auto-discharge=disable` turns every live obligation at a path end into an
 // error; `--auto-discharge=warn` inserts and reports each insertion as a warning.
+
 import type {
   Arg,
   BranchDecl,
@@ -32,6 +33,7 @@ import type {
 } from "./ast.js";
 import { type Diagnostic, error } from "./diagnostics.js";
 import { inputFieldFor } from "./input-fields.js";
+import { isIssue, type Phantom, type PhantomState, parsePhantom, payloadPhantoms } from "./phantom.js";
 import { TAP_EVENT } from "./std/taps.js";
 import { type EventSymbol, Symbols } from "./symbols.js";
 
@@ -57,45 +59,6 @@ export function autoDischarge(program: Program, symbols: Symbols): DischargeResu
   const out = d.diags.length > 0 ? program : d.run();
   if (out === program) return { program, symbols, diagnostics: d.diags };
   return { program: out, symbols: new Symbols(out), diagnostics: d.diags };
-}
-
-// ---------------------------------------------------------------------------------------
-// Phantom text
-
-/** One state of a phantom annotation: `opened!`, `!opened`, `app.fs:open`. */
-export interface PhantomState {
-  module?: string;
-  name: string;
-  /** `state!`: issues an obligation (outputs only). */
-  issues: boolean;
-  /** `!state`: consumes an obligation (inputs only). */
-  consumes: boolean;
-}
-
-export type Phantom =
-  | { kind: "states"; states: PhantomState[] }
-  /** `M'_` (any state) or `M'owned|borrowed`. */
-  | { kind: "variable"; name: string; allowed?: string[] };
-
-export function parsePhantom(text: string): Phantom {
-  const apos = text.indexOf("'");
-  if (apos >= 0) {
-    const rest = text.slice(apos + 1).trim();
-    const allowed = rest === "" || rest === "_" ? undefined : rest.split("|").map((s) => s.trim());
-    return { kind: "variable", name: text.slice(0, apos).trim(), ...(allowed ? { allowed } : {}) };
-  }
-  const states = text.split("|").map((raw): PhantomState => {
-    let s = raw.trim();
-    const consumes = s.startsWith("!");
-    if (consumes) s = s.slice(1);
-    const issues = s.endsWith("!");
-    if (issues) s = s.slice(0, -1);
-    const colon = s.indexOf(":");
-    return colon >= 0
-      ? { module: s.slice(0, colon), name: s.slice(colon + 1), issues, consumes }
-      : { name: s, issues, consumes };
-  });
-  return { kind: "states", states };
 }
 
 /** `app.fs:opened!` → `opened!`, for messages. */
@@ -636,23 +599,6 @@ function synthesized(b: BranchDecl, span: Span): Continuation {
     body: { steps: [{ kind: "discard", span }], continuations: [], span },
     span,
   };
-}
-
-/** The phantom-annotated parts of a branch payload (`field` absent for identity payloads). */
-function payloadPhantoms(b: BranchDecl): { field?: string; phantom: string; type: string; span: Span }[] {
-  const p = b.payload;
-  if (p.kind === "identity") return p.phantom === undefined ? [] : [{ phantom: p.phantom, type: p.type, span: b.span }];
-  if (p.kind === "struct") {
-    return p.fields.flatMap((f) =>
-      f.phantom === undefined ? [] : [{ field: f.name, phantom: f.phantom, type: f.type, span: f.span }],
-    );
-  }
-  return [];
-}
-
-function isIssue(phantom: string): boolean {
-  const p = parsePhantom(phantom);
-  return p.kind === "states" && p.states.some((s) => s.issues);
 }
 
 function constructorValues(step: Constructor): string[] {

@@ -50,6 +50,9 @@ for (const name of readdirSync(example)) {
 const transport = new StdioClientTransport({
   command: process.execPath,
   args: [join(root, "dist", "mcp", "main.js"), "--root", ws, "--no-watch"],
+  // The SDK passes a child only a short list of variables (PATH, HOME, ...): KORU_ZIG must reach
+  // the server, or a Zig given that way is not found.
+  env: { ...process.env },
   stderr: "ignore",
 });
 const client = new Client({ name: "koru-demo-agent", version: "1.0.0" });
