@@ -4,7 +4,6 @@
 import type { Program } from "./ast.js";
 import type { InvocationProbe } from "./emit/flow.js";
 import type { EmitHooks } from "./emit/program.js";
-import type { EventSymbol } from "./symbols.js";
 
 /** What the recorder measures (docs/run-records.md): counts + sampled time, every call timed, or raw lines. */
 export type CcpMode = "counts" | "timing" | "transitions";
@@ -42,13 +41,7 @@ export function instrumentationHooks(opts: InstrumentOptions): {
   if (!opts.ccp && !opts.profile) return { hooks: {}, runtimeFiles: [], sites: [] };
   const sites: Site[] = [];
   const probe: InvocationProbe = {
-    wrap(
-      handler: string,
-      input: string,
-      sym: EventSymbol,
-      destinations: Map<string, string | null>,
-      chained: string,
-    ): string {
+    wrap(handler, input, sym, destinations, chained) {
       const base = sites.length;
       const branches = sym.decl.branches.length === 0 ? [""] : sym.decl.branches.map((b) => b.name);
       for (const branch of branches) {
